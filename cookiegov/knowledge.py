@@ -1,0 +1,164 @@
+"""Knowledge bases: cookie names/patterns and tracker hosts, with fast lookup.
+
+Entries come from the built-in files in ``cookiegov/kb`` (written from vendors' public
+documentation), from imports stored in the database, and from per-site override files.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from cookiegov.domains import host_of, registrable_domain
+from cookiegov.models import Category
+
+
+@dataclass(frozen=True, slots=True)
+class KnownCookie:
+    """A cookie name (exact) or pattern (``*`` wildcard or ``re:`` regex) with its meaning."""
+
+    pattern: str
+    category: Category
+    vendor: str | None
+    purpose: str | None = None
+    source: str = "builtin"  # builtin | override:<file> | import:<name>
+    docs: str | None = None
+    domain: str | None = None  # only cookies on this registrable domain match
+
+    @property
+    def is_exact(self) -> bool:
+        return "*" not in self.pattern and not self.pattern.startswith("re:")
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerHost:
+    domain: str  # registrable domain or host suffix
+    vendor: str
+    category: Category
+
+
+class CookieTable:
+    """Lookup of :class:`KnownCookie` entries by name: exact, then prefix, then others."""
+
+    def __init__(self, entries: Iterable[KnownCookie]) -> None:
+        self._exact: dict[str, list[KnownCookie]] = {}
+        self._folded: dict[str, list[KnownCookie]] = {}
+        self._prefix: dict[int, dict[str, list[KnownCookie]]] = {}
+        self._other: list[tuple[re.Pattern[str], KnownCookie]] = []
+        self.size = 0
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, e: KnownCookie) -> None:
+        self.size += 1
+        p = e.pattern
+        if e.is_exact:
+            self._exact.setdefault(p, []).append(e)
+            self._folded.setdefault(p.lower(), []).append(e)
+        elif p.endswith("*") and "*" not in p[:-1] and not p.startswith("re:"):
+            stem = p[:-1]
+            self._prefix.setdefault(len(stem), {}).setdefault(stem, []).append(e)
+        else:
+            regex = p[3:] if p.startswith("re:") else fnmatch.translate(p)
+            self._other.append((re.compile(regex), e))
+        self._lengths = sorted(self._prefix, reverse=True)
+
+    def match(self, name: str, domain: str) -> KnownCookie | None:
+        """The most specific entry for ``name`` set on ``domain``, if any."""
+        site = registrable_domain(domain) if domain else ""
+        for group in (self._exact.get(name), self._folded.get(name.lower())):
+            hit = _pick(group, site)
+            if hit:
+                return hit
+        for length in getattr(self, "_lengths", ()):
+            if length <= len(name):
+                hit = _pick(self._prefix[length].get(name[:length]), site)
+                if hit:
+                    return hit
+        for regex, e in self._other:
+            if (e.domain is None or e.domain == site) and regex.match(name):
+                return e
+        return None
+
+
+def _pick(group: list[KnownCookie] | None, site: str) -> KnownCookie | None:
+    if not group:
+        return None
+    fallback = None
+    for e in group:
+        if e.domain == site:
+            return e
+        if e.domain is None and fallback is None:
+            fallback = e
+    return fallback
+
+
+class HostTable:
+    """Tracker hosts by registrable domain or host suffix."""
+
+    def __init__(self, hosts: Iterable[TrackerHost]) -> None:
+        self._hosts = {h.domain: h for h in hosts}
+
+    def __len__(self) -> int:
+        return len(self._hosts)
+
+    def lookup(self, url_or_host: str | None) -> TrackerHost | None:
+        if not url_or_host:
+            return None
+        host = host_of(url_or_host)
+        labels = host.split(".")
+        for i in range(len(labels) - 1):
+            hit = self._hosts.get(".".join(labels[i:]))
+            if hit:
+                return hit
+        return None
+
+
+def entry_from_dict(data: dict[str, Any], *, source: str, vendor: str | None = None,
+                    category: str | None = None, docs: str | None = None) -> KnownCookie:
+    return KnownCookie(
+        pattern=str(data.get("pattern") or data["name"]),
+        category=Category.parse(str(data.get("category") or category)),
+        vendor=data.get("vendor") or vendor,
+        purpose=data.get("purpose"),
+        source=source,
+        docs=data.get("docs") or docs,
+        domain=registrable_domain(data["domain"]) if data.get("domain") else None,
+    )
+
+
+@functools.cache
+def builtin_cookies() -> tuple[KnownCookie, ...]:
+    """The built-in cookie knowledge base: vendors, each with documented cookies."""
+    raw = json.loads(resources.files("cookiegov.kb").joinpath("cookies.json").read_text("utf-8"))
+    entries: list[KnownCookie] = []
+    for vendor in raw["vendors"]:
+        for cookie in vendor["cookies"]:
+            entries.append(
+                entry_from_dict(
+                    cookie,
+                    source="builtin",
+                    vendor=vendor["vendor"],
+                    category=vendor.get("category"),
+                    docs=vendor.get("docs"),
+                )
+            )
+    return tuple(entries)
+
+
+@functools.cache
+def builtin_hosts() -> HostTable:
+    raw = json.loads(resources.files("cookiegov.kb").joinpath("hosts.json").read_text("utf-8"))
+    hosts = [
+        TrackerHost(domain, vendor, Category.parse(category))
+        for category, vendors in raw["hosts"].items()
+        for vendor, domains in vendors.items()
+        for domain in domains
+    ]
+    return HostTable(hosts)

@@ -1,0 +1,188 @@
+"""Saving and reading scans with their pages, cookies, storage keys and requests."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import desc, insert, select
+
+from cookiegov.models import (
+    Category,
+    Classification,
+    ObservedCookie,
+    PageResult,
+    ScanResult,
+    SetVia,
+    StorageItem,
+    ThirdPartyRequest,
+)
+from cookiegov.storage.database import Database
+from cookiegov.storage.schema import cookies, pages, requests, scans, sites, storage_items
+
+
+def save_scan(db: Database, result: ScanResult) -> ScanResult:
+    """Store a finished scan in one transaction; returns it with its ``scan_id``."""
+    with db.begin() as conn:
+        site_id = db.site_id(conn, result.site)
+        scan_id = conn.execute(
+            insert(scans)
+            .values(
+                site_id=site_id,
+                url=result.url,
+                consent=result.consent,
+                started_at=result.started_at,
+                finished_at=result.finished_at,
+                status="done",
+                settings=result.settings,
+                page_count=len(result.pages),
+                cookie_count=len(result.cookies),
+            )
+            .returning(scans.c.id)
+        ).scalar_one()
+        if result.pages:
+            conn.execute(
+                insert(pages), [{"scan_id": scan_id, **dataclasses.asdict(p)} for p in result.pages]
+            )
+        if result.cookies:
+            conn.execute(insert(cookies), [_cookie_row(scan_id, c) for c in result.cookies])
+        if result.storage:
+            conn.execute(
+                insert(storage_items),
+                [
+                    {**dataclasses.asdict(s), "scan_id": scan_id, "pages": list(s.pages)}
+                    for s in result.storage
+                ],
+            )
+        if result.requests:
+            conn.execute(
+                insert(requests),
+                [{**dataclasses.asdict(r), "scan_id": scan_id} for r in result.requests],
+            )
+    return dataclasses.replace(result, scan_id=int(scan_id))
+
+
+def _cookie_row(scan_id: int, c: ObservedCookie) -> dict[str, Any]:
+    cl = c.classification
+    return {
+        "scan_id": scan_id,
+        "name": c.name,
+        "domain": c.domain,
+        "path": c.path,
+        "expires": c.expires,
+        "lifetime": c.lifetime,
+        "http_only": c.http_only,
+        "secure": c.secure,
+        "same_site": c.same_site,
+        "third_party": c.third_party,
+        "set_via": ",".join(v.value for v in c.set_via),
+        "set_by": c.set_by,
+        "pages": list(c.pages),
+        "category": c.category.value,
+        "vendor": cl.vendor if cl else None,
+        "confidence": cl.confidence if cl else 0.0,
+        "reason": cl.reason if cl else None,
+        "purpose": cl.purpose if cl else None,
+        "blocked_reason": c.blocked_reason,
+        "value_length": c.value_length,
+        "value_kind": c.value_kind,
+        "value_entropy": c.value_entropy,
+    }
+
+
+def _cookie_from_row(row: Any) -> ObservedCookie:
+    return ObservedCookie(
+        name=row.name,
+        domain=row.domain,
+        path=row.path,
+        expires=row.expires,
+        lifetime=row.lifetime,
+        http_only=bool(row.http_only),
+        secure=bool(row.secure),
+        same_site=row.same_site,
+        third_party=bool(row.third_party),
+        set_via=tuple(SetVia(v) for v in row.set_via.split(",") if v),
+        set_by=row.set_by,
+        pages=tuple(row.pages or ()),
+        value_length=row.value_length,
+        value_kind=row.value_kind,
+        value_entropy=row.value_entropy,
+        blocked_reason=row.blocked_reason,
+        classification=Classification(
+            category=Category(row.category),
+            vendor=row.vendor,
+            confidence=row.confidence,
+            reason=row.reason or "",
+            layer="stored",
+            purpose=row.purpose,
+        ),
+    )
+
+
+def load_scan(db: Database, scan_id: int) -> ScanResult | None:
+    with db.connect() as conn:
+        scan = conn.execute(
+            select(scans, sites.c.domain).join(sites).where(scans.c.id == scan_id)
+        ).first()
+        if scan is None:
+            return None
+        page_rows = conn.execute(
+            select(pages).where(pages.c.scan_id == scan_id).order_by(pages.c.id)
+        ).all()
+        cookie_rows = conn.execute(
+            select(cookies).where(cookies.c.scan_id == scan_id).order_by(cookies.c.id)
+        ).all()
+        storage_rows = conn.execute(
+            select(storage_items).where(storage_items.c.scan_id == scan_id)
+        ).all()
+        request_rows = conn.execute(select(requests).where(requests.c.scan_id == scan_id)).all()
+    return ScanResult(
+        url=scan.url,
+        site=scan.domain,
+        started_at=scan.started_at,
+        finished_at=scan.finished_at or "",
+        consent=scan.consent,
+        pages=[
+            PageResult(r.url, r.status, r.error, r.title, r.elapsed_ms, r.depth)
+            for r in page_rows
+        ],
+        cookies=[_cookie_from_row(r) for r in cookie_rows],
+        storage=[
+            StorageItem(r.kind, r.origin, r.key, tuple(r.pages), bool(r.third_party))
+            for r in storage_rows
+        ],
+        requests=[
+            ThirdPartyRequest(
+                r.host, r.url, r.resource_type, r.initiator, r.page, bool(r.beacon)
+            )
+            for r in request_rows
+        ],
+        settings=scan.settings or {},
+        scan_id=scan_id,
+    )
+
+
+def latest_scan(db: Database, site: str, consent: str | None = None) -> ScanResult | None:
+    query = select(scans.c.id).join(sites).where(sites.c.domain == site)
+    if consent:
+        query = query.where(scans.c.consent == consent)
+    with db.connect() as conn:
+        scan_id = conn.execute(query.order_by(desc(scans.c.id)).limit(1)).scalar()
+    return load_scan(db, int(scan_id)) if scan_id is not None else None
+
+
+def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    query = select(
+        scans.c.id,
+        sites.c.domain,
+        scans.c.url,
+        scans.c.consent,
+        scans.c.started_at,
+        scans.c.page_count,
+        scans.c.cookie_count,
+    ).join(sites)
+    if site:
+        query = query.where(sites.c.domain == site)
+    with db.connect() as conn:
+        rows = conn.execute(query.order_by(desc(scans.c.id)).limit(limit)).all()
+    return [dict(r._mapping) for r in rows]

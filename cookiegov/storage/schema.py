@@ -1,0 +1,140 @@
+"""The current schema. Migrations in ``migrations/versions`` build it step by step."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("domain", String(255), nullable=False, unique=True),
+    Column("name", String(255)),
+    Column("created_at", String(32), nullable=False),
+)
+
+scans = Table(
+    "scans",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("consent", String(16), nullable=False, server_default="none"),
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("status", String(16), nullable=False, server_default="done"),
+    Column("settings", JSON),
+    Column("page_count", Integer, nullable=False, server_default="0"),
+    Column("cookie_count", Integer, nullable=False, server_default="0"),
+    Index("ix_scans_site", "site_id", "id"),
+)
+
+pages = Table(
+    "pages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scan_id", Integer, ForeignKey("scans.id", ondelete="CASCADE"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("status", Integer),
+    Column("error", Text),
+    Column("title", Text),
+    Column("elapsed_ms", Integer, nullable=False, server_default="0"),
+    Column("depth", Integer, nullable=False, server_default="0"),
+    Index("ix_pages_scan", "scan_id"),
+)
+
+cookies = Table(
+    "cookies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scan_id", Integer, ForeignKey("scans.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("domain", String(255), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("expires", Float),
+    Column("lifetime", Float),
+    Column("http_only", Boolean, nullable=False),
+    Column("secure", Boolean, nullable=False),
+    Column("same_site", String(16)),
+    Column("third_party", Boolean, nullable=False),
+    Column("set_via", String(64), nullable=False),
+    Column("set_by", Text),
+    Column("pages", JSON, nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("vendor", String(255)),
+    Column("confidence", Float, nullable=False, server_default="0"),
+    Column("reason", Text),
+    Column("purpose", Text),
+    # added by 0002
+    Column("blocked_reason", String(255)),
+    Column("value_length", Integer, nullable=False, server_default="0"),
+    Column("value_kind", String(16), nullable=False, server_default="empty"),
+    Column("value_entropy", Float, nullable=False, server_default="0"),
+    Index("ix_cookies_scan", "scan_id"),
+)
+
+storage_items = Table(
+    "storage_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scan_id", Integer, ForeignKey("scans.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("third_party", Boolean, nullable=False, server_default="0"),
+    Column("pages", JSON, nullable=False),
+    Index("ix_storage_scan", "scan_id"),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scan_id", Integer, ForeignKey("scans.id", ondelete="CASCADE"), nullable=False),
+    Column("host", String(255), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("resource_type", String(32), nullable=False),
+    Column("initiator", Text),
+    Column("page", Text, nullable=False),
+    Column("beacon", Boolean, nullable=False, server_default="0"),
+    Index("ix_requests_scan", "scan_id"),
+)
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("consent_id", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("action", String(16), nullable=False),  # grant | withdraw
+    Column("choices", JSON, nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("gpc", Boolean, nullable=False),
+    Column("language", String(16)),
+    Column("page_url", Text),
+    Column("texts_hash", String(64)),
+    Column("user_agent", Text),
+    Column("ip", String(64)),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("site_id", "seq", name="uq_consents_site_seq"),
+    Index("ix_consents_consent_id", "consent_id"),
+)
