@@ -48,7 +48,9 @@ class Classifier:
         ]
         self.hosts = builtin_hosts() if hosts is None else hosts
 
-    def classify(self, cookie: CookieInput | ObservedCookie, site: str | None = None) -> Classification:
+    def classify(
+        self, cookie: CookieInput | ObservedCookie, site: str | None = None
+    ) -> Classification:
         c = to_input(cookie, site) if isinstance(cookie, ObservedCookie) else cookie
         kind = cookie.value_kind if isinstance(cookie, ObservedCookie) else None
         domain = host_of(c.domain)

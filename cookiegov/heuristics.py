@@ -124,7 +124,10 @@ def heuristic(c: CookieInput, kind: str | None = None) -> Classification:
         totals[s.category] = totals.get(s.category, 0.0) + s.weight
     if not totals:
         return Classification(
-            Category.UNKNOWN, None, 0.0, "no documented name, known setter or telling feature",
+            Category.UNKNOWN,
+            None,
+            0.0,
+            "no documented name, known setter or telling feature",
             "heuristic",
         )
     best = max(totals, key=lambda k: totals[k])

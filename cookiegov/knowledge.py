@@ -120,8 +120,14 @@ class HostTable:
         return None
 
 
-def entry_from_dict(data: dict[str, Any], *, source: str, vendor: str | None = None,
-                    category: str | None = None, docs: str | None = None) -> KnownCookie:
+def entry_from_dict(
+    data: dict[str, Any],
+    *,
+    source: str,
+    vendor: str | None = None,
+    category: str | None = None,
+    docs: str | None = None,
+) -> KnownCookie:
     return KnownCookie(
         pattern=str(data.get("pattern") or data["name"]),
         category=Category.parse(str(data.get("category") or category)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -58,15 +59,11 @@ def parse_cookie_line(line: str, url: str, *, now: float | None = None) -> Cooki
         elif key == "path" and val.startswith("/"):
             path = val
         elif key == "max-age":
-            try:
+            with contextlib.suppress(ValueError):
                 max_age = float(int(val))
-            except ValueError:
-                pass
         elif key == "expires":
-            try:
+            with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
                 expires = parsedate_to_datetime(val).timestamp()
-            except (TypeError, ValueError, IndexError, OverflowError):
-                pass
         elif key == "httponly":
             http_only = True
         elif key == "secure":

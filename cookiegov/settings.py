@@ -113,9 +113,7 @@ def _coerce(name: str, value: Any) -> Any:
             return {str(k): dict(v) for k, v in value.items()}
         return spec.type(value)
     except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            f"setting {name!r} expects {spec.type.__name__}, got {value!r}"
-        ) from exc
+        raise ConfigError(f"setting {name!r} expects {spec.type.__name__}, got {value!r}") from exc
 
 
 def load_settings(

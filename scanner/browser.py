@@ -9,6 +9,7 @@ opens one isolated context per worker.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -72,7 +73,7 @@ def _playwright_chromium() -> str | None:
         with sync_playwright() as p:
             path = p.chromium.executable_path
         return path if path and Path(path).is_file() else None
-    except Exception:  # noqa: BLE001 - any failure means "not available"
+    except Exception:
         return None
 
 
@@ -165,10 +166,8 @@ class ChromiumProcess:
 
     async def stop(self) -> None:
         if self.browser is not None:
-            try:
+            with contextlib.suppress(Exception):
                 await self.browser.close()
-            except Exception:  # noqa: BLE001 - the browser may be gone already
-                pass
             self.browser = None
         if self.process is not None and self.process.returncode is None:
             self.process.kill()

@@ -161,7 +161,9 @@ class PageCollector:
         if not source:
             frames = (initiator.get("stack") or {}).get("callFrames") or []
             source = next((f["url"] for f in frames if f.get("url")), None)
-        beacon = rtype == "ping" or (rtype in ("image", "fetch", "xhr") and bool(_PIXEL.search(url)))
+        beacon = rtype == "ping" or (
+            rtype in ("image", "fetch", "xhr") and bool(_PIXEL.search(url))
+        )
         self.inventory.add_request(
             ThirdPartyRequest(host_of(url), url[:2000], rtype, source, self.page_url, beacon)
         )
@@ -222,7 +224,9 @@ STORAGE_JS = """async () => {
     catch (e) {}
   }
   try {
-    if (indexedDB.databases) for (const db of await indexedDB.databases()) out.push(["indexedDB", db.name]);
+    if (indexedDB.databases) {
+      for (const db of await indexedDB.databases()) out.push(["indexedDB", db.name]);
+    }
   } catch (e) {}
   return { origin: location.origin, items: out };
 }"""

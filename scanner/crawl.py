@@ -43,8 +43,11 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
         if path.endswith(index):
             path = path[: -len(index)] or "/"
     query = urlencode(
-        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-               if not TRACKING_PARAMS.match(k))
+        sorted(
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not TRACKING_PARAMS.match(k)
+        )
     )
     return urlunsplit((parts.scheme, netloc, path, query, ""))
 

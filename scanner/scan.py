@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -79,9 +80,7 @@ async def scan_async(
     if pages and all(p.status is None for p in pages):
         raise ScanError(f"could not load {start}: {pages[0].error}")
     classifier = classifier or default_classifier()
-    cookies = [
-        c.with_classification(classifier.classify(c, site)) for c in inventory.cookies()
-    ]
+    cookies = [c.with_classification(classifier.classify(c, site)) for c in inventory.cookies()]
     return ScanResult(
         url=start,
         site=site,
@@ -202,10 +201,8 @@ class _Runner:
         except PlaywrightError as exc:
             error = str(exc).splitlines()[0][:300]
         finally:
-            try:
+            with contextlib.suppress(PlaywrightError):
                 await page.close()
-            except PlaywrightError:
-                pass
         elapsed = int((time.monotonic() - began) * 1000)
         return PageResult(url, status, error, title, elapsed, depth)
 

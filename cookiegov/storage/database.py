@@ -16,6 +16,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from cookiegov.errors import StorageError
 from cookiegov.storage.schema import sites
@@ -122,6 +123,8 @@ def _make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+        if not path or path == ":memory:":
+            kwargs["poolclass"] = StaticPool  # one shared connection, or each sees its own DB
     else:
         kwargs["pool_pre_ping"] = True
     try:

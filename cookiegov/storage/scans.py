@@ -143,8 +143,7 @@ def load_scan(db: Database, scan_id: int) -> ScanResult | None:
         finished_at=scan.finished_at or "",
         consent=scan.consent,
         pages=[
-            PageResult(r.url, r.status, r.error, r.title, r.elapsed_ms, r.depth)
-            for r in page_rows
+            PageResult(r.url, r.status, r.error, r.title, r.elapsed_ms, r.depth) for r in page_rows
         ],
         cookies=[_cookie_from_row(r) for r in cookie_rows],
         storage=[
@@ -152,9 +151,7 @@ def load_scan(db: Database, scan_id: int) -> ScanResult | None:
             for r in storage_rows
         ],
         requests=[
-            ThirdPartyRequest(
-                r.host, r.url, r.resource_type, r.initiator, r.page, bool(r.beacon)
-            )
+            ThirdPartyRequest(r.host, r.url, r.resource_type, r.initiator, r.page, bool(r.beacon))
             for r in request_rows
         ],
         settings=scan.settings or {},

@@ -14,15 +14,11 @@ down_revision = "0001"
 def upgrade() -> None:
     with op.batch_alter_table("cookies") as batch:
         batch.add_column(sa.Column("blocked_reason", sa.String(255)))
-        batch.add_column(
-            sa.Column("value_length", sa.Integer, nullable=False, server_default="0")
-        )
+        batch.add_column(sa.Column("value_length", sa.Integer, nullable=False, server_default="0"))
         batch.add_column(
             sa.Column("value_kind", sa.String(16), nullable=False, server_default="empty")
         )
-        batch.add_column(
-            sa.Column("value_entropy", sa.Float, nullable=False, server_default="0")
-        )
+        batch.add_column(sa.Column("value_entropy", sa.Float, nullable=False, server_default="0"))
     op.create_table(
         "storage_items",
         sa.Column("id", sa.Integer, primary_key=True),

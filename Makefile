@@ -1,0 +1,28 @@
+# The README's two commands: `make demo` and `make test`. Each installs what it needs first.
+BIN := .venv/bin
+
+.PHONY: setup demo test lint format bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(BIN)/cookiegov demo
+
+test: setup lint
+	$(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup
+	$(BIN)/python bench/classify_bench.py
+
+clean:
+	rm -rf .venv out .pytest_cache .mypy_cache .ruff_cache cookiegov.db*

@@ -1,0 +1,289 @@
+"""The preference endpoint under ``/v1``: banner script, consent records, visitor rights."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+import threading
+import time
+from importlib import resources
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from banner.sites import SiteConfig, site_config
+from banner.texts import TEXTS
+from cookiegov.domains import registrable_domain
+from cookiegov.errors import InputError, NotFoundError, RateLimitError
+from cookiegov.models import CONSENT_CATEGORIES, Category
+from cookiegov.privacy import anonymize_ip
+from cookiegov.settings import Settings
+from cookiegov.storage import Database
+from cookiegov.storage.consents import ConsentInput, append_consent, records_for
+from cookiegov.storage.scans import latest_scan
+
+bp = Blueprint("v1", __name__, url_prefix="/v1")
+COOKIE_NAME = "cookiegov"
+_CONSENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_STATIC = resources.files("banner").joinpath("static")
+METHODS = ("banner", "gpc", "api")
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["COOKIEGOV_SETTINGS"]
+    return settings
+
+
+def _db() -> Database:
+    db: Database = current_app.config["COOKIEGOV_DB"]
+    return db
+
+
+def _site(site: str) -> SiteConfig:
+    cfg = site_config(_settings(), site)
+    g.site = cfg
+    return cfg
+
+
+# -- banner script -----------------------------------------------------------------------
+def _inventory(site: str) -> list[dict[str, Any]]:
+    scan = latest_scan(_db(), site)
+    if scan is None:
+        return []
+    out = []
+    for c in scan.cookies:
+        if c.blocked_reason:
+            continue
+        out.append(
+            {
+                "name": c.name,
+                "domain": c.domain,
+                "category": c.category.value,
+                "vendor": (c.classification.vendor if c.classification else None) or "",
+                "purpose": (c.classification.purpose if c.classification else None) or "",
+                "lifetime": c.lifetime,
+            }
+        )
+    return out
+
+
+def banner_config(cfg: SiteConfig) -> dict[str, Any]:
+    settings = _settings()
+    return {
+        "site": cfg.site,
+        "revision": cfg.revision,
+        "days": settings.consent_days,
+        "policy": cfg.policy_url,
+        "gpcRefuses": list(cfg.gpc_refuses),
+        "categories": [c.value for c in CONSENT_CATEGORIES],
+        "texts": {lang: cfg.texts_in(lang) for lang in TEXTS},
+        "textsHash": cfg.texts_hash(),
+        "cookies": _inventory(cfg.site),
+    }
+
+
+@bp.get("/sites/<site>/banner.js")
+def banner_js(site: str) -> Response:
+    cfg: SiteConfig = g.site
+    config = json.dumps(banner_config(cfg), separators=(",", ":"), ensure_ascii=True)
+    config = config.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    script = _STATIC.joinpath("banner.js").read_text("utf-8")
+    body = f"window.__cookiegovConfig={config};\n{script}"
+    return _cacheable(body, "application/javascript; charset=utf-8")
+
+
+@bp.get("/banner.css")
+def banner_css() -> Response:
+    return _cacheable(_STATIC.joinpath("banner.css").read_text("utf-8"), "text/css; charset=utf-8")
+
+
+def _cacheable(body: str, ctype: str) -> Response:
+    etag = hashlib.sha256(body.encode()).hexdigest()[:32]
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = Response(body, mimetype=ctype.split(";")[0], content_type=ctype)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+# -- consents ----------------------------------------------------------------------------
+class _RateLimiter:
+    """Fixed-window counter per client key (in-process)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._windows: dict[str, tuple[int, int]] = {}
+
+    def hit(self, key: str, limit: int) -> None:
+        window = int(time.time() // 60)
+        with self._lock:
+            start, count = self._windows.get(key, (window, 0))
+            if start != window:
+                start, count = window, 0
+            count += 1
+            self._windows[key] = (start, count)
+            if len(self._windows) > 100_000:
+                self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
+        if count > limit:
+            raise RateLimitError("too many consent writes from this client; retry in a minute")
+
+
+_limiter = _RateLimiter()
+
+
+def _client_ip() -> str:
+    return request.remote_addr or ""
+
+
+def _parse_consent(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise InputError("the request body must be a JSON object")
+    choices = body.get("categories")
+    if not isinstance(choices, dict):
+        raise InputError("'categories' must be an object of category → true/false")
+    allowed = {c.value for c in CONSENT_CATEGORIES}
+    unknown = sorted(set(choices) - allowed - {Category.NECESSARY.value})
+    if unknown:
+        raise InputError(
+            f"unknown categories: {', '.join(unknown)}", details={"allowed": sorted(allowed)}
+        )
+    if not all(isinstance(v, bool) for v in choices.values()):
+        raise InputError("each category must be true or false")
+    method = body.get("method", "banner")
+    if method not in METHODS:
+        raise InputError(f"'method' must be one of {', '.join(METHODS)}")
+    revision = body.get("revision", 1)
+    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
+        raise InputError("'revision' must be a non-negative integer")
+    consent_id = body.get("consent_id")
+    if consent_id is not None and (
+        not isinstance(consent_id, str) or not _CONSENT_ID.match(consent_id)
+    ):
+        raise InputError("'consent_id' must be 16–64 letters, digits, '-' or '_'")
+    for key, limit in (("language", 16), ("page_url", 2048), ("texts_hash", 64)):
+        value = body.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise InputError(f"'{key}' must be a string of at most {limit} characters")
+    gpc = body.get("gpc", False)
+    if not isinstance(gpc, bool):
+        raise InputError("'gpc' must be true or false")
+    return {
+        "choices": {c: bool(choices.get(c, False)) for c in sorted(allowed)},
+        "method": method,
+        "revision": revision,
+        "consent_id": consent_id or secrets.token_urlsafe(18),
+        "language": body.get("language"),
+        "page_url": body.get("page_url"),
+        "texts_hash": body.get("texts_hash"),
+        "gpc": gpc or request.headers.get("Sec-GPC") == "1",
+    }
+
+
+@bp.post("/sites/<site>/consents")
+def record_consent(site: str) -> tuple[Response, int]:
+    cfg: SiteConfig = g.site
+    settings = _settings()
+    ip = _client_ip()
+    _limiter.hit(f"{site}|{anonymize_ip(ip, 'truncate')}", settings.rate_limit)
+    body = request.get_json(silent=True)
+    if body is None:
+        raise InputError("the request body must be valid JSON (Content-Type: application/json)")
+    parsed = _parse_consent(body)
+    record = append_consent(
+        _db(),
+        site,
+        ConsentInput(
+            consent_id=parsed["consent_id"],
+            choices=parsed["choices"],
+            revision=parsed["revision"],
+            method=parsed["method"],
+            gpc=parsed["gpc"],
+            language=parsed["language"],
+            page_url=parsed["page_url"],
+            texts_hash=parsed["texts_hash"],
+            user_agent=(request.user_agent.string or "")[:512] or None,
+            ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or site),
+        ),
+    )
+    response = jsonify(_public(record))
+    _set_consent_cookie(response, cfg, record)
+    return response, 201
+
+
+def _public(record: dict[str, Any]) -> dict[str, Any]:
+    keep = (
+        "consent_id",
+        "seq",
+        "created_at",
+        "action",
+        "choices",
+        "revision",
+        "method",
+        "gpc",
+        "language",
+        "page_url",
+        "hash",
+    )
+    return {k: record[k] for k in keep}
+
+
+def cookie_value(record: dict[str, Any]) -> str:
+    cats = "".join(
+        c.value[0] if record["choices"].get(c.value) else "-" for c in CONSENT_CATEGORIES
+    )
+    return f"v1.{record['consent_id']}.{record['revision']}.{int(time.time())}.{cats}"
+
+
+def _set_consent_cookie(response: Response, cfg: SiteConfig, record: dict[str, Any]) -> None:
+    """Set the consent cookie by header when the endpoint is same-site with the page."""
+    origin = request.headers.get("Origin") or ""
+    host = request.host.split(":")[0]
+    if origin and registrable_domain(origin) != registrable_domain(host):
+        return  # cross-site deployment: the script sets the cookie itself
+    domain = registrable_domain(host)
+    response.set_cookie(
+        COOKIE_NAME,
+        cookie_value(record),
+        max_age=_settings().consent_days * 86400,
+        path="/",
+        domain=domain if "." in domain and not domain.replace(".", "").isdigit() else None,
+        secure=True,
+        httponly=False,
+        samesite="Lax",
+    )
+
+
+@bp.get("/sites/<site>/consents/<consent_id>")
+def read_consent(site: str, consent_id: str) -> Response:
+    if not _CONSENT_ID.match(consent_id):
+        raise InputError("malformed consent ID")
+    records = records_for(_db(), site, consent_id)
+    if not records:
+        raise NotFoundError("no consent recorded under this ID")
+    return jsonify({"consent_id": consent_id, "records": [_public(r) for r in records]})
+
+
+# -- CORS and security headers -----------------------------------------------------------
+@bp.before_request
+def _load_site() -> None:
+    site = (request.view_args or {}).get("site")
+    if site is not None:
+        _site(site)
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    cfg: SiteConfig | None = g.get("site")
+    origin = request.headers.get("Origin")
+    if cfg is not None and cfg.allows_origin(origin):
+        response.headers["Access-Control-Allow-Origin"] = origin or ""
+        response.headers["Access-Control-Allow-Credentials"] = "true"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
+        response.headers["Vary"] = "Origin"
+    return response

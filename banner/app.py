@@ -1,0 +1,43 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify
+
+from banner.api import bp as api_bp
+from banner.errors import register_error_handlers
+from cookiegov.settings import Settings
+from cookiegov.storage import Database, open_database
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
+
+
+def create_app(settings: Settings, db: Database | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config["COOKIEGOV_SETTINGS"] = settings
+    app.config["COOKIEGOV_DB"] = db or open_database(settings.database_url)
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.register_blueprint(api_bp)
+    register_error_handlers(app)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify({"ok": True})
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app

@@ -1,0 +1,246 @@
+/* cookiegov consent banner: records the visitor's choice and enforces it. */
+(function (w, d) {
+  "use strict";
+  var C = w.__cookiegovConfig;
+  if (!C || w.cookiegov) return;
+  var me = d.currentScript;
+  var base = me ? me.src.replace(/\/v1\/.*$/, "") : "";
+  var nonce = me ? me.nonce || me.getAttribute("nonce") : null;
+  var NAME = "cookiegov";
+  var CATS = C.categories;
+  var lang = ((d.documentElement.lang || navigator.language || "en").split("-")[0] || "en").toLowerCase();
+  var T = C.texts[lang] || C.texts.en;
+  var gpc = navigator.globalPrivacyControl === true;
+  var listeners = [];
+  var state = null;
+  var root = null;
+  var opener = null;
+
+  function readCookie() {
+    var m = d.cookie.match(/(?:^|;\s*)cookiegov=([^;]*)/);
+    if (!m) return null;
+    var p = decodeURIComponent(m[1]).split(".");
+    if (p[0] !== "v1" || p.length !== 5) return null;
+    var granted = {};
+    CATS.forEach(function (c, i) { granted[c] = p[4].charAt(i) === c.charAt(0); });
+    return { id: p[1], revision: +p[2], time: +p[3], granted: granted };
+  }
+
+  function valid(s) {
+    return s && s.revision === C.revision && (Date.now() / 1000 - s.time) < C.days * 86400;
+  }
+
+  function writeCookie(s) {
+    var v = ["v1", s.id, s.revision, Math.floor(s.time),
+      CATS.map(function (c) { return s.granted[c] ? c.charAt(0) : "-"; }).join("")].join(".");
+    d.cookie = NAME + "=" + v + "; path=/; max-age=" + C.days * 86400 + "; Secure; SameSite=Lax";
+  }
+
+  function el(tag, attrs, text) {
+    var e = d.createElement(tag);
+    for (var k in attrs) e.setAttribute(k, attrs[k]);
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function matches(name, pattern) {
+    if (pattern.indexOf("*") < 0) return name === pattern;
+    var re = new RegExp("^" + pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*") + "$");
+    return re.test(name);
+  }
+
+  function clearRefused(granted) {
+    var host = location.hostname.split(".");
+    var domains = [""];
+    for (var i = 0; i < host.length - 1; i++) domains.push(host.slice(i).join("."));
+    var paths = ["/"];
+    var parts = location.pathname.split("/");
+    for (var j = 2; j <= parts.length; j++) paths.push(parts.slice(0, j).join("/") || "/");
+    d.cookie.split(";").forEach(function (pair) {
+      var name = pair.split("=")[0].trim();
+      if (!name || name === NAME) return;
+      C.cookies.forEach(function (k) {
+        if (k.category === "necessary" || k.category === "unknown" || granted[k.category]) return;
+        if (!matches(name, k.name)) return;
+        domains.forEach(function (dom) {
+          paths.forEach(function (p) {
+            d.cookie = name + "=; Max-Age=0; path=" + p + (dom ? "; domain=" + dom : "");
+          });
+        });
+      });
+    });
+  }
+
+  function activate(granted) {
+    d.querySelectorAll("script[type='text/plain'][data-category]").forEach(function (old) {
+      if (!granted[old.getAttribute("data-category")]) return;
+      var s = d.createElement("script");
+      for (var i = 0; i < old.attributes.length; i++) {
+        var a = old.attributes[i];
+        if (a.name !== "type") s.setAttribute(a.name, a.value);
+      }
+      if (nonce) s.nonce = nonce;
+      if (!old.src) s.textContent = old.textContent;
+      old.parentNode.replaceChild(s, old);
+    });
+    d.querySelectorAll("[data-src][data-category]").forEach(function (e) {
+      if (!granted[e.getAttribute("data-category")]) return;
+      e.setAttribute("src", e.getAttribute("data-src"));
+      e.removeAttribute("data-src");
+    });
+  }
+
+  function apply(s, changed) {
+    state = s;
+    clearRefused(s.granted);
+    activate(s.granted);
+    if (changed) {
+      var detail = api.consent();
+      listeners.forEach(function (fn) { try { fn(detail); } catch (e) {} });
+      d.dispatchEvent(new CustomEvent("cookiegov:consent", { detail: detail }));
+    }
+  }
+
+  function save(granted, method) {
+    var s = { id: state ? state.id : null, revision: C.revision, time: Date.now() / 1000, granted: granted };
+    var body = { categories: granted, revision: C.revision, language: lang, gpc: gpc,
+      page_url: location.href.split("#")[0], method: method || "banner", texts_hash: C.textsHash };
+    if (s.id) body.consent_id = s.id;
+    close();
+    return fetch(base + "/v1/sites/" + encodeURIComponent(C.site) + "/consents", {
+      method: "POST", credentials: "include", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; })
+      .then(function (rec) {
+        if (rec) s.id = rec.consent_id;
+        var set = readCookie();
+        if (!set || set.id !== s.id || !rec) writeCookie(s);
+        apply(s, true);
+        return api.consent();
+      });
+  }
+
+  function all(v) {
+    var g = {};
+    CATS.forEach(function (c) { g[c] = v; });
+    if (v && gpc) C.gpcRefuses.forEach(function (c) { g[c] = false; });
+    return g;
+  }
+
+  function close() {
+    if (root) { root.remove(); root = null; }
+    if (opener && opener.focus) opener.focus();
+    opener = null;
+  }
+
+  function button(text, cls, fn) {
+    var b = el("button", { type: "button", "class": "cg-btn " + cls }, text);
+    b.addEventListener("click", fn);
+    return b;
+  }
+
+  function show(prefs) {
+    close();
+    opener = d.activeElement;
+    var current = state && valid(state) ? state.granted : all(false);
+    root = el("div", { "class": "cg-root", role: "dialog", "aria-modal": "true",
+      "aria-labelledby": "cg-title", "aria-describedby": "cg-body", lang: lang });
+    if (/^(ar|he|fa|ur)$/.test(lang)) root.setAttribute("dir", "rtl");
+    var box = el("div", { "class": "cg-box" });
+    box.appendChild(el("h2", { id: "cg-title" }, T.title));
+    var p = el("p", { id: "cg-body" }, T.body + " ");
+    var a = el("a", { href: C.policy }, T.policy);
+    p.appendChild(a);
+    box.appendChild(p);
+    if (gpc) box.appendChild(el("p", { "class": "cg-gpc", role: "status" }, T.gpc));
+    var toggles = {};
+    if (prefs) {
+      var list = el("div", { "class": "cg-cats" });
+      ["necessary"].concat(CATS).forEach(function (c) {
+        var row = el("div", { "class": "cg-cat" });
+        var id = "cg-" + c;
+        var box2 = el("input", { type: "checkbox", id: id });
+        if (c === "necessary") { box2.checked = true; box2.disabled = true; }
+        else box2.checked = !!current[c];
+        toggles[c] = box2;
+        var label = el("label", { "for": id }, T[c] + (c === "necessary" ? " (" + T.always_on + ")" : ""));
+        row.appendChild(box2);
+        row.appendChild(label);
+        row.appendChild(el("p", { "class": "cg-desc" }, T[c + "_desc"]));
+        var ck = C.cookies.filter(function (k) { return k.category === c; });
+        if (ck.length) {
+          var det = el("details", {});
+          det.appendChild(el("summary", {}, T.cookies + " (" + ck.length + ")"));
+          var ul = el("ul", {});
+          ck.forEach(function (k) {
+            ul.appendChild(el("li", {}, k.name + (k.vendor ? " · " + k.vendor : "") + (k.purpose ? " — " + k.purpose : "")));
+          });
+          det.appendChild(ul);
+          row.appendChild(det);
+        }
+        list.appendChild(row);
+      });
+      box.appendChild(list);
+    }
+    var actions = el("div", { "class": "cg-actions" });
+    actions.appendChild(button(T.accept, "cg-accept", function () { api.acceptAll(); }));
+    actions.appendChild(button(T.reject, "cg-reject", function () { api.rejectAll(); }));
+    if (prefs) {
+      actions.appendChild(button(T.save, "cg-save", function () {
+        var g = {};
+        CATS.forEach(function (c) { g[c] = toggles[c].checked; });
+        save(g, "banner");
+      }));
+    } else {
+      actions.appendChild(button(T.prefs, "cg-prefs", function () { show(true); }));
+    }
+    box.appendChild(actions);
+    root.appendChild(box);
+    root.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && prefs && state && valid(state)) { close(); return; }
+      if (e.key !== "Tab") return;
+      var f = root.querySelectorAll("button, a[href], input:not([disabled]), summary");
+      var first = f[0], last = f[f.length - 1];
+      if (e.shiftKey && d.activeElement === first) { last.focus(); e.preventDefault(); }
+      else if (!e.shiftKey && d.activeElement === last) { first.focus(); e.preventDefault(); }
+    });
+    d.body.appendChild(root);
+    var focus = root.querySelector(prefs ? "input:not([disabled])" : "button");
+    if (focus) focus.focus();
+  }
+
+  var api = {
+    version: 1,
+    show: function () { show(true); },
+    acceptAll: function () { return save(all(true), "banner"); },
+    rejectAll: function () { return save(all(false), "banner"); },
+    accept: function (cats) {
+      var g = all(false);
+      (cats || []).forEach(function (c) { if (c in g) g[c] = true; });
+      return save(g, "api");
+    },
+    consent: function () {
+      return state ? { id: state.id, revision: state.revision, categories: state.granted, gpc: gpc } : null;
+    },
+    on: function (event, fn) { if (event === "change") listeners.push(fn); },
+    ready: true
+  };
+  w.cookiegov = api;
+
+  function init() {
+    var link = el("link", { rel: "stylesheet", href: base + "/v1/banner.css" });
+    if (nonce) link.nonce = nonce;
+    d.head.appendChild(link);
+    d.addEventListener("click", function (e) {
+      var t = e.target && e.target.closest && e.target.closest("[data-cookiegov-settings]");
+      if (t) { e.preventDefault(); show(true); }
+    });
+    var s = readCookie();
+    if (valid(s)) apply(s, false);
+    else {
+      clearRefused(all(false));
+      show(false);
+    }
+  }
+  if (d.readyState === "loading") d.addEventListener("DOMContentLoaded", init); else init();
+})(window, document);

@@ -1,0 +1,244 @@
+"""The ``cookiegov`` command: a thin layer over the library.
+
+Data goes to stdout, messages and progress to stderr; exit codes: 0 ok, 1 failure,
+2 bad input or configuration, 3 not found, 4 storage, 5 browser, 6 scan failed.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cookiegov.errors import CookiegovError, InputError
+from cookiegov.settings import Settings, load_settings
+
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Turn library errors into one line on stderr and an exit code; never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except CookiegovError as exc:
+            err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            sys.exit(130)
+        except OSError as exc:
+            err.print(f"[bold red]error:[/] {exc.strerror or exc}: {exc.filename or ''}")
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config", "config_file", type=click.Path(dir_okay=False), help="TOML settings file."
+)
+@click.option("--db", "database_url", help="Database URL (default sqlite:///cookiegov.db).")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr.")
+@click.version_option(package_name="cookiegov")
+@click.pass_context
+@friendly
+def cli(
+    ctx: click.Context, config_file: str | None, database_url: str | None, verbose: int
+) -> None:
+    """Cookie consent and tracking governance: scan, classify, consent, prove."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(
+        level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    ctx.obj = load_settings(config_file, database_url=database_url)
+
+
+def _settings(ctx: click.Context, **flags: Any) -> Settings:
+    settings: Settings = ctx.obj
+    return settings.replace(**flags)
+
+
+# -- scan --------------------------------------------------------------------------------
+@cli.command()
+@click.argument("url")
+@click.option("--max-pages", type=int, help="Page budget (default 20).")
+@click.option("--max-depth", type=int, help="Deepest link level to follow.")
+@click.option("--concurrency", type=int, help="Pages in parallel (default: CPU count, max 4).")
+@click.option("--consent", type=click.Choice(["none", "gpc"]), help="Consent state to scan in.")
+@click.option("--browser-profile", type=click.Choice(["default", "strict"]))
+@click.option("--browser-arg", "browser_args", multiple=True, help="Extra Chromium argument.")
+@click.option("--ignore-https-errors", is_flag=True, default=None)
+@click.option("--page-timeout", type=float, help="Seconds per page.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table"
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option("--no-store", is_flag=True, help="Do not save the scan in the database.")
+@click.pass_context
+@friendly
+def scan(
+    ctx: click.Context,
+    url: str,
+    fmt: str,
+    output: str | None,
+    no_store: bool,
+    browser_args: tuple[str, ...],
+    **flags: Any,
+) -> None:
+    """Scan URL's site and print its cookie inventory."""
+    from cookiegov.storage import open_database
+    from cookiegov.storage.scans import save_scan
+    from scanner.scan import check_url, scan_site
+
+    settings = _settings(ctx, **flags)
+    if browser_args:
+        settings = settings.replace(browser_args=[*settings.browser_args, *browser_args])
+    check_url(url)
+    db = None if no_store else open_database(settings.database_url)
+    with Progress(
+        TextColumn("[bold]scanning[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=settings.max_pages)
+
+        def advance(page: Any, done: int, total: int) -> None:
+            progress.update(task, completed=done, description=page.url[-60:])
+
+        result = scan_site(url, settings, progress=advance)
+    if db is not None:
+        result = save_scan(db, result)
+    _emit(result, fmt, output)
+    failed = sum(1 for p in result.pages if p.error)
+    err.print(
+        f"{len(result.cookies)} cookies on {len(result.pages)} pages"
+        + (f" ({failed} pages failed)" if failed else "")
+        + (f", saved as scan {result.scan_id}" if result.scan_id else "")
+    )
+
+
+def _emit(result: Any, fmt: str, output: str | None) -> None:
+    from cookiegov import report
+
+    if fmt == "table":
+        if output:
+            fmt = Path(output).suffix.lstrip(".") if Path(output).suffix else "json"
+            if fmt not in report.FORMATS:
+                raise InputError(f"cannot tell the format of {output}; pass --format")
+        else:
+            report.print_table(result)
+            return
+    text = report.FORMATS[fmt](result)
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+    else:
+        click.echo(text)
+
+
+# -- serve -------------------------------------------------------------------------------
+@cli.command()
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 8000).")
+@click.pass_context
+@friendly
+def serve(ctx: click.Context, **flags: Any) -> None:
+    """Serve the banner script and the preference endpoint."""
+    from banner import create_app
+
+    settings = _settings(ctx, **flags)
+    app = create_app(settings)
+    err.print(f"cookiegov endpoint on http://{settings.host}:{settings.port}/v1/ (Ctrl-C stops)")
+    app.run(host=settings.host, port=settings.port, threaded=True)
+
+
+# -- demo --------------------------------------------------------------------------------
+@cli.command()
+@click.option("--report", "report_path", default="out/demo-report.html", show_default=True)
+@click.option("--scan-only", is_flag=True, help="Scan and report, then exit (no banner).")
+@click.pass_context
+@friendly
+def demo(ctx: click.Context, report_path: str, scan_only: bool) -> None:
+    """Scan the bundled demo site, report, then serve it with the banner."""
+    from cookiegov.demo import run_demo
+
+    run_demo(ctx.obj, report_path, serve=not scan_only, console=err)
+
+
+# -- consents ----------------------------------------------------------------------------
+@cli.group()
+def consents() -> None:
+    """Proof of consent records."""
+
+
+@consents.command("verify")
+@click.argument("site")
+@click.pass_context
+@friendly
+def consents_verify(ctx: click.Context, site: str) -> None:
+    """Check SITE's hash chain: exit 1 when any record was altered, inserted or removed."""
+    from cookiegov.storage import open_database
+    from cookiegov.storage.consents import verify_chain
+
+    report = verify_chain(open_database(ctx.obj.database_url), site)
+    if report.ok:
+        click.echo(f"{site}: {report.records} records, chain intact")
+        return
+    click.echo(f"{site}: {report.records} records, chain BROKEN")
+    for problem in report.problems:
+        click.echo(f"  {problem}")
+    sys.exit(1)
+
+
+# -- scans and database ------------------------------------------------------------------
+@cli.command("scans")
+@click.option("--site", help="Only this site (registrable domain).")
+@click.pass_context
+@friendly
+def scans_list(ctx: click.Context, site: str | None) -> None:
+    """List stored scans, newest first."""
+    from cookiegov.storage import open_database
+    from cookiegov.storage.scans import list_scans
+
+    for row in list_scans(open_database(ctx.obj.database_url), site):
+        click.echo(
+            f"{row['id']:>5}  {row['started_at']}  {row['domain']:<24} {row['consent']:<6} "
+            f"{row['page_count']:>4} pages {row['cookie_count']:>4} cookies  {row['url']}"
+        )
+
+
+@cli.command("migrate")
+@click.pass_context
+@friendly
+def migrate(ctx: click.Context) -> None:
+    """Create or upgrade the database schema in place."""
+    from cookiegov.storage import Database
+
+    db = Database(ctx.obj.database_url)
+    before = db.revision()
+    db.migrate()
+    err.print(f"{db.safe_url}: schema {before or 'empty'} → {db.revision()}")
+
+
+def main() -> None:
+    cli(prog_name="cookiegov")
+
+
+if __name__ == "__main__":
+    main()

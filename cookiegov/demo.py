@@ -1,0 +1,80 @@
+"""``cookiegov demo``: the bundled demo site, scanned, reported, then served with the banner.
+
+Part of the command-line face: it wires the fixture server (from the source checkout), the
+scanner and the banner together, which only the CLI may do.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from cookiegov import report
+from cookiegov.errors import ConfigError
+from cookiegov.settings import Settings
+from cookiegov.storage import open_database
+from cookiegov.storage.scans import save_scan
+
+DEMO_SITE = "shop.test"
+DEMO_URL = "https://www.shop.test/"
+CONSENT_HOST = "consent.shop.test"
+
+
+def _fixtures() -> Any:
+    root = Path(__file__).resolve().parent.parent
+    if not (root / "fixtures" / "server.py").exists():
+        raise ConfigError("the demo needs a source checkout of cookiegov (fixtures/ is missing)")
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    return importlib.import_module("fixtures.server")
+
+
+def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Console) -> None:
+    from werkzeug.serving import make_server
+
+    from banner import create_app
+    from scanner.scan import scan_site
+
+    fixtures = _fixtures()
+    server = fixtures.FixtureServer(loopback_view=True)
+    server.start()
+    try:
+        settings = settings.replace(
+            browser_args=[*settings.browser_args, server.resolver_rule],
+            ignore_https_errors=True,
+            sites={
+                **settings.sites,
+                DEMO_SITE: {
+                    "name": "Meridian Assist",
+                    "policy_url": "https://www.shop.test/privacy",
+                    "revision": 1,
+                },
+            },
+        )
+        db = open_database(settings.database_url)
+        console.print(f"[bold]Scanning the demo site[/] {DEMO_URL} (fixture server on loopback)")
+        result = save_scan(db, scan_site(DEMO_URL, settings))
+        report.print_table(result)
+        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(report_path).write_text(report.to_html(result), encoding="utf-8")
+        console.print(f"HTML report written to [bold]{Path(report_path).resolve()}[/]")
+        if not serve:
+            return
+        app = create_app(settings, db)
+        http = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=http.serve_forever, daemon=True).start()
+        server.upstreams[CONSENT_HOST] = f"http://127.0.0.1:{http.server_port}"
+        server.banner_script = f"https://{CONSENT_HOST}/v1/sites/{DEMO_SITE}/banner.js"
+        console.print(
+            f"\n[bold green]Demo site with the consent banner:[/] "
+            f"http://127.0.0.1:{server.http_port}/\n"
+            f"Consent endpoint: http://127.0.0.1:{http.server_port}/v1/ · Ctrl-C stops."
+        )
+        threading.Event().wait()
+    finally:
+        server.stop()

@@ -1,0 +1,78 @@
+"""Real Chromium scans of the demo site served on loopback."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cookiegov.models import ObservedCookie, ScanResult
+from cookiegov.settings import Settings
+from scanner.scan import scan_site
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo_scan(fixture_server, tmp_path_factory) -> ScanResult:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        browser_args=[fixture_server.resolver_rule],
+        ignore_https_errors=True,
+        max_pages=12,
+        concurrency=2,
+    )
+    return scan_site("https://www.shop.test/", settings)
+
+
+def _find(result: ScanResult, name: str) -> ObservedCookie:
+    found = [c for c in result.cookies if c.name == name]
+    assert found, f"{name} missing from {[c.name for c in result.cookies]}"
+    return found[0]
+
+
+def test_every_expected_cookie_is_found(demo_scan: ScanResult, expected_inventory: dict) -> None:
+    assert len([p for p in demo_scan.pages if p.status == 200]) == expected_inventory["pages"]
+    for want in expected_inventory["cookies"]:
+        got = _find(demo_scan, want["name"])
+        assert got.domain == want["domain"], want["name"]
+        assert got.category.value == want["category"], (want["name"], got.classification)
+        assert want["set_via"] in [v.value for v in got.set_via], want["name"]
+        assert got.third_party is want["third_party"], want["name"]
+        assert got.blocked_reason is None
+        if "setter" in want:
+            assert got.set_by and got.set_by.startswith(want["setter"]), got.set_by
+        if "only_on" in want:
+            assert got.pages == (f"https://www.shop.test{want['only_on']}",)
+
+
+def test_storage_and_third_party_requests(demo_scan: ScanResult, expected_inventory: dict) -> None:
+    keys = {(s.kind, s.origin, s.key) for s in demo_scan.storage}
+    for want in expected_inventory["storage"]:
+        assert (want["kind"], want["origin"], want["key"]) in keys
+    hosts = {r.host for r in demo_scan.requests}
+    assert set(expected_inventory["third_party_hosts"]) <= hosts
+    assert any(r.beacon and r.host == "collect.metrics.test" for r in demo_scan.requests)
+
+
+def test_session_and_lifetime_facts(demo_scan: ScanResult) -> None:
+    session = _find(demo_scan, "sessionid")
+    assert session.session and session.http_only and session.secure
+    uid = _find(demo_scan, "adnet_uid")
+    assert uid.lifetime == pytest.approx(34128000, abs=5)  # what the site asked, not the cap
+    assert uid.value_kind == "id"
+
+
+def test_strict_profile_reports_blocked_third_party_cookies(fixture_server) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        browser_args=[fixture_server.resolver_rule],
+        ignore_https_errors=True,
+        max_pages=1,
+        concurrency=1,
+        browser_profile="strict",
+    )
+    result = scan_site("https://www.shop.test/", settings)
+    uid = _find(result, "adnet_uid")
+    assert uid.blocked_reason is not None
+    assert "ThirdParty" in uid.blocked_reason or "UserPreferences" in uid.blocked_reason
+    assert _find(result, "sessionid").blocked_reason is None
+    assert dataclasses.asdict(result.pages[0])["status"] == 200

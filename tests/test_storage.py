@@ -1,0 +1,131 @@
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from cookiegov.models import (
+    Category,
+    Classification,
+    ObservedCookie,
+    PageResult,
+    ScanResult,
+    SetVia,
+    StorageItem,
+)
+from cookiegov.storage import Database, open_database
+from cookiegov.storage.consents import ConsentInput, append_consent, records_for, verify_chain
+from cookiegov.storage.scans import latest_scan, list_scans, save_scan
+
+
+def _scan(site: str = "shop.test") -> ScanResult:
+    cookie = ObservedCookie(
+        name="sessionid",
+        domain="www.shop.test",
+        path="/",
+        expires=None,
+        lifetime=None,
+        http_only=True,
+        secure=True,
+        same_site="Lax",
+        third_party=False,
+        set_via=(SetVia.HEADER,),
+        set_by="https://www.shop.test/",
+        pages=("https://www.shop.test/",),
+        value_length=26,
+        value_kind="id",
+        value_entropy=4.2,
+        classification=Classification(Category.NECESSARY, "Django", 0.95, "documented", "kb"),
+    )
+    return ScanResult(
+        url="https://www.shop.test/",
+        site=site,
+        started_at="2026-01-01T00:00:00+00:00",
+        finished_at="2026-01-01T00:01:00+00:00",
+        consent="none",
+        pages=[PageResult("https://www.shop.test/", 200, None, "Home", 120, 0)],
+        cookies=[cookie],
+        storage=[
+            StorageItem("localStorage", "https://www.shop.test", "k", ("https://www.shop.test/",))
+        ],
+    )
+
+
+def test_scan_round_trip(db: Database) -> None:
+    saved = save_scan(db, _scan())
+    assert saved.scan_id
+    loaded = latest_scan(db, "shop.test")
+    assert loaded is not None
+    assert [c.name for c in loaded.cookies] == ["sessionid"]
+    assert loaded.cookies[0].category is Category.NECESSARY
+    assert loaded.cookies[0].set_via == (SetVia.HEADER,)
+    assert loaded.storage[0].key == "k"
+    assert list_scans(db)[0]["cookie_count"] == 1
+
+
+def test_migration_upgrades_an_older_database_in_place(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = Database(url)
+    old.migrate("0001")  # the schema as the first release shipped it
+    with old.engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO sites (domain, name, created_at) VALUES ('a.test','a','t')")
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO scans (site_id, url, started_at) VALUES (1, 'https://a.test/', 't')"
+            )
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO cookies (scan_id, name, domain, path, http_only, secure, third_party,"
+                " set_via, pages, category) VALUES (1, '_ga', 'a.test', '/', 0, 0, 0, 'script',"
+                " '[]', 'analytics')"
+            )
+        )
+        columns = {c["name"] for c in sa.inspect(conn).get_columns("cookies")}
+    assert "blocked_reason" not in columns
+    old.close()
+    upgraded = open_database(url)
+    assert upgraded.revision() == upgraded.head() == "0002"
+    scan = latest_scan(upgraded, "a.test")
+    assert scan is not None and scan.cookies[0].name == "_ga"
+    assert scan.cookies[0].blocked_reason is None and scan.cookies[0].value_kind == "empty"
+    assert scan.storage == []
+
+
+def _consent(cid: str, analytics: bool) -> ConsentInput:
+    return ConsentInput(
+        consent_id=cid,
+        choices={"analytics": analytics, "advertising": False, "functional": True},
+        revision=1,
+        method="banner",
+        gpc=False,
+        ip="203.0.113.0/24",
+    )
+
+
+def test_consent_chain_verifies_and_detects_tampering(db: Database) -> None:
+    for i in range(5):
+        append_consent(db, "shop.test", _consent(f"visitor-{i:012d}", i % 2 == 0))
+    append_consent(db, "other.test", _consent("visitor-other-0001", True))
+    assert verify_chain(db, "shop.test").ok
+    assert len(records_for(db, "shop.test", "visitor-000000000002")) == 1
+
+    with db.engine.begin() as conn:  # alter a stored choice
+        conn.execute(
+            sa.text(
+                "UPDATE consents SET choices = '{\"analytics\": true}' WHERE seq = 2"
+                " AND site_id = 1"
+            )
+        )
+    report = verify_chain(db, "shop.test")
+    assert not report.ok and any("record 2" in p for p in report.problems)
+
+
+def test_consent_chain_detects_removal(db: Database) -> None:
+    for i in range(4):
+        append_consent(db, "shop.test", _consent(f"visitor-{i:012d}", True))
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM consents WHERE seq = 3"))
+    report = verify_chain(db, "shop.test")
+    assert not report.ok
+    assert any("gap" in p for p in report.problems)
