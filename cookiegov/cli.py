@@ -104,8 +104,12 @@ def scan(
     settings = _settings(ctx, **flags)
     if browser_args:
         settings = settings.replace(browser_args=[*settings.browser_args, *browser_args])
+    from cookiegov.domains import registrable_domain
+    from cookiegov.kb_sources import classifier_for
+
     check_url(url)
-    db = None if no_store else open_database(settings.database_url)
+    db = open_database(settings.database_url)
+    classifier = classifier_for(settings, db, registrable_domain(url))
     with Progress(
         TextColumn("[bold]scanning[/]"),
         BarColumn(),
@@ -120,8 +124,8 @@ def scan(
         def advance(page: Any, done: int, total: int) -> None:
             progress.update(task, completed=done, description=page.url[-60:])
 
-        result = scan_site(url, settings, progress=advance)
-    if db is not None:
+        result = scan_site(url, settings, classifier=classifier, progress=advance)
+    if not no_store:
         result = save_scan(db, result)
     _emit(result, fmt, output)
     failed = sum(1 for p in result.pages if p.error)
@@ -234,6 +238,101 @@ def migrate(ctx: click.Context) -> None:
     before = db.revision()
     db.migrate()
     err.print(f"{db.safe_url}: schema {before or 'empty'} → {db.revision()}")
+
+
+# -- classification ----------------------------------------------------------------------
+@cli.command()
+@click.argument("input_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here, not stdout.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), help="Default: by suffix.")
+@click.option("--site", help="Apply this site's overrides file.")
+@click.pass_context
+@friendly
+def classify(
+    ctx: click.Context, input_file: str, output: str | None, fmt: str | None, site: str | None
+) -> None:
+    """Classify the cookies of INPUT_FILE (CSV or JSON); one output row per input row."""
+    from cookiegov.batch import classify_rows, read_rows, write_rows
+    from cookiegov.kb_sources import classifier_for
+    from cookiegov.storage import open_database
+
+    columns, rows = read_rows(Path(input_file))
+    classifier = classifier_for(ctx.obj, open_database(ctx.obj.database_url), site)
+    out, bad = classify_rows(classifier, rows)
+    fmt = fmt or ("json" if (output or input_file).lower().endswith(".json") else "csv")
+    text = write_rows(columns, out, fmt)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        err.print(f"wrote {len(out)} rows to {output}")
+    else:
+        click.echo(text, nl=False)
+    for row in bad:
+        err.print(f"[yellow]line {row.line}:[/] {row.message}", highlight=False)
+    if bad:
+        sys.exit(1)
+
+
+@cli.group()
+def kb() -> None:
+    """Knowledge bases: import, list, evaluate."""
+
+
+@kb.command("import")
+@click.argument("kind", type=click.Choice(["open-cookie-database", "csv", "json"]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--name", help="Source name (default: the file name).")
+@click.pass_context
+@friendly
+def kb_import(ctx: click.Context, kind: str, file: str, name: str | None) -> None:
+    """Import a cookie database or a site's declared cookies into the local knowledge base."""
+    from cookiegov.kb_sources import read_declared, read_open_cookie_database
+    from cookiegov.storage import open_database
+    from cookiegov.storage.kb import replace_source
+
+    path = Path(file)
+    if kind == "open-cookie-database":
+        entries, problems = read_open_cookie_database(path)
+        source, store_kind = name or "open-cookie-database", "database"
+    else:
+        entries, problems = read_declared(path, kind)
+        source, store_kind = name or path.name, "declared"
+    count = replace_source(open_database(ctx.obj.database_url), source, store_kind, entries)
+    for problem in problems:
+        err.print(f"[yellow]skipped[/] {problem}", highlight=False)
+    err.print(f"imported {count} entries as {source!r} ({store_kind})")
+
+
+@kb.command("sources")
+@click.pass_context
+@friendly
+def kb_sources(ctx: click.Context) -> None:
+    """List imported knowledge sources."""
+    from cookiegov.knowledge import builtin_cookies, builtin_hosts
+    from cookiegov.storage import open_database
+    from cookiegov.storage.kb import sources
+
+    click.echo(f"builtin   {len(builtin_cookies()):>6} cookies  {len(builtin_hosts()):>5} hosts")
+    for row in sources(open_database(ctx.obj.database_url)):
+        click.echo(
+            f"{row['source']:<28} {row['kind']:<9} {row['entries']:>6}  {row['imported_at']}"
+        )
+
+
+@kb.command("evaluate")
+@click.argument("labelled", type=click.Path(exists=True, dir_okay=False))
+@click.option("--builtin-only", is_flag=True, help="Ignore imported knowledge.")
+@click.pass_context
+@friendly
+def kb_evaluate(ctx: click.Context, labelled: str, builtin_only: bool) -> None:
+    """Accuracy, per-class precision and recall, confusion matrix and errors on LABELLED."""
+    from cookiegov.batch import read_rows
+    from cookiegov.evaluate import evaluate
+    from cookiegov.kb_sources import classifier_for
+    from cookiegov.storage import open_database
+
+    _, rows = read_rows(Path(labelled))
+    db = None if builtin_only else open_database(ctx.obj.database_url)
+    click.echo(evaluate(classifier_for(ctx.obj, db, None), rows).to_text())
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from cookiegov import report
 from cookiegov.errors import ConfigError
+from cookiegov.kb_sources import classifier_for
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from cookiegov.storage.scans import save_scan
@@ -58,7 +59,8 @@ def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Cons
         )
         db = open_database(settings.database_url)
         console.print(f"[bold]Scanning the demo site[/] {DEMO_URL} (fixture server on loopback)")
-        result = save_scan(db, scan_site(DEMO_URL, settings))
+        classifier = classifier_for(settings, db, DEMO_SITE)
+        result = save_scan(db, scan_site(DEMO_URL, settings, classifier=classifier))
         report.print_table(result)
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
         Path(report_path).write_text(report.to_html(result), encoding="utf-8")

@@ -6,6 +6,7 @@ category wins when its score clears a threshold; otherwise the answer is ``unkno
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -67,8 +68,14 @@ class _Score:
     why: str
 
 
-def tokens(name: str) -> list[str]:
-    return [t.lower() for t in _SPLIT.split(name) if t]
+_SUBSTRING = re.compile(
+    "|".join(sorted((re.escape(w) for w in _TOKENS if len(w) >= 4), key=len, reverse=True))
+)
+
+
+@functools.lru_cache(maxsize=65536)
+def tokens(name: str) -> tuple[str, ...]:
+    return tuple(t.lower() for t in _SPLIT.split(name) if t)
 
 
 def heuristic(c: CookieInput, kind: str | None = None) -> Classification:
@@ -81,14 +88,10 @@ def heuristic(c: CookieInput, kind: str | None = None) -> Classification:
         category, weight = _TOKENS[token]
         scores.append(_Score(category, weight, f"its name contains '{token}'"))
     if not matched:
-        for token in name_tokens:
-            for word, (category, weight) in _TOKENS.items():
-                if len(word) >= 4 and word in token:
-                    scores.append(_Score(category, weight * 0.7, f"its name contains '{word}'"))
-                    break
-            else:
-                continue
-            break
+        found = _SUBSTRING.search(c.name.lower())
+        if found:
+            category, weight = _TOKENS[found.group(0)]
+            scores.append(_Score(category, weight * 0.7, f"its name contains '{found.group(0)}'"))
 
     lifetime = c.expires_in
     idlike = kind in ("id", "uuid", "base64")

@@ -50,7 +50,9 @@ class CookieTable:
         self._exact: dict[str, list[KnownCookie]] = {}
         self._folded: dict[str, list[KnownCookie]] = {}
         self._prefix: dict[int, dict[str, list[KnownCookie]]] = {}
-        self._other: list[tuple[re.Pattern[str], KnownCookie]] = []
+        # Other patterns, grouped by their literal first character ("" = could start with any).
+        self._other: dict[str, list[tuple[re.Pattern[str], KnownCookie]]] = {}
+        self._lengths: list[int] = []
         self.size = 0
         for entry in entries:
             self.add(entry)
@@ -66,24 +68,28 @@ class CookieTable:
             self._prefix.setdefault(len(stem), {}).setdefault(stem, []).append(e)
         else:
             regex = p[3:] if p.startswith("re:") else fnmatch.translate(p)
-            self._other.append((re.compile(regex), e))
+            first = "" if p.startswith("re:") or p[0] in "*?[" else p[0]
+            self._other.setdefault(first, []).append((re.compile(regex), e))
         self._lengths = sorted(self._prefix, reverse=True)
 
     def match(self, name: str, domain: str) -> KnownCookie | None:
         """The most specific entry for ``name`` set on ``domain``, if any."""
+        if not self.size:
+            return None
         site = registrable_domain(domain) if domain else ""
         for group in (self._exact.get(name), self._folded.get(name.lower())):
             hit = _pick(group, site)
             if hit:
                 return hit
-        for length in getattr(self, "_lengths", ()):
+        for length in self._lengths:
             if length <= len(name):
                 hit = _pick(self._prefix[length].get(name[:length]), site)
                 if hit:
                     return hit
-        for regex, e in self._other:
-            if (e.domain is None or e.domain == site) and regex.match(name):
-                return e
+        for patterns in (self._other.get(name[:1]), self._other.get("")):
+            for regex, other in patterns or ():
+                if (other.domain is None or other.domain == site) and regex.match(name):
+                    return other
         return None
 
 

@@ -138,3 +138,18 @@ consents = Table(
     UniqueConstraint("site_id", "seq", name="uq_consents_site_seq"),
     Index("ix_consents_consent_id", "consent_id"),
 )
+
+kb_entries = Table(
+    "kb_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(255), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("pattern", Text, nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("vendor", String(255)),
+    Column("purpose", Text),
+    Column("domain", String(255)),
+    Column("imported_at", String(32), nullable=False),
+    Index("ix_kb_entries_source", "source"),
+)

@@ -1,0 +1,137 @@
+"""``cookiegov classify``: classify a CSV or JSON file of cookies, row by row, in order."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cookiegov.classify import Classifier
+from cookiegov.domains import is_third_party
+from cookiegov.errors import InputError
+from cookiegov.models import Classification, CookieInput
+
+OUTPUT_COLUMNS = ("category", "vendor", "confidence", "reason")
+_TRUE = {"1", "true", "yes", "y", "t"}
+_FALSE = {"0", "false", "no", "n", "f", ""}
+
+
+@dataclass(frozen=True)
+class BadRow:
+    line: int
+    message: str
+
+
+def _bool(value: Any, column: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InputError(f"{column} must be true or false, not {value!r}")
+
+
+def parse_row(row: dict[str, Any]) -> CookieInput:
+    name = str(row.get("name") or "").strip()
+    domain = str(row.get("domain") or "").strip()
+    if not name or not domain:
+        raise InputError("name and domain are required")
+    raw_expiry = row.get("expires_in")
+    expires_in: float | None
+    if raw_expiry in (None, "", "-1", -1):
+        expires_in = None
+    else:
+        try:
+            expires_in = float(raw_expiry)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"expires_in must be seconds, not {raw_expiry!r}") from exc
+        if expires_in < 0:
+            expires_in = None
+    if _bool(row.get("session"), "session"):
+        expires_in = None
+    site = str(row.get("site") or "").strip() or None
+    return CookieInput(
+        name=name,
+        domain=domain,
+        path=str(row.get("path") or "/"),
+        value=None if row.get("value") is None else str(row.get("value")),
+        expires_in=expires_in,
+        http_only=_bool(row.get("http_only"), "http_only"),
+        secure=_bool(row.get("secure"), "secure"),
+        same_site=str(row.get("same_site") or "") or None,
+        site=site,
+        set_by=str(row.get("set_by") or "") or None,
+        third_party=is_third_party(domain, site) if site else None,
+    )
+
+
+def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    """Columns and (line, row) pairs of a CSV (header row) or JSON (list of objects) file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text") from exc
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise InputError(f"{path}: not valid JSON ({exc})") from exc
+        data = data.get("cookies", data) if isinstance(data, dict) else data
+        if not isinstance(data, list):
+            raise InputError(f"{path}: expected a list of cookie objects")
+        columns: list[str] = []
+        for item in data:
+            for key in item if isinstance(item, dict) else ():
+                if key not in columns:
+                    columns.append(key)
+        return columns, [
+            (i, item if isinstance(item, dict) else {}) for i, item in enumerate(data, start=1)
+        ]
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames or not {"name", "domain"} <= set(reader.fieldnames):
+        raise InputError(f"{path}: needs a header row with at least 'name' and 'domain'")
+    rows = []
+    for row in reader:
+        rows.append((reader.line_num, row))
+    return list(reader.fieldnames), rows
+
+
+def classify_rows(
+    classifier: Classifier, rows: list[tuple[int, dict[str, Any]]]
+) -> tuple[list[dict[str, Any]], list[BadRow]]:
+    out: list[dict[str, Any]] = []
+    bad: list[BadRow] = []
+    for line, row in rows:
+        try:
+            result: Classification | None = classifier.classify(parse_row(row))
+        except InputError as exc:
+            bad.append(BadRow(line, exc.message))
+            result = None
+        out.append(
+            {
+                **row,
+                "category": result.category.value if result else "",
+                "vendor": (result.vendor or "") if result else "",
+                "confidence": round(result.confidence, 2) if result else "",
+                "reason": result.reason if result else f"not classified: {bad[-1].message}",
+            }
+        )
+    return out, bad
+
+
+def write_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+    buffer = io.StringIO()
+    fields = [c for c in columns if c not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
+    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+"""Imported knowledge bases in the database, with provenance (``source``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, func, insert, select
+
+from cookiegov.knowledge import KnownCookie
+from cookiegov.models import Category
+from cookiegov.storage.database import Database, utcnow
+from cookiegov.storage.schema import kb_entries
+
+KINDS = ("declared", "database")  # a site's own declared cookies | a public cookie database
+
+
+def replace_source(db: Database, source: str, kind: str, entries: Iterable[KnownCookie]) -> int:
+    """Store ``entries`` as ``source``, replacing an earlier import of the same source."""
+    if kind not in KINDS:
+        raise ValueError(kind)
+    now = utcnow()
+    rows = [
+        {
+            "source": source,
+            "kind": kind,
+            "pattern": e.pattern,
+            "category": e.category.value,
+            "vendor": e.vendor,
+            "purpose": e.purpose,
+            "domain": e.domain,
+            "imported_at": now,
+        }
+        for e in entries
+    ]
+    with db.begin() as conn:
+        conn.execute(delete(kb_entries).where(kb_entries.c.source == source))
+        if rows:
+            conn.execute(insert(kb_entries), rows)
+    return len(rows)
+
+
+def load_entries(db: Database, kind: str) -> list[KnownCookie]:
+    with db.connect() as conn:
+        rows = conn.execute(
+            select(kb_entries).where(kb_entries.c.kind == kind).order_by(kb_entries.c.id)
+        ).all()
+    return [
+        KnownCookie(
+            pattern=r.pattern,
+            category=Category(r.category),
+            vendor=r.vendor,
+            purpose=r.purpose,
+            source=f"import:{r.source}",
+            domain=r.domain,
+        )
+        for r in rows
+    ]
+
+
+def sources(db: Database) -> list[dict[str, object]]:
+    with db.connect() as conn:
+        rows = conn.execute(
+            select(
+                kb_entries.c.source,
+                kb_entries.c.kind,
+                func.count().label("entries"),
+                func.max(kb_entries.c.imported_at).label("imported_at"),
+            ).group_by(kb_entries.c.source, kb_entries.c.kind)
+        ).all()
+    return [dict(r._mapping) for r in rows]
