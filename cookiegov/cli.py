@@ -75,7 +75,18 @@ def _settings(ctx: click.Context, **flags: Any) -> Settings:
 @click.option("--max-pages", type=int, help="Page budget (default 20).")
 @click.option("--max-depth", type=int, help="Deepest link level to follow.")
 @click.option("--concurrency", type=int, help="Pages in parallel (default: CPU count, max 4).")
-@click.option("--consent", type=click.Choice(["none", "gpc"]), help="Consent state to scan in.")
+@click.option(
+    "--consent",
+    type=click.Choice(["none", "accept", "reject", "gpc"]),
+    help="Consent state: answer the banner (accept/reject) or send GPC.",
+)
+@click.option("--compare", is_flag=True, help="Scan in none, reject, gpc and accept; compare.")
+@click.option("--max-per-template", type=int, help="Pages per path template (0: no limit).")
+@click.option("--include", "include", multiple=True, help="Only paths matching this glob.")
+@click.option("--exclude", "exclude", multiple=True, help="Skip paths matching this glob.")
+@click.option("--ignore-robots", is_flag=True, default=None, help="Ignore robots.txt.")
+@click.option("--no-sitemap", "no_sitemap", is_flag=True, help="Do not read sitemaps.")
+@click.option("--retries", type=int, help="Retries after transient errors (default 1).")
 @click.option("--browser-profile", type=click.Choice(["default", "strict"]))
 @click.option("--browser-arg", "browser_args", multiple=True, help="Extra Chromium argument.")
 @click.option("--ignore-https-errors", is_flag=True, default=None)
@@ -94,6 +105,10 @@ def scan(
     output: str | None,
     no_store: bool,
     browser_args: tuple[str, ...],
+    compare: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    no_sitemap: bool,
     **flags: Any,
 ) -> None:
     """Scan URL's site and print its cookie inventory."""
@@ -104,12 +119,20 @@ def scan(
     settings = _settings(ctx, **flags)
     if browser_args:
         settings = settings.replace(browser_args=[*settings.browser_args, *browser_args])
+    settings = settings.replace(
+        include=list(include) or None,
+        exclude=list(exclude) or None,
+        use_sitemap=False if no_sitemap else None,
+    )
     from cookiegov.domains import registrable_domain
     from cookiegov.kb_sources import classifier_for
 
     check_url(url)
     db = open_database(settings.database_url)
     classifier = classifier_for(settings, db, registrable_domain(url))
+    if compare:
+        _compare(url, settings, classifier, db, no_store, fmt, output)
+        return
     with Progress(
         TextColumn("[bold]scanning[/]"),
         BarColumn(),
@@ -134,6 +157,38 @@ def scan(
         + (f" ({failed} pages failed)" if failed else "")
         + (f", saved as scan {result.scan_id}" if result.scan_id else "")
     )
+
+
+def _compare(
+    url: str,
+    settings: Settings,
+    classifier: Any,
+    db: Any,
+    no_store: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
+    import json
+
+    from cookiegov.compare import comparison, comparison_table
+    from cookiegov.storage.scans import save_scan
+    from scanner.scan import scan_site
+
+    results = {}
+    for state in ("none", "reject", "gpc", "accept"):
+        with err.status(f"scanning with consent state [bold]{state}[/]"):
+            result = scan_site(url, settings.replace(consent=state), classifier=classifier)
+        results[state] = result if no_store else save_scan(db, result)
+    data = comparison(results)
+    if fmt == "json" or (output and output.endswith(".json")):
+        text = json.dumps(data, indent=2)
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+            err.print(f"wrote {output}")
+        else:
+            click.echo(text)
+        return
+    Console(width=None if sys.stdout.isatty() else 150).print(comparison_table(data))
 
 
 def _emit(result: Any, fmt: str, output: str | None) -> None:

@@ -199,6 +199,7 @@ class ScanResult:
     storage: list[StorageItem] = field(default_factory=list)
     requests: list[ThirdPartyRequest] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # consent banner interactions
     scan_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -214,6 +215,7 @@ class ScanResult:
             "cookies": [c.to_dict() for c in self.cookies],
             "storage": [dataclasses.asdict(s) for s in self.storage],
             "requests": [dataclasses.asdict(r) for r in self.requests],
+            "consent_evidence": self.evidence,
         }
 
 

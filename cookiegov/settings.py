@@ -38,6 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_pages", int, 20, "Page budget of a scan."),
     Setting("max_depth", int, 5, "Deepest link level a scan follows."),
     Setting("page_timeout", float, 20.0, "Seconds one page may take, load and settle included."),
+    Setting("max_per_template", int, 5, "Pages visited per path template (0: no limit)."),
+    Setting("include", list, [], "Only URLs whose path matches one of these globs."),
+    Setting("exclude", list, [], "Skip URLs whose path matches one of these globs."),
+    Setting("ignore_robots", bool, False, "Visit pages that robots.txt disallows."),
+    Setting("use_sitemap", bool, True, "Seed the crawl from robots.txt sitemaps and sitemap.xml."),
+    Setting("retries", int, 1, "Retries of a page after a transient network error or 502-504."),
     Setting("settle_ms", int, 400, "Quiet time after load before the page is read."),
     Setting("concurrency", int, _default_concurrency(), "Pages scanned in parallel."),
     Setting("consent", str, "none", "Consent state of a scan: none, accept, reject or gpc."),
@@ -66,6 +72,12 @@ class Settings:
     max_pages: int = 20
     max_depth: int = 5
     page_timeout: float = 20.0
+    max_per_template: int = 5
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    ignore_robots: bool = False
+    use_sitemap: bool = True
+    retries: int = 1
     settle_ms: int = 400
     concurrency: int = field(default_factory=_default_concurrency)
     consent: str = "none"

@@ -1,9 +1,11 @@
-"""What to visit: URL normalization, same-site link discovery and the page budget."""
+"""What to visit: URL normalization, path templates, robots rules and the page budget."""
 
 from __future__ import annotations
 
 import collections
+import fnmatch
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -19,6 +21,9 @@ SKIP_EXTENSIONS = re.compile(
     r"avi|mov|webm|woff2?|ttf|css|js|json|xml|docx?|xlsx?|pptx?|csv|txt)$",
     re.I,
 )
+_NUMERIC = re.compile(r"^\d+$")
+_IDLIKE = re.compile(r"^(?=.*\d)[0-9a-f-]{8,}$|^[0-9a-f]{8}-[0-9a-f]{4}-", re.I)
+_SLUG_WITH_NUMBER = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)+$", re.I)
 
 
 def normalize_url(url: str, base: str | None = None) -> str | None:
@@ -52,32 +57,84 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     return urlunsplit((parts.scheme, netloc, path, query, ""))
 
 
+def path_template(url: str) -> str:
+    """``/products/hiking-boot-42`` and ``/products/tent-7`` share ``/products/{slug}``.
+
+    Numbers, IDs and hyphenated slugs (after the first segment) become placeholders; query
+    parameter names are kept, their values dropped.
+    """
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    out = []
+    for i, seg in enumerate(segments):
+        if _NUMERIC.match(seg):
+            out.append("{n}")
+        elif _IDLIKE.match(seg):
+            out.append("{id}")
+        elif (
+            i > 0
+            and _SLUG_WITH_NUMBER.match(seg)
+            and (any(c.isdigit() for c in seg) or seg.count("-") >= 2)
+        ):
+            out.append("{slug}")
+        else:
+            out.append(seg)
+    keys = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return f"{parts.netloc}/{'/'.join(out)}" + (f"?{'&'.join(keys)}" if keys else "")
+
+
 @dataclass
 class Frontier:
-    """Breadth-first queue of same-site URLs within a page budget and a depth limit."""
+    """Breadth-first queue of same-site URLs within a page budget, a depth limit, path
+    templates, include/exclude globs and robots rules."""
 
     start: str
     max_pages: int
     max_depth: int = 5
+    max_per_template: int = 0
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    allowed: Callable[[str], bool] = lambda url: True
     site: str = ""
     _queue: collections.deque[tuple[str, int]] = field(default_factory=collections.deque)
     _seen: set[str] = field(default_factory=set)
+    _templates: collections.Counter[str] = field(default_factory=collections.Counter)
     scheduled: int = 0
+    skipped: collections.Counter[str] = field(default_factory=collections.Counter)
 
     def __post_init__(self) -> None:
         self.site = self.site or registrable_domain(self.start)
         first = normalize_url(self.start)
         if first:
-            self.add(first, 0)
+            self._seen.add(first)
+            self._queue.append((first, 0))
+            self._templates[path_template(first)] += 1
 
     def in_scope(self, url: str) -> bool:
         path = urlsplit(url).path
         return registrable_domain(url) == self.site and not SKIP_EXTENSIONS.search(path)
 
     def add(self, url: str, depth: int) -> bool:
-        if depth > self.max_depth or url in self._seen or not self.in_scope(url):
+        if depth > self.max_depth or url in self._seen:
             return False
         self._seen.add(url)
+        if not self.in_scope(url):
+            return False
+        path = urlsplit(url).path or "/"
+        if self.include and not any(fnmatch.fnmatch(path, p) for p in self.include):
+            self.skipped["include"] += 1
+            return False
+        if any(fnmatch.fnmatch(path, p) for p in self.exclude):
+            self.skipped["exclude"] += 1
+            return False
+        if not self.allowed(url):
+            self.skipped["robots"] += 1
+            return False
+        template = path_template(url)
+        if self.max_per_template and self._templates[template] >= self.max_per_template:
+            self.skipped["template"] += 1
+            return False
+        self._templates[template] += 1
         self._queue.append((url, depth))
         return True
 
@@ -92,7 +149,3 @@ class Frontier:
             return None
         self.scheduled += 1
         return self._queue.popleft()
-
-    @property
-    def exhausted(self) -> bool:
-        return self.scheduled >= self.max_pages or not self._queue

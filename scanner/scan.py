@@ -1,18 +1,22 @@
-"""Scanning a site: N isolated contexts in one Chromium, breadth-first over same-site links."""
+"""Scanning a site: N isolated contexts in one Chromium, breadth-first over same-site links.
+
+Every step of a page visit runs under the page's time budget, so that hostile pages (endless
+scripts, hanging responses, dialogs, pop-ups, downloads, crashes) end as a recorded error, never
+as a hung or failed scan.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar
 
-from playwright.async_api import BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -23,7 +27,9 @@ from cookiegov.models import PageResult, ScanResult
 from cookiegov.settings import Settings
 from scanner.browser import USER_AGENT, VIEWPORT, ChromiumProcess
 from scanner.collect import STORAGE_JS, Inventory, PageCollector
+from scanner.consent import ConsentEvidence, answer_banner
 from scanner.crawl import Frontier, normalize_url
+from scanner.discover import discover
 
 log = logging.getLogger(__name__)
 HOOKS_JS = resources.files("scanner").joinpath("hooks.js").read_text("utf-8")
@@ -33,8 +39,20 @@ GPC_JS = (
 )
 RECYCLE_AFTER = 40  # pages per context before it is replaced (bounded memory)
 SETTLE_CAP = 4.0  # seconds of settling at most, within the page budget
-
+TRANSIENT = (
+    "ERR_CONNECTION_RESET",
+    "ERR_CONNECTION_CLOSED",
+    "ERR_EMPTY_RESPONSE",
+    "ERR_NETWORK_CHANGED",
+    "ERR_CONNECTION_REFUSED",
+    "ERR_TIMED_OUT",
+)
+T = TypeVar("T")
 Progress = Callable[[PageResult, int, int], None]
+
+
+class PageTimeout(Exception):
+    pass
 
 
 def scan_site(
@@ -64,7 +82,6 @@ async def scan_async(
 ) -> ScanResult:
     start = check_url(url)
     site = registrable_domain(start)
-    frontier = Frontier(start, settings.max_pages, settings.max_depth)
     inventory = Inventory(site)
     pages: list[PageResult] = []
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -72,7 +89,8 @@ async def scan_async(
     async with async_playwright() as playwright:
         browser = await chromium.start(playwright)
         try:
-            runner = _Runner(browser, settings, frontier, inventory, pages, progress)
+            runner = _Runner(browser, settings, start, inventory, pages, progress)
+            await runner.prepare()
             workers = max(1, min(settings.concurrency, settings.max_pages))
             await asyncio.gather(*(runner.worker() for _ in range(workers)))
         finally:
@@ -81,6 +99,7 @@ async def scan_async(
         raise ScanError(f"could not load {start}: {pages[0].error}")
     classifier = classifier or default_classifier()
     cookies = [c.with_classification(classifier.classify(c, site)) for c in inventory.cookies()]
+    evidence = [e.to_dict() for e in runner.evidence]
     return ScanResult(
         url=start,
         site=site,
@@ -91,34 +110,77 @@ async def scan_async(
         cookies=cookies,
         storage=inventory.storage(),
         requests=inventory.requests,
-        settings=settings.public(),
+        settings={
+            **settings.public(),
+            "skipped": dict(runner.frontier.skipped),
+            "sitemap_urls": runner.sitemap_urls,
+        },
+        evidence=evidence,
     )
+
+
+async def _within(awaitable: Awaitable[T], deadline: float) -> T:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise PageTimeout
+    try:
+        return await asyncio.wait_for(awaitable, remaining)
+    except TimeoutError as exc:
+        raise PageTimeout from exc
 
 
 class _Runner:
     def __init__(
         self,
-        browser: Any,
+        browser: Browser,
         settings: Settings,
-        frontier: Frontier,
+        start: str,
         inventory: Inventory,
         pages: list[PageResult],
         progress: Progress | None,
     ) -> None:
         self.browser = browser
         self.settings = settings
-        self.frontier = frontier
+        self.start = start
         self.inventory = inventory
         self.pages = pages
         self.progress = progress
         self.active = 0
+        self.evidence: list[ConsentEvidence] = []
+        self.sitemap_urls = 0
+        s = settings
+        self.frontier = Frontier(
+            start, s.max_pages, s.max_depth, s.max_per_template, s.include, s.exclude
+        )
+
+    async def prepare(self) -> None:
+        """robots.txt rules and sitemap URLs (at depth 1), from a throwaway context."""
+        s = self.settings
+        if s.ignore_robots and not s.use_sitemap:
+            return
+        context = await self.browser.new_context(
+            user_agent=USER_AGENT, ignore_https_errors=s.ignore_https_errors
+        )
+        try:
+            rules = await discover(
+                context,
+                self.start,
+                robots=not s.ignore_robots,
+                sitemaps=s.use_sitemap,
+                timeout=min(s.page_timeout, 15),
+            )
+        finally:
+            await context.close()
+        self.frontier.allowed = rules.allowed
+        self.sitemap_urls = len(rules.sitemap_urls)
+        self.frontier.add_links(rules.sitemap_urls, self.start, 1)
 
     async def new_context(self) -> BrowserContext:
         s = self.settings
         headers = {"Sec-GPC": "1"} if s.consent == "gpc" else {}
         context = await self.browser.new_context(
             user_agent=USER_AGENT,
-            viewport=VIEWPORT,
+            viewport=VIEWPORT,  # type: ignore[arg-type]
             locale="en-US",
             ignore_https_errors=s.ignore_https_errors,
             accept_downloads=False,
@@ -132,18 +194,18 @@ class _Runner:
         return context
 
     async def _on_popup(self, page: Page) -> None:
-        if await page.opener() is not None:  # window.open pop-ups are closed, not scanned
-            await page.close()
+        with contextlib.suppress(PlaywrightError):
+            if await page.opener() is not None:  # window.open pop-ups are closed, not scanned
+                await page.close()
 
     def _on_hook(self, source: dict[str, Any], payload: str) -> None:
-        page = source.get("page")
-        collector = getattr(page, "_cookiegov_collector", None)
+        collector = getattr(source.get("page"), "_cookiegov_collector", None)
         if collector is not None:
             collector.on_hook(payload)
 
     async def worker(self) -> None:
         context = await self.new_context()
-        visited = 0
+        visited, answered = 0, False
         try:
             while True:
                 item = self.frontier.next()
@@ -153,58 +215,104 @@ class _Runner:
                     await asyncio.sleep(0.05)
                     continue
                 if visited >= RECYCLE_AFTER:
-                    await context.close()
-                    context = await self.new_context()
-                    visited = 0
+                    await self._close_context(context)
+                    context, visited, answered = await self.new_context(), 0, False
                 self.active += 1
                 try:
-                    result = await self.visit(context, *item)
+                    result, healthy, answered = await self.visit(context, *item, answered)
                 finally:
                     self.active -= 1
                 visited += 1
                 self.pages.append(result)
                 if self.progress:
                     self.progress(result, len(self.pages), self.frontier.max_pages)
+                if not healthy:  # a page would not close: start over with a fresh context
+                    await self._close_context(context)
+                    context, visited, answered = await self.new_context(), 0, False
         finally:
-            await context.close()
+            await self._close_context(context)
 
-    async def visit(self, context: BrowserContext, url: str, depth: int) -> PageResult:
+    async def _close_context(self, context: BrowserContext) -> None:
+        with contextlib.suppress(PlaywrightError, TimeoutError):
+            await asyncio.wait_for(context.close(), 10)
+
+    async def visit(
+        self, context: BrowserContext, url: str, depth: int, answered: bool
+    ) -> tuple[PageResult, bool, bool]:
         began = time.monotonic()
         budget = self.settings.page_timeout
+        deadline = began + budget
         collector = PageCollector(self.inventory, url)
         page = await context.new_page()
         page._cookiegov_collector = collector  # type: ignore[attr-defined]
-        page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.dismiss()))
+        crashed: list[bool] = []
+        page.on("crash", lambda _page: crashed.append(True))
+        page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
         status: int | None = None
         error: str | None = None
         title: str | None = None
+        cdp = None
         try:
-            cdp = await context.new_cdp_session(page)
+            cdp = await _within(context.new_cdp_session(page), deadline)
             cdp.on("Network.requestWillBeSent", collector.on_request)
             cdp.on("Network.loadingFinished", collector.on_done)
             cdp.on("Network.loadingFailed", collector.on_done)
             cdp.on("Network.responseReceivedExtraInfo", collector.on_extra_info)
-            await cdp.send("Network.enable")
-            response = await page.goto(url, wait_until="load", timeout=budget * 1000)
-            status = response.status if response else None
-            await self.settle(page, collector, began + budget)
-            title = await page.title()
-            links = await page.eval_on_selector_all(
-                "a[href]", "els => els.map(e => e.href).slice(0, 2000)"
+            await _within(cdp.send("Network.enable"), deadline)
+            status = await self._load(page, url, deadline)
+            await self.settle(page, collector, deadline)
+            if self.settings.consent in ("accept", "reject") and not answered:
+                evidence = await _within(answer_banner(page, self.settings.consent), deadline)
+                answered = True
+                if (evidence.found and not self.evidence) or not self.evidence:
+                    self.evidence.append(evidence)
+                await self.settle(page, collector, deadline)
+            title = await _within(page.title(), deadline)
+            links = await _within(
+                page.eval_on_selector_all("a[href]", "els => els.map(e => e.href).slice(0, 2000)"),
+                deadline,
             )
             self.frontier.add_links(links, page.url, depth + 1)
-            await self.read_storage(page, url)
-            jar = await cdp.send("Network.getAllCookies")
-            self.inventory.add_jar(jar.get("cookies", []), url)
+            await self.read_storage(page, url, deadline)
+        except PageTimeout:
+            error = f"timed out after {budget:g}s"
         except PlaywrightTimeout:
             error = f"timed out after {budget:g}s"
         except PlaywrightError as exc:
-            error = str(exc).splitlines()[0][:300]
-        finally:
-            with contextlib.suppress(PlaywrightError):
-                await page.close()
+            error = _describe(str(exc))
+        if crashed:
+            error = "the renderer crashed"
+        if cdp is not None:  # whatever happened, read the jar
+            with contextlib.suppress(PlaywrightError, TimeoutError):
+                jar = await asyncio.wait_for(cdp.send("Network.getAllCookies"), 5)
+                self.inventory.add_jar(jar.get("cookies", []), url)
+        healthy = True
+        try:
+            await asyncio.wait_for(page.close(run_before_unload=False), 5)
+        except (PlaywrightError, TimeoutError):
+            healthy = False
         elapsed = int((time.monotonic() - began) * 1000)
-        return PageResult(url, status, error, title, elapsed, depth)
+        return PageResult(url, status, error, title, elapsed, depth), healthy, answered
+
+    async def _load(self, page: Page, url: str, deadline: float) -> int | None:
+        attempts = 1 + max(0, self.settings.retries)
+        for attempt in range(attempts):
+            remaining = max(0.5, deadline - time.monotonic())
+            try:
+                response = await _within(
+                    page.goto(url, wait_until="load", timeout=remaining * 1000), deadline
+                )
+            except PlaywrightError as exc:
+                if attempt + 1 < attempts and any(t in str(exc) for t in TRANSIENT):
+                    await asyncio.sleep(0.5 * (attempt + 1))
+                    continue
+                raise
+            status = response.status if response else None
+            if status in (502, 503, 504) and attempt + 1 < attempts:
+                await asyncio.sleep(0.5 * (attempt + 1))
+                continue
+            return status
+        return None
 
     async def settle(self, page: Page, collector: PageCollector, deadline: float) -> None:
         """Wait until no request is in flight, no short timer is pending and nothing was
@@ -216,11 +324,14 @@ class _Runner:
         while time.monotonic() < cap:
             await asyncio.sleep(0.1)
             try:
-                pending = await page.evaluate(
-                    "() => (window.__cookiegovPending ? window.__cookiegovPending() : 0)"
+                pending = await asyncio.wait_for(
+                    page.evaluate(
+                        "() => (window.__cookiegovPending ? window.__cookiegovPending() : 0)"
+                    ),
+                    max(0.1, cap - time.monotonic()),
                 )
-            except PlaywrightError:
-                pending = 0
+            except (PlaywrightError, TimeoutError):
+                return
             busy = pending or collector.inflight or collector.writes != last_writes
             last_writes = collector.writes
             now = time.monotonic()
@@ -229,10 +340,10 @@ class _Runner:
             elif now - quiet_since >= quiet_needed:
                 return
 
-    async def read_storage(self, page: Page, url: str) -> None:
+    async def read_storage(self, page: Page, url: str, deadline: float) -> None:
         for frame in page.frames:
             try:
-                found = await frame.evaluate(STORAGE_JS)
+                found = await _within(frame.evaluate(STORAGE_JS), deadline)
             except PlaywrightError:
                 continue
             origin = found.get("origin") or ""
@@ -242,5 +353,38 @@ class _Runner:
                 self.inventory.add_storage(kind, origin, str(key)[:512], url)
 
 
-def result_with_settings(result: ScanResult, **extra: Any) -> ScanResult:
-    return dataclasses.replace(result, settings={**result.settings, **extra})
+async def _dismiss(dialog: Any) -> None:
+    with contextlib.suppress(PlaywrightError):
+        await dialog.dismiss()
+
+
+def _describe(message: str) -> str:
+    first = message.splitlines()[0] if message else "browser error"
+    if "Download is starting" in message:
+        return "the URL is a download, not a page"
+    if "ERR_TOO_MANY_REDIRECTS" in message:
+        return "redirect loop (net::ERR_TOO_MANY_REDIRECTS)"
+    if "crash" in message.lower():
+        return "the renderer crashed"
+    return first.replace("Page.goto: ", "")[:300]
+
+
+async def compare_states(
+    url: str,
+    settings: Settings,
+    classifier: Classifier | None = None,
+    states: tuple[str, ...] = ("none", "reject", "gpc", "accept"),
+) -> dict[str, ScanResult]:
+    """One clean-profile scan per consent state."""
+    results: dict[str, ScanResult] = {}
+    for state in states:
+        results[state] = await scan_async(
+            url, settings.replace(consent=state), classifier=classifier
+        )
+    return results
+
+
+def compare_sites(
+    url: str, settings: Settings, classifier: Classifier | None = None
+) -> dict[str, ScanResult]:
+    return asyncio.run(compare_states(url, settings, classifier))

@@ -37,6 +37,7 @@ def save_scan(db: Database, result: ScanResult) -> ScanResult:
                 settings=result.settings,
                 page_count=len(result.pages),
                 cookie_count=len(result.cookies),
+                evidence=result.evidence,
             )
             .returning(scans.c.id)
         ).scalar_one()
@@ -155,6 +156,7 @@ def load_scan(db: Database, scan_id: int) -> ScanResult | None:
             for r in request_rows
         ],
         settings=scan.settings or {},
+        evidence=scan.evidence or [],
         scan_id=scan_id,
     )
 

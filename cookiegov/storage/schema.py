@@ -41,6 +41,7 @@ scans = Table(
     Column("settings", JSON),
     Column("page_count", Integer, nullable=False, server_default="0"),
     Column("cookie_count", Integer, nullable=False, server_default="0"),
+    Column("evidence", JSON),  # added by 0004
     Index("ix_scans_site", "site_id", "id"),
 )
 

@@ -1,0 +1,99 @@
+"""Consent states in real Chromium: our banner via its API, look-alike banners by their buttons."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Iterator
+
+import pytest
+from werkzeug.serving import make_server
+
+from banner import create_app
+from cookiegov.models import ScanResult
+from cookiegov.settings import Settings
+from cookiegov.storage import open_database
+from fixtures.server import FixtureServer
+from scanner.scan import compare_sites, scan_site
+
+pytestmark = pytest.mark.browser
+
+
+def settings_for(server: FixtureServer, **kw: object) -> Settings:
+    base = Settings(
+        browser_args=[server.resolver_rule], ignore_https_errors=True, max_pages=2, concurrency=1
+    )
+    return base.replace(**kw)
+
+
+def names(result: ScanResult) -> set[str]:
+    return {c.name for c in result.cookies}
+
+
+@pytest.mark.parametrize(
+    ("site", "reject_text", "accept_text"),
+    [
+        ("https://www.boulangerie.test/", "tout refuser", "tout accepter"),
+        ("https://www.velo-shop.test/", "alle ablehnen", "alle akzeptieren"),
+    ],
+)
+def test_look_alike_banners_reject_and_accept(
+    fixture_server: FixtureServer, site: str, reject_text: str, accept_text: str
+) -> None:
+    rejected = scan_site(site, settings_for(fixture_server, consent="reject"))
+    evidence = rejected.evidence[0]
+    assert evidence["banner_found"] and evidence["method"] == "button"
+    assert evidence["clicked"] == reject_text
+    assert len(base64.b64decode(evidence["screenshot"])) > 1000
+    assert not {n for n in names(rejected) if n.startswith("_pk_")}
+    accepted = scan_site(site, settings_for(fixture_server, consent="accept"))
+    assert accepted.evidence[0]["clicked"] == accept_text
+    assert "_pk_id.7.4f2a" in names(accepted)
+
+
+def test_no_banner_is_recorded_as_not_found(fixture_server: FixtureServer) -> None:
+    result = scan_site(
+        "https://www.shop.test/", settings_for(fixture_server, consent="reject", max_pages=1)
+    )
+    assert result.evidence and not result.evidence[0]["banner_found"]
+
+
+def test_gpc_sends_the_signal(fixture_server: FixtureServer) -> None:
+    result = scan_site("https://www.velo-shop.test/", settings_for(fixture_server, consent="gpc"))
+    assert "gpc_seen" in names(result)
+    plain = scan_site("https://www.velo-shop.test/", settings_for(fixture_server))
+    assert "gpc_seen" not in names(plain)
+
+
+def test_compare_reports_what_each_state_adds(fixture_server: FixtureServer) -> None:
+    results = compare_sites("https://www.boulangerie.test/", settings_for(fixture_server))
+    assert list(results) == ["none", "reject", "gpc", "accept"]
+    assert not {n for n in names(results["none"]) if n.startswith("_pk_")}
+    added = names(results["accept"]) - names(results["none"])
+    assert {"_pk_id.7.4f2a", "adnet_uid"} <= added
+    assert names(results["reject"]) - names(results["none"]) == {"consentia"}
+
+
+@pytest.fixture(scope="module")
+def banner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureServer]:
+    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('c') / 'c.db'}")
+    settings = Settings(sites={"shop.test": {}})
+    http = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    server = FixtureServer(
+        upstreams={"consent.shop.test": f"http://127.0.0.1:{http.server_port}"},
+        banner_script="https://consent.shop.test/v1/sites/shop.test/banner.js",
+    )
+    server.start()
+    yield server
+    server.stop()
+    http.shutdown()
+
+
+def test_our_banner_through_its_api(banner_site: FixtureServer) -> None:
+    rejected = scan_site("https://www.shop.test/", settings_for(banner_site, consent="reject"))
+    assert rejected.evidence[0]["method"] == "api"
+    assert not {n for n in names(rejected) if n.startswith("_pk_") or n.startswith("adnet")}
+    assert "cookiegov" in names(rejected)
+    accepted = scan_site("https://www.shop.test/", settings_for(banner_site, consent="accept"))
+    assert {"_pk_id.7.4f2a", "adnet_uid"} <= names(accepted)

@@ -1,0 +1,91 @@
+"""Hostile pages never hang or crash a scan: each ends scanned or with a recorded error."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from cookiegov.models import ScanResult
+from cookiegov.settings import Settings
+from fixtures.server import FixtureServer
+from scanner.scan import scan_site
+
+pytestmark = pytest.mark.browser
+BUDGET = 6.0
+
+
+@pytest.fixture(scope="module")
+def hostile_scan(fixture_server: FixtureServer) -> tuple[ScanResult, float]:
+    settings = Settings(
+        browser_args=[fixture_server.resolver_rule, "--js-flags=--max-old-space-size=64"],
+        ignore_https_errors=True,
+        max_pages=20,
+        concurrency=2,
+        page_timeout=BUDGET,
+        use_sitemap=False,
+        max_per_template=0,
+        retries=0,
+    )
+    began = time.monotonic()
+    result = scan_site("https://hostile.test/", settings)
+    return result, time.monotonic() - began
+
+
+def page(result: ScanResult, path: str):  # type: ignore[no-untyped-def]
+    found = [p for p in result.pages if p.url == f"https://hostile.test{path}"]
+    assert found, f"{path} not visited: {[p.url for p in result.pages]}"
+    return found[0]
+
+
+def test_every_hostile_page_ends_within_its_budget(hostile_scan: tuple[ScanResult, float]) -> None:
+    result, elapsed = hostile_scan
+    assert len(result.pages) == 15
+    for p in result.pages:
+        assert p.elapsed_ms <= BUDGET * 1000 + 8000, (p.url, p.elapsed_ms)
+    assert elapsed < 15 * (BUDGET + 8) / 2 + 20
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "error"),
+    [
+        ("/redirect-loop", None, "redirect loop"),
+        ("/busy-loop", None, "timed out"),
+        ("/hang", None, "timed out"),
+        ("/download", None, "download"),
+        ("/missing", 404, None),
+        ("/error", 500, None),
+        ("/dialogs", 200, None),
+        ("/popup", 200, None),
+        ("/slow", 200, None),
+        ("/api/status", 200, None),
+        ("/navigate-away", 200, None),
+    ],
+)
+def test_each_hostile_page(
+    hostile_scan: tuple[ScanResult, float], path: str, status: int | None, error: str | None
+) -> None:
+    p = page(hostile_scan[0], path)
+    assert p.status == status, p
+    if error:
+        assert p.error and error in p.error, p
+    else:
+        assert p.error is None, p
+
+
+def test_huge_page_is_read_or_times_out_with_its_cookie_kept(
+    hostile_scan: tuple[ScanResult, float],
+) -> None:
+    p = page(hostile_scan[0], "/huge")
+    assert (p.status, p.error) in ((200, None), (None, f"timed out after {BUDGET:g}s")), p
+    assert "huge_seen" in {c.name for c in hostile_scan[0].cookies}
+
+
+def test_crash_is_recorded(hostile_scan: tuple[ScanResult, float]) -> None:
+    p = page(hostile_scan[0], "/oom")
+    assert p.error in ("the renderer crashed", f"timed out after {BUDGET:g}s"), p
+
+
+def test_cookies_from_pages_that_survived(hostile_scan: tuple[ScanResult, float]) -> None:
+    names = {c.name for c in hostile_scan[0].cookies}
+    assert {"huge_seen", "dialog_ok", "slow_ok", "ok_seen"} <= names
