@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any, TypeVar
 
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, CDPSession, Page, async_playwright
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
@@ -205,6 +205,7 @@ class _Runner:
 
     async def worker(self) -> None:
         context = await self.new_context()
+        tab: _Tab | None = None
         visited, answered = 0, False
         try:
             while True:
@@ -216,19 +217,24 @@ class _Runner:
                     continue
                 if visited >= RECYCLE_AFTER:
                     await self._close_context(context)
-                    context, visited, answered = await self.new_context(), 0, False
+                    context, tab, visited, answered = await self.new_context(), None, 0, False
                 self.active += 1
                 try:
-                    result, healthy, answered = await self.visit(context, *item, answered)
+                    if tab is None:
+                        tab = await _Tab.open(context)
+                    result, answered = await self.visit(tab, *item, answered)
                 finally:
                     self.active -= 1
                 visited += 1
                 self.pages.append(result)
                 if self.progress:
                     self.progress(result, len(self.pages), self.frontier.max_pages)
-                if not healthy:  # a page would not close: start over with a fresh context
+                if result.error and not await tab.close():
+                    # A page that would not close: start over with a fresh context.
                     await self._close_context(context)
                     context, visited, answered = await self.new_context(), 0, False
+                if result.error:
+                    tab = None
         finally:
             await self._close_context(context)
 
@@ -237,34 +243,24 @@ class _Runner:
             await asyncio.wait_for(context.close(), 10)
 
     async def visit(
-        self, context: BrowserContext, url: str, depth: int, answered: bool
-    ) -> tuple[PageResult, bool, bool]:
+        self, tab: _Tab, url: str, depth: int, answered: bool
+    ) -> tuple[PageResult, bool]:
+        """Visit ``url`` in ``tab``, which is reused for the next page unless this one fails."""
         began = time.monotonic()
         budget = self.settings.page_timeout
         deadline = began + budget
-        collector = PageCollector(self.inventory, url)
-        page = await context.new_page()
-        page._cookiegov_collector = collector  # type: ignore[attr-defined]
-        crashed: list[bool] = []
-        page.on("crash", lambda _page: crashed.append(True))
-        page.on("dialog", lambda dialog: asyncio.ensure_future(_dismiss(dialog)))
+        collector = tab.begin(PageCollector(self.inventory, url))
+        page = tab.page
         status: int | None = None
         error: str | None = None
         title: str | None = None
-        cdp = None
         try:
-            cdp = await _within(context.new_cdp_session(page), deadline)
-            cdp.on("Network.requestWillBeSent", collector.on_request)
-            cdp.on("Network.loadingFinished", collector.on_done)
-            cdp.on("Network.loadingFailed", collector.on_done)
-            cdp.on("Network.responseReceivedExtraInfo", collector.on_extra_info)
-            await _within(cdp.send("Network.enable"), deadline)
             status = await self._load(page, url, deadline)
             await self.settle(page, collector, deadline)
             if self.settings.consent in ("accept", "reject") and not answered:
                 evidence = await _within(answer_banner(page, self.settings.consent), deadline)
                 answered = True
-                if (evidence.found and not self.evidence) or not self.evidence:
+                if not self.evidence:
                     self.evidence.append(evidence)
                 await self.settle(page, collector, deadline)
             title = await _within(page.title(), deadline)
@@ -274,25 +270,17 @@ class _Runner:
             )
             self.frontier.add_links(links, page.url, depth + 1)
             await self.read_storage(page, url, deadline)
-        except PageTimeout:
-            error = f"timed out after {budget:g}s"
-        except PlaywrightTimeout:
+        except (PageTimeout, PlaywrightTimeout):
             error = f"timed out after {budget:g}s"
         except PlaywrightError as exc:
             error = _describe(str(exc))
-        if crashed:
+        if tab.crashed:
             error = "the renderer crashed"
-        if cdp is not None:  # whatever happened, read the jar
-            with contextlib.suppress(PlaywrightError, TimeoutError):
-                jar = await asyncio.wait_for(cdp.send("Network.getAllCookies"), 5)
-                self.inventory.add_jar(jar.get("cookies", []), url)
-        healthy = True
-        try:
-            await asyncio.wait_for(page.close(run_before_unload=False), 5)
-        except (PlaywrightError, TimeoutError):
-            healthy = False
+        with contextlib.suppress(PlaywrightError, TimeoutError):  # whatever happened, read the jar
+            jar = await asyncio.wait_for(tab.cdp.send("Network.getAllCookies"), 5)
+            self.inventory.add_jar(jar.get("cookies", []), url)
         elapsed = int((time.monotonic() - began) * 1000)
-        return PageResult(url, status, error, title, elapsed, depth), healthy, answered
+        return PageResult(url, status, error, title, elapsed, depth), answered
 
     async def _load(self, page: Page, url: str, deadline: float) -> int | None:
         attempts = 1 + max(0, self.settings.retries)
@@ -353,9 +341,62 @@ class _Runner:
                 self.inventory.add_storage(kind, origin, str(key)[:512], url)
 
 
-async def _dismiss(dialog: Any) -> None:
+class _Tab:
+    """A page with its CDP session, reused across visits; events go to the current collector."""
+
+    def __init__(self, page: Page, cdp: CDPSession) -> None:
+        self.page, self.cdp = page, cdp
+        self.collector: PageCollector | None = None
+        self.crashed = False
+
+    @classmethod
+    async def open(cls, context: BrowserContext) -> _Tab:
+        page = await context.new_page()
+        cdp = await context.new_cdp_session(page)
+        tab = cls(page, cdp)
+        page.on("crash", tab._on_crash)
+        page.on("dialog", lambda dialog: asyncio.ensure_future(_answer_dialog(dialog)))
+        for event, method in (
+            ("Network.requestWillBeSent", "on_request"),
+            ("Network.loadingFinished", "on_done"),
+            ("Network.loadingFailed", "on_done"),
+            ("Network.responseReceivedExtraInfo", "on_extra_info"),
+        ):
+            cdp.on(event, tab._dispatch(method))
+        await asyncio.wait_for(cdp.send("Network.enable"), 10)
+        return tab
+
+    def _on_crash(self, _page: Page) -> None:
+        self.crashed = True
+
+    def _dispatch(self, method: str) -> Callable[[dict[str, Any]], None]:
+        def handler(event: dict[str, Any]) -> None:
+            if self.collector is not None:
+                getattr(self.collector, method)(event)
+
+        return handler
+
+    def begin(self, collector: PageCollector) -> PageCollector:
+        self.collector = collector
+        self.page._cookiegov_collector = collector  # type: ignore[attr-defined]
+        return collector
+
+    async def close(self) -> bool:
+        """Close the page; False when it would not close (a hung renderer)."""
+        try:
+            await asyncio.wait_for(self.page.close(run_before_unload=False), 5)
+            return True
+        except (PlaywrightError, TimeoutError):
+            return False
+
+
+async def _answer_dialog(dialog: Any) -> None:
+    """Dismiss alerts and prompts; let beforeunload go so that navigation is never blocked."""
     with contextlib.suppress(PlaywrightError):
-        await dialog.dismiss()
+        if dialog.type == "beforeunload":
+            await dialog.accept()
+        else:
+            await dialog.dismiss()
 
 
 def _describe(message: str) -> str:
