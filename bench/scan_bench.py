@@ -90,13 +90,18 @@ def main() -> None:
     waited = instrument()
     default = Settings().concurrency
     print(f"{args.pages} pages of https://bench.test/ · default concurrency here: {default}")
-    print(f"{'concurrency':>11} {'pages':>6} {'seconds':>8} {'pages/min':>10} {'peak PSS':>9}"
-          f" {'(sum RSS)':>10} {'waiting':>8}")
+    print(
+        f"{'concurrency':>11} {'pages':>6} {'seconds':>8} {'pages/min':>10} {'peak PSS':>9}"
+        f" {'(sum RSS)':>10} {'waiting':>8}"
+    )
     with FixtureServer() as fx:
         for concurrency in args.concurrency:
             settings = Settings(
-                browser_args=[fx.resolver_rule], ignore_https_errors=True,
-                max_pages=args.pages, concurrency=concurrency, max_per_template=0,
+                browser_args=[fx.resolver_rule],
+                ignore_https_errors=True,
+                max_pages=args.pages,
+                concurrency=concurrency,
+                max_per_template=0,
                 max_depth=50,
             )
             waited["s"] = 0.0
@@ -108,10 +113,12 @@ def main() -> None:
             sampler.running = False
             sampler.join()
             page_time = sum(p.elapsed_ms for p in result.pages) / 1000
-            print(f"{concurrency:>11} {len(result.pages):>6} {elapsed:>8.1f} "
-                  f"{len(result.pages) / elapsed * 60:>10.0f} {sampler.peak_pss / 2**20:>7.0f}MB "
-                  f"{sampler.peak / 2**20:>8.0f}MB "
-                  f"{waited['s'] / page_time:>8.0%}")
+            print(
+                f"{concurrency:>11} {len(result.pages):>6} {elapsed:>8.1f} "
+                f"{len(result.pages) / elapsed * 60:>10.0f} {sampler.peak_pss / 2**20:>7.0f}MB "
+                f"{sampler.peak / 2**20:>8.0f}MB "
+                f"{waited['s'] / page_time:>8.0%}"
+            )
 
 
 if __name__ == "__main__":

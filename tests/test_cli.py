@@ -96,3 +96,53 @@ def test_consents_verify_on_an_empty_site(tmp_path: Path) -> None:
         "--db", f"sqlite:///{tmp_path / 'v.db'}", "consents", "verify", "shop.test", cwd=tmp_path
     )
     assert r.returncode == 0 and "chain intact" in r.stdout
+
+
+@pytest.mark.browser
+def test_consent_states_from_the_command_line(
+    fixture_server: FixtureServer, tmp_path: Path
+) -> None:
+    common = [
+        "--max-pages",
+        "1",
+        f"--browser-arg={fixture_server.resolver_rule}",
+        "--ignore-https-errors",
+    ]
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    report = tmp_path / "reject.html"
+    r = run(
+        "--db",
+        db,
+        "scan",
+        "https://www.boulangerie.test/",
+        "--consent",
+        "reject",
+        *common,
+        "--output",
+        str(report),
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    html = report.read_text()
+    assert "Consent banner (reject)" in html and "tout refuser" in html
+    assert "data:image/png;base64," in html
+    compared = tmp_path / "compare.json"
+    r = run(
+        "--db",
+        db,
+        "scan",
+        "https://www.boulangerie.test/",
+        "--compare",
+        *common,
+        "--format",
+        "json",
+        "--output",
+        str(compared),
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    data = json.loads(compared.read_text())
+    assert list(data["states"]) == ["none", "reject", "gpc", "accept"]
+    added = {c["name"] for c in data["adds"]["accept"]["cookies"]}
+    assert "_pk_id.7.4f2a" in added
+    assert data["states"]["accept"]["banner"]["clicked"] == "tout accepter"

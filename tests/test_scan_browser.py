@@ -76,3 +76,21 @@ def test_strict_profile_reports_blocked_third_party_cookies(fixture_server) -> N
     assert "ThirdParty" in uid.blocked_reason or "UserPreferences" in uid.blocked_reason
     assert _find(result, "sessionid").blocked_reason is None
     assert dataclasses.asdict(result.pages[0])["status"] == 200
+
+
+def test_cookie_store_indexeddb_and_beacons(fixture_server) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings(
+        browser_args=[fixture_server.resolver_rule],
+        ignore_https_errors=True,
+        max_pages=1,
+        concurrency=1,
+    )
+    result = scan_site("https://www.collectors.test/", settings)
+    pref = _find(result, "cs_pref")
+    assert [v.value for v in pref.set_via] == ["script"]
+    assert pref.set_by == "https://www.collectors.test/app.js"
+    assert pref.lifetime == pytest.approx(86400, abs=30)
+    stores = {(s.kind, s.key) for s in result.storage}
+    assert ("indexedDB", "offline-cache") in stores
+    beacons = [r for r in result.requests if r.host == "beacon.tracker-x.test"]
+    assert beacons and beacons[0].beacon and beacons[0].resource_type == "ping"
