@@ -112,7 +112,7 @@ def _cacheable(body: str, ctype: str) -> Response:
 
 
 # -- consents ----------------------------------------------------------------------------
-class _RateLimiter:
+class RateLimiter:
     """Fixed-window counter per client key (in-process)."""
 
     def __init__(self) -> None:
@@ -133,7 +133,11 @@ class _RateLimiter:
             raise RateLimitError("too many consent writes from this client; retry in a minute")
 
 
-_limiter = _RateLimiter()
+def _limit() -> None:
+    """One write more for this client (site and /24 or /48 network) in this app."""
+    limiter: RateLimiter = current_app.extensions["cookiegov_limiter"]
+    site = (request.view_args or {}).get("site", "")
+    limiter.hit(f"{site}|{anonymize_ip(_client_ip(), 'truncate')}", _settings().rate_limit)
 
 
 def _client_ip() -> str:
@@ -189,7 +193,7 @@ def record_consent(site: str) -> tuple[Response, int]:
     cfg: SiteConfig = g.site
     settings = _settings()
     ip = _client_ip()
-    _limiter.hit(f"{site}|{anonymize_ip(ip, 'truncate')}", settings.rate_limit)
+    _limit()
     body = request.get_json(silent=True)
     if body is None:
         raise InputError("the request body must be valid JSON (Content-Type: application/json)")
@@ -258,14 +262,66 @@ def _set_consent_cookie(response: Response, cfg: SiteConfig, record: dict[str, A
     )
 
 
-@bp.get("/sites/<site>/consents/<consent_id>")
-def read_consent(site: str, consent_id: str) -> Response:
+def _own_records(site: str, consent_id: str) -> list[dict[str, Any]]:
     if not _CONSENT_ID.match(consent_id):
         raise InputError("malformed consent ID")
     records = records_for(_db(), site, consent_id)
     if not records:
         raise NotFoundError("no consent recorded under this ID")
+    return records
+
+
+@bp.get("/sites/<site>/consents/<consent_id>")
+def read_consent(site: str, consent_id: str) -> Response:
+    """Access: a visitor's own records, newest last."""
+    records = _own_records(site, consent_id)
     return jsonify({"consent_id": consent_id, "records": [_public(r) for r in records]})
+
+
+@bp.get("/sites/<site>/consents/<consent_id>/export")
+def export_consent(site: str, consent_id: str) -> Response:
+    """Portability: the visitor's records as a downloadable JSON document."""
+    records = _own_records(site, consent_id)
+    body = json.dumps(
+        {"site": site, "consent_id": consent_id, "records": [_public(r) for r in records]},
+        indent=2,
+    )
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="consent-{consent_id}.json"'
+    return response
+
+
+@bp.delete("/sites/<site>/consents/<consent_id>")
+def withdraw_consent(site: str, consent_id: str) -> Response:
+    """Withdrawal: appends a record refusing every category and clears the consent cookie."""
+    cfg: SiteConfig = g.site
+    last = _own_records(site, consent_id)[-1]
+    _limit()
+    record = append_consent(
+        _db(),
+        site,
+        ConsentInput(
+            consent_id=consent_id,
+            choices={c.value: False for c in CONSENT_CATEGORIES},
+            revision=int(last["revision"]),
+            method="api",
+            gpc=request.headers.get("Sec-GPC") == "1",
+            action="withdraw",
+            language=last.get("language"),
+            user_agent=(request.user_agent.string or "")[:512] or None,
+            ip=anonymize_ip(_client_ip(), _settings().ip_mode, cfg.salt or site),
+        ),
+    )
+    response = jsonify(_public(record))
+    domain = registrable_domain(request.host.split(":")[0])
+    response.delete_cookie(
+        COOKIE_NAME,
+        path="/",
+        domain=domain if "." in domain else None,
+        secure=True,
+        samesite="Lax",
+    )
+    return response
 
 
 # -- CORS and security headers -----------------------------------------------------------

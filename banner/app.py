@@ -6,8 +6,11 @@ import logging
 
 from flask import Flask, Response, jsonify
 
+from banner.admin import bp as admin_bp
+from banner.api import RateLimiter
 from banner.api import bp as api_bp
 from banner.errors import register_error_handlers
+from banner.openapi import openapi_document
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
 
@@ -26,9 +29,15 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     app.config["COOKIEGOV_SETTINGS"] = settings
     app.config["COOKIEGOV_DB"] = db or open_database(settings.database_url)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    app.extensions["cookiegov_limiter"] = RateLimiter()
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api_bp)
+    app.register_blueprint(admin_bp)
     register_error_handlers(app)
+
+    @app.get("/v1/openapi.json")
+    def openapi() -> Response:
+        return jsonify(openapi_document())
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -265,6 +265,26 @@ def consents_verify(ctx: click.Context, site: str) -> None:
     sys.exit(1)
 
 
+@consents.command("purge")
+@click.argument("site")
+@click.option("--days", type=int, help="Keep this many days (default: retention_days).")
+@click.pass_context
+@friendly
+def consents_purge(ctx: click.Context, site: str, days: int | None) -> None:
+    """Delete SITE's records older than the retention period; the chain stays verifiable."""
+    from datetime import UTC, datetime, timedelta
+
+    from cookiegov.storage import open_database
+    from cookiegov.storage.consents import purge_before
+
+    keep = ctx.obj.retention_days if days is None else days
+    if keep < 0:
+        raise InputError("--days must not be negative")
+    cutoff = (datetime.now(UTC) - timedelta(days=keep)).isoformat(timespec="milliseconds")
+    deleted = purge_before(open_database(ctx.obj.database_url), site, cutoff)
+    click.echo(f"{site}: deleted {deleted} records older than {keep} days")
+
+
 # -- scans and database ------------------------------------------------------------------
 @cli.command("scans")
 @click.option("--site", help="Only this site (registrable domain).")

@@ -106,3 +106,72 @@ def test_cors_only_for_the_sites_origins(client: FlaskClient) -> None:
     evil = post(client, {"categories": {}}, Origin="https://evil.example")
     assert "Access-Control-Allow-Origin" not in evil.headers
     assert evil.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def admin_client(db: Database, token: str = "s3cret-token") -> FlaskClient:
+    settings = Settings(admin_token=token, rate_limit=5, sites={"shop.test": {}})
+    return create_app(settings, db).test_client()
+
+
+def test_withdraw_and_export_own_records(client: FlaskClient, db: Database) -> None:
+    cid = post(client, {"categories": {"analytics": True}}).get_json()["consent_id"]
+    exported = client.get(f"/v1/sites/shop.test/consents/{cid}/export")
+    assert exported.status_code == 200 and "attachment" in exported.headers["Content-Disposition"]
+    assert json.loads(exported.data)["records"][0]["choices"]["analytics"] is True
+    gone = client.delete(
+        f"/v1/sites/shop.test/consents/{cid}", base_url="https://consent.shop.test"
+    )
+    assert gone.status_code == 200
+    assert gone.get_json()["action"] == "withdraw"
+    assert not any(gone.get_json()["choices"].values())
+    assert "cookiegov=;" in gone.headers["Set-Cookie"]
+    records = client.get(f"/v1/sites/shop.test/consents/{cid}").get_json()["records"]
+    assert [r["action"] for r in records] == ["grant", "withdraw"]
+    assert client.get("/v1/sites/shop.test/consents/unknown-id-123456789").status_code == 404
+    assert client.delete("/v1/sites/shop.test/consents/..%2F..").status_code in (400, 404)
+
+
+def test_admin_endpoints_need_the_token(db: Database) -> None:
+    c = admin_client(db)
+    for _ in range(3):
+        post(c, {"categories": {"analytics": True, "advertising": False}})
+    post(c, {"categories": {"analytics": False}, "method": "gpc", "gpc": True})
+    assert c.get("/v1/sites/shop.test/admin/stats").status_code == 401
+    assert (
+        c.get(
+            "/v1/sites/shop.test/admin/stats", headers={"Authorization": "Bearer wrong"}
+        ).status_code
+        == 401
+    )
+    auth = {"Authorization": "Bearer s3cret-token"}
+    stats = c.get("/v1/sites/shop.test/admin/stats", headers=auth).get_json()
+    assert stats["visitors"] == 4 and stats["granted"]["analytics"] == 3 and stats["gpc"] == 1
+    listed = c.get("/v1/sites/shop.test/admin/consents?method=gpc", headers=auth).get_json()
+    assert listed["count"] == 1 and listed["records"][0]["gpc"] is True
+    as_csv = c.get("/v1/sites/shop.test/admin/consents?format=csv", headers=auth)
+    assert as_csv.mimetype == "text/csv" and as_csv.data.decode().count("\n") == 5
+    bad = c.get("/v1/sites/shop.test/admin/consents?since=yesterday", headers=auth)
+    assert bad.status_code == 400 and "since" in bad.get_json()["error"]["message"]
+    assert c.get("/v1/sites/shop.test/admin/verify", headers=auth).get_json()["ok"] is True
+    assert (
+        admin_client(db, token="").get("/v1/sites/shop.test/admin/stats", headers=auth).status_code
+        == 401
+    )
+
+
+def test_rate_limit_per_client(db: Database) -> None:
+    c = admin_client(db)
+    codes = [post(c, {"categories": {}}).status_code for _ in range(7)]
+    assert codes[:5] == [201] * 5 and codes[5:] == [429, 429]
+
+
+def test_openapi_documents_every_route(client: FlaskClient) -> None:
+    doc = client.get("/v1/openapi.json").get_json()
+    assert doc["openapi"] == "3.1.0"
+    app = client.application
+    routes = {
+        r.rule.replace("<site>", "{site}").replace("<consent_id>", "{consent_id}")
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/v1")
+    }
+    assert routes == set(doc["paths"])

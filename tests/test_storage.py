@@ -85,7 +85,7 @@ def test_migration_upgrades_an_older_database_in_place(tmp_path: Path) -> None:
     assert "blocked_reason" not in columns
     old.close()
     upgraded = open_database(url)
-    assert upgraded.revision() == upgraded.head() == "0004"
+    assert upgraded.revision() == upgraded.head() == "0005"
     scan = latest_scan(upgraded, "a.test")
     assert scan is not None and scan.cookies[0].name == "_ga"
     assert scan.cookies[0].blocked_reason is None and scan.cookies[0].value_kind == "empty"
@@ -129,3 +129,23 @@ def test_consent_chain_detects_removal(db: Database) -> None:
     report = verify_chain(db, "shop.test")
     assert not report.ok
     assert any("gap" in p for p in report.problems)
+
+
+def test_purge_keeps_the_chain_verifiable(db: Database) -> None:
+    from cookiegov.storage.consents import purge_before
+
+    for i in range(6):
+        append_consent(db, "shop.test", _consent(f"visitor-{i:012d}", True))
+    cutoff = all_records_created(db)[3]
+    assert purge_before(db, "shop.test", cutoff) == 3
+    report = verify_chain(db, "shop.test")
+    assert report.ok and report.records == 3
+    with db.engine.begin() as conn:  # removing the first kept record is still caught
+        conn.execute(sa.text("DELETE FROM consents WHERE seq = 4"))
+    assert not verify_chain(db, "shop.test").ok
+
+
+def all_records_created(db: Database) -> list[str]:
+    from cookiegov.storage.consents import all_records
+
+    return [r["created_at"] for r in all_records(db, "shop.test")]

@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from cookiegov.storage.database import Database, utcnow
-from cookiegov.storage.schema import consents, sites
+from cookiegov.storage.schema import chain_anchors, consents, sites
 
 GENESIS = "0" * 64
 _FIELDS = (
@@ -124,12 +124,32 @@ class ChainReport:
     problems: tuple[str, ...]
 
 
+def _anchors(db: Database, site: str) -> dict[int, str]:
+    with db.connect() as conn:
+        rows = conn.execute(
+            select(chain_anchors.c.first_seq, chain_anchors.c.prev_hash)
+            .join(sites, sites.c.id == chain_anchors.c.site_id)
+            .where(sites.c.domain == site)
+        ).all()
+    return {r.first_seq: r.prev_hash for r in rows}
+
+
 def verify_chain(db: Database, site: str) -> ChainReport:
-    """Check every link of a site's chain: hashes, order and gaps."""
+    """Check every link of a site's chain: hashes, order and gaps.
+
+    A chain may start after purged records only where a purge left an anchor naming the
+    first kept record and the hash it follows.
+    """
     problems: list[str] = []
     previous = GENESIS
     expected_seq = None
     records = all_records(db, site)
+    if records and records[0]["seq"] != 1:
+        anchor = _anchors(db, site).get(records[0]["seq"])
+        if anchor is None:
+            problems.append(f"records before {records[0]['seq']} are missing (no purge recorded)")
+        else:
+            previous, expected_seq = anchor, records[0]["seq"]
     for record in records:
         seq = record["seq"]
         if expected_seq is not None and seq != expected_seq:
@@ -141,3 +161,80 @@ def verify_chain(db: Database, site: str) -> ChainReport:
         previous = record["hash"]
         expected_seq = seq + 1
     return ChainReport(site, len(records), not problems, tuple(problems))
+
+
+def purge_before(db: Database, site: str, cutoff_iso: str) -> int:
+    """Delete records created before ``cutoff_iso`` (retention), leaving an anchor so that the
+    rest of the chain still verifies. Returns how many records were deleted."""
+    with db.begin() as conn:
+        site_id = db.site_id(conn, site, lock=True)
+        doomed = conn.execute(
+            select(consents.c.seq, consents.c.hash)
+            .where(consents.c.site_id == site_id, consents.c.created_at < cutoff_iso)
+            .order_by(consents.c.seq.desc())
+        ).all()
+        if not doomed:
+            return 0
+        last = doomed[0]
+        conn.execute(
+            delete(consents).where(consents.c.site_id == site_id, consents.c.seq <= last.seq)
+        )
+        conn.execute(
+            insert(chain_anchors).values(
+                site_id=site_id,
+                first_seq=last.seq + 1,
+                prev_hash=last.hash,
+                purged=len(doomed),
+                created_at=utcnow(),
+            )
+        )
+    return len(doomed)
+
+
+def query_records(
+    db: Database,
+    site: str,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    method: str | None = None,
+    action: str | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    query = select(consents).join(sites).where(sites.c.domain == site)
+    if since:
+        query = query.where(consents.c.created_at >= since)
+    if until:
+        query = query.where(consents.c.created_at < until)
+    if method:
+        query = query.where(consents.c.method == method)
+    if action:
+        query = query.where(consents.c.action == action)
+    query = query.order_by(consents.c.seq).limit(limit).offset(offset)
+    with db.connect() as conn:
+        return [
+            {k: v for k, v in r._mapping.items() if k not in {"id", "site_id"}}
+            for r in conn.execute(query)
+        ]
+
+
+def consent_stats(db: Database, site: str) -> dict[str, Any]:
+    """Counts of the latest choice of every consent ID: granted per category, by method, GPC."""
+    latest: dict[str, dict[str, Any]] = {}
+    for record in all_records(db, site):
+        latest[record["consent_id"]] = record
+    stats: dict[str, Any] = {
+        "records": count_records(db, site),
+        "visitors": len(latest),
+        "withdrawn": sum(1 for r in latest.values() if r["action"] == "withdraw"),
+        "gpc": sum(1 for r in latest.values() if r["gpc"]),
+        "by_method": {},
+        "granted": {},
+    }
+    for record in latest.values():
+        stats["by_method"][record["method"]] = stats["by_method"].get(record["method"], 0) + 1
+        for category, granted in record["choices"].items():
+            stats["granted"].setdefault(category, 0)
+            stats["granted"][category] += 1 if granted else 0
+    return stats

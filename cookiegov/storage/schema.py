@@ -154,3 +154,14 @@ kb_entries = Table(
     Column("imported_at", String(32), nullable=False),
     Index("ix_kb_entries_source", "source"),
 )
+
+chain_anchors = Table(
+    "chain_anchors",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("first_seq", Integer, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("purged", Integer, nullable=False),
+    Column("created_at", String(32), nullable=False),
+)

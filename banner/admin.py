@@ -1,0 +1,117 @@
+"""Admin endpoints for a site's owner: list, filter and export consent records, and counts.
+
+They need ``Authorization: Bearer <admin_token>``; with no token configured they are off.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import re
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from cookiegov.errors import AuthError, InputError, NotFoundError
+from cookiegov.settings import Settings
+from cookiegov.storage import Database
+from cookiegov.storage.consents import consent_stats, query_records, verify_chain
+
+bp = Blueprint("admin", __name__, url_prefix="/v1/sites/<site>/admin")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?$")
+CSV_COLUMNS = (
+    "seq",
+    "created_at",
+    "consent_id",
+    "action",
+    "method",
+    "gpc",
+    "revision",
+    "functional",
+    "analytics",
+    "advertising",
+    "language",
+    "page_url",
+    "ip",
+    "hash",
+)
+
+
+@bp.before_request
+def _require_token() -> None:
+    settings: Settings = current_app.config["COOKIEGOV_SETTINGS"]
+    token = settings.admin_token
+    if not token:
+        raise AuthError("the admin API is disabled: set admin_token")
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        raise AuthError("missing or wrong admin token")
+    site = (request.view_args or {}).get("site")
+    if site not in settings.sites:
+        raise NotFoundError(f"unknown site {site!r}")
+
+
+def _db() -> Database:
+    db: Database = current_app.config["COOKIEGOV_DB"]
+    return db
+
+
+def _arg_int(name: str, default: int, upper: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not 0 <= int(raw) <= upper:
+        raise InputError(f"'{name}' must be an integer from 0 to {upper}")
+    return int(raw)
+
+
+@bp.get("/consents")
+def list_consents(site: str) -> Response:
+    filters: dict[str, Any] = {}
+    for name in ("since", "until"):
+        value = request.args.get(name)
+        if value is not None and not _DATE.match(value):
+            raise InputError(f"'{name}' must be an ISO date or time, e.g. 2026-01-31")
+        filters[name] = value
+    method = request.args.get("method")
+    if method is not None and method not in ("banner", "gpc", "api"):
+        raise InputError("'method' must be banner, gpc or api")
+    action = request.args.get("action")
+    if action is not None and action not in ("grant", "withdraw"):
+        raise InputError("'action' must be grant or withdraw")
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise InputError("'format' must be json or csv")
+    records = query_records(
+        _db(),
+        site,
+        method=method,
+        action=action,
+        limit=_arg_int("limit", 1000, 100_000),
+        offset=_arg_int("offset", 0, 10**9),
+        **filters,
+    )
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for r in records:
+            writer.writerow({**r, **r["choices"]})
+        response = Response(out.getvalue(), mimetype="text/csv")
+        response.headers["Content-Disposition"] = f'attachment; filename="consents-{site}.csv"'
+        return response
+    return jsonify({"site": site, "count": len(records), "records": records})
+
+
+@bp.get("/stats")
+def stats(site: str) -> Response:
+    return jsonify({"site": site, **consent_stats(_db(), site)})
+
+
+@bp.get("/verify")
+def verify(site: str) -> Response:
+    report = verify_chain(_db(), site)
+    return jsonify(
+        {"site": site, "records": report.records, "ok": report.ok, "problems": report.problems}
+    )

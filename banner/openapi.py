@@ -1,0 +1,259 @@
+"""The OpenAPI 3.1 description of the ``/v1`` API, served at ``/v1/openapi.json``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cookiegov import __version__
+
+CATEGORY_MAP = {
+    "type": "object",
+    "properties": {c: {"type": "boolean"} for c in ("functional", "analytics", "advertising")},
+    "additionalProperties": False,
+}
+ERROR = {"$ref": "#/components/schemas/Error"}
+SITE = {
+    "name": "site",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The site's registrable domain, e.g. example.com",
+}
+CONSENT_ID = {
+    "name": "consent_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"},
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    text = {
+        400: "Invalid input",
+        401: "Missing or wrong admin token",
+        404: "Unknown site or ID",
+        429: "Rate limited",
+    }
+    return {str(c): _json(ERROR, text[c]) for c in codes}
+
+
+def openapi_document() -> dict[str, Any]:
+    record = {"$ref": "#/components/schemas/ConsentRecord"}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "cookiegov preference endpoint",
+            "version": __version__,
+            "description": "Banner script, consent records (proof of consent) and visitors' "
+            "rights: access, withdrawal and portability. Admin endpoints need "
+            "`Authorization: Bearer <admin_token>`.",
+        },
+        "paths": {
+            "/v1/sites/{site}/banner.js": {
+                "get": {
+                    "summary": "The banner script with the site's configuration",
+                    "parameters": [SITE],
+                    "responses": {
+                        "200": {
+                            "description": "JavaScript",
+                            "content": {"application/javascript": {"schema": {"type": "string"}}},
+                        },
+                        "304": {"description": "Not modified (ETag)"},
+                        **_errors(404),
+                    },
+                }
+            },
+            "/v1/banner.css": {
+                "get": {
+                    "summary": "The banner's stylesheet",
+                    "responses": {
+                        "200": {
+                            "description": "CSS",
+                            "content": {"text/css": {"schema": {"type": "string"}}},
+                        },
+                        "304": {"description": "Not modified (ETag)"},
+                    },
+                }
+            },
+            "/v1/sites/{site}/consents": {
+                "post": {
+                    "summary": "Record a visitor's choice",
+                    "parameters": [SITE],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ConsentRequest"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json(record, "Recorded; sets the consent cookie when same-site"),
+                        **_errors(400, 404, 429),
+                    },
+                }
+            },
+            "/v1/sites/{site}/consents/{consent_id}": {
+                "get": {
+                    "summary": "Access: a visitor's own records",
+                    "parameters": [SITE, CONSENT_ID],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/RecordList"}, "The records"),
+                        **_errors(400, 404),
+                    },
+                },
+                "delete": {
+                    "summary": "Withdraw consent (refuses every category)",
+                    "parameters": [SITE, CONSENT_ID],
+                    "responses": {
+                        "200": _json(record, "The withdrawal record"),
+                        **_errors(400, 404, 429),
+                    },
+                },
+            },
+            "/v1/sites/{site}/consents/{consent_id}/export": {
+                "get": {
+                    "summary": "Portability: the visitor's records as a JSON download",
+                    "parameters": [SITE, CONSENT_ID],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/Export"}, "Download"),
+                        **_errors(400, 404),
+                    },
+                }
+            },
+            "/v1/sites/{site}/admin/consents": {
+                "get": {
+                    "summary": "List, filter and export records (admin)",
+                    "security": [{"token": []}],
+                    "parameters": [
+                        SITE,
+                        {"name": "since", "in": "query", "schema": {"type": "string"}},
+                        {"name": "until", "in": "query", "schema": {"type": "string"}},
+                        {
+                            "name": "method",
+                            "in": "query",
+                            "schema": {"enum": ["banner", "gpc", "api"]},
+                        },
+                        {
+                            "name": "action",
+                            "in": "query",
+                            "schema": {"enum": ["grant", "withdraw"]},
+                        },
+                        {"name": "format", "in": "query", "schema": {"enum": ["json", "csv"]}},
+                        {
+                            "name": "limit",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 0, "maximum": 100000},
+                        },
+                        {
+                            "name": "offset",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 0},
+                        },
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Records",
+                            "content": {
+                                "application/json": {"schema": {"type": "object"}},
+                                "text/csv": {"schema": {"type": "string"}},
+                            },
+                        },
+                        **_errors(400, 401, 404),
+                    },
+                }
+            },
+            "/v1/sites/{site}/admin/stats": {
+                "get": {
+                    "summary": "Counts of visitors' latest choices (admin)",
+                    "security": [{"token": []}],
+                    "parameters": [SITE],
+                    "responses": {"200": _json({"type": "object"}, "Counts"), **_errors(401, 404)},
+                }
+            },
+            "/v1/sites/{site}/admin/verify": {
+                "get": {
+                    "summary": "Verify the site's hash chain (admin)",
+                    "security": [{"token": []}],
+                    "parameters": [SITE],
+                    "responses": {"200": _json({"type": "object"}, "Report"), **_errors(401, 404)},
+                }
+            },
+            "/v1/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1")},
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "details": {},
+                            },
+                        }
+                    },
+                },
+                "ConsentRequest": {
+                    "type": "object",
+                    "required": ["categories"],
+                    "properties": {
+                        "categories": CATEGORY_MAP,
+                        "revision": {"type": "integer", "minimum": 0},
+                        "consent_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"},
+                        "method": {"enum": ["banner", "gpc", "api"]},
+                        "gpc": {"type": "boolean"},
+                        "language": {"type": "string", "maxLength": 16},
+                        "page_url": {"type": "string", "maxLength": 2048},
+                        "texts_hash": {"type": "string", "maxLength": 64},
+                    },
+                },
+                "ConsentRecord": {
+                    "type": "object",
+                    "required": ["consent_id", "seq", "created_at", "action", "choices", "hash"],
+                    "properties": {
+                        "consent_id": {"type": "string"},
+                        "seq": {"type": "integer"},
+                        "created_at": {"type": "string"},
+                        "action": {"enum": ["grant", "withdraw"]},
+                        "choices": CATEGORY_MAP,
+                        "revision": {"type": "integer"},
+                        "method": {"enum": ["banner", "gpc", "api"]},
+                        "gpc": {"type": "boolean"},
+                        "language": {"type": ["string", "null"]},
+                        "page_url": {"type": ["string", "null"]},
+                        "hash": {"type": "string"},
+                    },
+                },
+                "RecordList": {
+                    "type": "object",
+                    "properties": {
+                        "consent_id": {"type": "string"},
+                        "records": {"type": "array", "items": record},
+                    },
+                },
+                "Export": {
+                    "type": "object",
+                    "properties": {
+                        "site": {"type": "string"},
+                        "consent_id": {"type": "string"},
+                        "records": {"type": "array", "items": record},
+                    },
+                },
+            },
+        },
+    }
