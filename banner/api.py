@@ -17,6 +17,7 @@ from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, NotFoundError, RateLimitError
+from cookiegov.knowledge import builtin_cookies
 from cookiegov.models import CONSENT_CATEGORIES, Category
 from cookiegov.privacy import anonymize_ip
 from cookiegov.settings import Settings
@@ -69,8 +70,41 @@ def _inventory(site: str) -> list[dict[str, Any]]:
     return out
 
 
+COMMON_VENDORS = frozenset(
+    {
+        "Google Analytics",
+        "Google Ads",
+        "Meta",
+        "Microsoft Clarity",
+        "Microsoft Advertising (Bing)",
+        "Hotjar",
+        "Matomo",
+        "LinkedIn",
+        "TikTok",
+        "HubSpot",
+        "Criteo",
+        "Pinterest",
+    }
+)
+
+
+def clear_patterns(inventory: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Knowledge-base names and patterns the banner deletes on refusal: those of the vendors
+    found on the site and of the most common vendors. Only first-party ones can be deleted."""
+    vendors = {c["vendor"] for c in inventory if c["vendor"]} | COMMON_VENDORS
+    return [
+        {"name": e.pattern, "category": e.category.value}
+        for e in builtin_cookies()
+        if e.vendor in vendors
+        and e.category not in (Category.NECESSARY, Category.UNKNOWN)
+        and e.domain is None
+        and not e.pattern.startswith("re:")
+    ]
+
+
 def banner_config(cfg: SiteConfig) -> dict[str, Any]:
     settings = _settings()
+    inventory = _inventory(cfg.site)
     return {
         "site": cfg.site,
         "revision": cfg.revision,
@@ -78,9 +112,10 @@ def banner_config(cfg: SiteConfig) -> dict[str, Any]:
         "policy": cfg.policy_url,
         "gpcRefuses": list(cfg.gpc_refuses),
         "categories": [c.value for c in CONSENT_CATEGORIES],
-        "texts": {lang: cfg.texts_in(lang) for lang in TEXTS},
+        "texts": {lang: cfg.texts_in(lang) for lang in sorted(set(TEXTS) | set(cfg.texts))},
         "textsHash": cfg.texts_hash(),
-        "cookies": _inventory(cfg.site),
+        "cookies": inventory,
+        "clear": clear_patterns(inventory),
     }
 
 

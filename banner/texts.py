@@ -23,10 +23,20 @@ KEYS = (
     "analytics_desc",
     "advertising_desc",
     "cookies",
+    "blocked",
+    "allow",
+    "session",
+    "days",
+    "months",
 )
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "blocked": "This content is blocked until you allow it",
+        "allow": "Allow",
+        "session": "session",
+        "days": "days",
+        "months": "months",
         "title": "Your privacy choices",
         "body": "We use cookies that are necessary for this site to work. With your consent we "
         "also use cookies to remember your preferences, measure visits and show relevant ads.",
@@ -50,6 +60,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookies",
     },
     "fr": {
+        "blocked": "Ce contenu est bloqué tant que vous ne l’autorisez pas",
+        "allow": "Autoriser",
+        "session": "session",
+        "days": "jours",
+        "months": "mois",
         "title": "Vos choix de confidentialité",
         "body": "Nous utilisons des cookies nécessaires au fonctionnement du site. Avec votre "
         "accord, nous utilisons aussi des cookies pour mémoriser vos préférences, mesurer "
@@ -75,6 +90,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookies",
     },
     "de": {
+        "blocked": "Dieser Inhalt ist blockiert, bis Sie ihn erlauben",
+        "allow": "Erlauben",
+        "session": "Sitzung",
+        "days": "Tage",
+        "months": "Monate",
         "title": "Ihre Datenschutz-Einstellungen",
         "body": "Wir verwenden Cookies, die für den Betrieb der Website nötig sind. Mit Ihrer "
         "Einwilligung nutzen wir auch Cookies, um Einstellungen zu speichern, Besuche zu messen "
@@ -99,6 +119,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookies",
     },
     "es": {
+        "blocked": "Este contenido está bloqueado hasta que lo permita",
+        "allow": "Permitir",
+        "session": "sesión",
+        "days": "días",
+        "months": "meses",
         "title": "Sus opciones de privacidad",
         "body": "Usamos cookies necesarias para que el sitio funcione. Con su consentimiento "
         "también usamos cookies para recordar sus preferencias, medir visitas y mostrar "
@@ -124,6 +149,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookies",
     },
     "it": {
+        "blocked": "Questo contenuto è bloccato finché non lo consenti",
+        "allow": "Consenti",
+        "session": "sessione",
+        "days": "giorni",
+        "months": "mesi",
         "title": "Le tue scelte sulla privacy",
         "body": "Usiamo cookie necessari al funzionamento del sito. Con il tuo consenso usiamo "
         "anche cookie per ricordare le preferenze, misurare le visite e mostrare annunci "
@@ -149,6 +179,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookie",
     },
     "nl": {
+        "blocked": "Deze inhoud is geblokkeerd tot u die toestaat",
+        "allow": "Toestaan",
+        "session": "sessie",
+        "days": "dagen",
+        "months": "maanden",
         "title": "Uw privacykeuzes",
         "body": "We gebruiken cookies die nodig zijn om de site te laten werken. Met uw "
         "toestemming gebruiken we ook cookies om voorkeuren te onthouden, bezoeken te meten en "
@@ -174,6 +209,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookies",
     },
     "pt": {
+        "blocked": "Este conteúdo está bloqueado até o permitir",
+        "allow": "Permitir",
+        "session": "sessão",
+        "days": "dias",
+        "months": "meses",
         "title": "As suas escolhas de privacidade",
         "body": "Usamos cookies necessários ao funcionamento do site. Com o seu consentimento "
         "usamos também cookies para lembrar preferências, medir visitas e mostrar anúncios "
@@ -199,6 +239,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookies",
     },
     "pl": {
+        "blocked": "Ta treść jest zablokowana, dopóki na nią nie zezwolisz",
+        "allow": "Zezwól",
+        "session": "sesja",
+        "days": "dni",
+        "months": "miesięcy",
         "title": "Twoje wybory dotyczące prywatności",
         "body": "Używamy plików cookie niezbędnych do działania strony. Za Twoją zgodą używamy "
         "też plików cookie, by zapamiętać ustawienia, mierzyć odwiedziny i pokazywać trafne "

@@ -23,3 +23,10 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 .venv/bin/python -m scanner.browser >/dev/null
+# axe-core (npm) for the accessibility tests
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq npm >/dev/null
+  fi
+  npm install --no-audit --no-fund --silent
+fi

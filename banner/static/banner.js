@@ -12,6 +12,22 @@
   var T = C.texts[lang] || C.texts.en;
   var gpc = navigator.globalPrivacyControl === true;
   var listeners = [];
+  var SIGNALS = {
+    ad_storage: "advertising", ad_user_data: "advertising", ad_personalization: "advertising",
+    analytics_storage: "analytics", functionality_storage: "functional",
+    personalization_storage: "functional", security_storage: "necessary"
+  };
+  w.dataLayer = w.dataLayer || [];
+  function gtag() { w.dataLayer.push(arguments); }
+  function consentMode(kind, granted) {
+    var m = {};
+    for (var k in SIGNALS) {
+      m[k] = granted && (SIGNALS[k] === "necessary" || granted[SIGNALS[k]]) ? "granted" : "denied";
+    }
+    if (kind === "default") m.wait_for_update = 500;
+    gtag("consent", kind, m);
+  }
+  consentMode("default", null);
   var state = null;
   var root = null;
   var opener = null;
@@ -59,7 +75,7 @@
     d.cookie.split(";").forEach(function (pair) {
       var name = pair.split("=")[0].trim();
       if (!name || name === NAME) return;
-      C.cookies.forEach(function (k) {
+      C.cookies.concat(C.clear).forEach(function (k) {
         if (k.category === "necessary" || k.category === "unknown" || granted[k.category]) return;
         if (!matches(name, k.name)) return;
         domains.forEach(function (dom) {
@@ -77,23 +93,56 @@
       var s = d.createElement("script");
       for (var i = 0; i < old.attributes.length; i++) {
         var a = old.attributes[i];
-        if (a.name !== "type") s.setAttribute(a.name, a.value);
+        if (a.name !== "type" && a.name !== "nonce") s.setAttribute(a.name, a.value);
       }
-      if (nonce) s.nonce = nonce;
+      // Browsers hide a parsed nonce attribute; its value lives in the .nonce property.
+      if (old.nonce || nonce) s.nonce = old.nonce || nonce;
       if (!old.src) s.textContent = old.textContent;
       old.parentNode.replaceChild(s, old);
     });
     d.querySelectorAll("[data-src][data-category]").forEach(function (e) {
-      if (!granted[e.getAttribute("data-category")]) return;
+      var cat = e.getAttribute("data-category");
+      var ph = e.previousElementSibling;
+      var hasPh = ph && ph.className === "cg-ph";
+      if (!granted[cat]) {
+        if (e.tagName === "IFRAME" && !hasPh) placeholder(e, cat);
+        return;
+      }
+      if (hasPh) ph.remove();
+      e.hidden = false;
       e.setAttribute("src", e.getAttribute("data-src"));
       e.removeAttribute("data-src");
     });
   }
 
+  function placeholder(frame, cat) {
+    var box = el("div", { "class": "cg-ph", role: "region", "aria-label": T.blocked });
+    box.style.width = (frame.getAttribute("width") || 300) + "px";
+    box.style.height = (frame.getAttribute("height") || 150) + "px";
+    box.appendChild(el("p", {}, T.blocked + " (" + T[cat] + ")"));
+    box.appendChild(button(T.allow + ": " + T[cat], "cg-allow", function () {
+      var g = {};
+      CATS.forEach(function (c) { g[c] = !!(state && state.granted[c]); });
+      g[cat] = true;
+      save(g, "banner");
+    }));
+    frame.hidden = true;
+    frame.parentNode.insertBefore(box, frame);
+  }
+
+  function floating() {
+    if (d.querySelector("[data-cookiegov-settings]")) return;
+    var b = button(T.settings, "cg-float", function () { show(true); });
+    b.setAttribute("data-cookiegov-settings", "");
+    d.body.appendChild(b);
+  }
+
   function apply(s, changed) {
     state = s;
+    consentMode("update", s.granted);
     clearRefused(s.granted);
     activate(s.granted);
+    floating();
     if (changed) {
       var detail = api.consent();
       listeners.forEach(function (fn) { try { fn(detail); } catch (e) {} });
@@ -131,6 +180,13 @@
     if (root) { root.remove(); root = null; }
     if (opener && opener.focus) opener.focus();
     opener = null;
+  }
+
+  function life(sec) {
+    if (sec == null) return T.session;
+    var days = Math.round(sec / 86400);
+    return days < 1 ? Math.max(1, Math.round(sec / 3600)) + " h" : days < 60 ? days + " " + T.days
+      : Math.round(days / 30.4) + " " + T.months;
   }
 
   function button(text, cls, fn) {
@@ -173,7 +229,8 @@
           det.appendChild(el("summary", {}, T.cookies + " (" + ck.length + ")"));
           var ul = el("ul", {});
           ck.forEach(function (k) {
-            ul.appendChild(el("li", {}, k.name + (k.vendor ? " · " + k.vendor : "") + (k.purpose ? " — " + k.purpose : "")));
+            ul.appendChild(el("li", {}, k.name + (k.vendor ? " · " + k.vendor : "") +
+              (k.purpose ? " — " + k.purpose : "") + " (" + life(k.lifetime) + ")"));
           });
           det.appendChild(ul);
           row.appendChild(det);
@@ -197,7 +254,10 @@
     box.appendChild(actions);
     root.appendChild(box);
     root.addEventListener("keydown", function (e) {
-      if (e.key === "Escape" && prefs && state && valid(state)) { close(); return; }
+      if (e.key === "Escape" && prefs) {
+        if (state && valid(state)) close(); else show(false);
+        return;
+      }
       if (e.key !== "Tab") return;
       var f = root.querySelectorAll("button, a[href], input:not([disabled]), summary");
       var first = f[0], last = f[f.length - 1];
@@ -239,6 +299,7 @@
     if (valid(s)) apply(s, false);
     else {
       clearRefused(all(false));
+      activate(all(false));
       show(false);
     }
   }
