@@ -116,6 +116,7 @@ def banner_config(cfg: SiteConfig) -> dict[str, Any]:
         "textsHash": cfg.texts_hash(),
         "cookies": inventory,
         "clear": clear_patterns(inventory),
+        "css": _STATIC.joinpath("banner.css").read_text("utf-8"),
     }
 
 

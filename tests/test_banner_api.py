@@ -175,3 +175,19 @@ def test_openapi_documents_every_route(client: FlaskClient) -> None:
         if r.rule.startswith("/v1")
     }
     assert routes == set(doc["paths"])
+
+
+def test_banner_code_fits_the_size_budget() -> None:
+    import gzip
+    from pathlib import Path
+
+    static = Path(__file__).resolve().parent.parent / "banner" / "static"
+    code = (static / "banner.js").read_bytes() + (static / "banner.css").read_bytes()
+    assert len(gzip.compress(code, 9)) <= 7 * 1024
+
+
+def test_openapi_copy_in_docs_is_current(client: FlaskClient) -> None:
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
+    assert json.loads(docs.read_text()) == client.get("/v1/openapi.json").get_json()

@@ -257,3 +257,18 @@ def test_languages_and_right_to_left(stack: dict, ctx: BrowserContext) -> None:
     page.goto("https://www.shop.test/ar")  # <html lang="ar" dir="rtl">, texts from the site
     page.get_by_role("button", name="رفض الكل").wait_for()
     assert page.locator(".cg-root").get_attribute("dir") == "rtl"
+
+
+def test_no_layout_shift_and_dark_mode(stack: dict, ctx: BrowserContext) -> None:
+    page = ctx.new_page()
+    page.add_init_script("""window.__shift = 0; new PerformanceObserver(list => {
+        for (const e of list.getEntries()) window.__shift += e.value; })
+        .observe({type: "layout-shift", buffered: true});""")
+    page.goto("https://www.shop.test/")
+    page.locator(".cg-root").wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__shift") == 0
+    light = page.locator(".cg-box").evaluate("e => getComputedStyle(e).backgroundColor")
+    page.emulate_media(color_scheme="dark")
+    dark = page.locator(".cg-box").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert light == "rgb(255, 255, 255)" and dark != light

@@ -146,3 +146,31 @@ def test_consent_states_from_the_command_line(
     added = {c["name"] for c in data["adds"]["accept"]["cookies"]}
     assert "_pk_id.7.4f2a" in added
     assert data["states"]["accept"]["banner"]["clicked"] == "tout accepter"
+
+
+def test_verify_catches_a_tampered_chain(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from cookiegov.storage import open_database
+    from cookiegov.storage.consents import ConsentInput, append_consent
+
+    url = f"sqlite:///{tmp_path / 't.db'}"
+    db = open_database(url)
+    for i in range(3):
+        append_consent(
+            db,
+            "shop.test",
+            ConsentInput(f"visitor-{i:012d}", {"analytics": False}, 1, "banner", False),
+        )
+    assert run("--db", url, "consents", "verify", "shop.test", cwd=tmp_path).returncode == 0
+    with db.engine.begin() as conn:  # an inserted record, forged to look plausible
+        conn.execute(
+            sa.text(
+                "INSERT INTO consents (site_id, seq, consent_id, created_at, action, choices, revision,"
+                " method, gpc, prev_hash, hash) SELECT site_id, 4, 'forged-0000000000', created_at,"
+                " 'grant', '{\"analytics\": true}', 1, 'banner', 0, hash, hash FROM consents"
+                " WHERE seq = 3"
+            )
+        )
+    r = run("--db", url, "consents", "verify", "shop.test", cwd=tmp_path)
+    assert r.returncode == 1 and "BROKEN" in r.stdout and "record 4" in r.stdout

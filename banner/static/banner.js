@@ -3,6 +3,7 @@
   "use strict";
   var C = w.__cookiegovConfig;
   if (!C || w.cookiegov) return;
+  var timing = { start: performance.now(), visible: null };
   var me = d.currentScript;
   var base = me ? me.src.replace(/\/v1\/.*$/, "") : "";
   var nonce = me ? me.nonce || me.getAttribute("nonce") : null;
@@ -30,6 +31,7 @@
   consentMode("default", null);
   var state = null;
   var root = null;
+  var cssReady = false;
   var opener = null;
 
   function readCookie() {
@@ -189,6 +191,15 @@
       : Math.round(days / 30.4) + " " + T.months;
   }
 
+  function painted() {
+    if (!cssReady || !root) return;
+    root.style.visibility = "";
+    if (root.cgFocus) root.cgFocus.focus();
+    if (timing.visible === null) {
+      requestAnimationFrame(function () { timing.visible = performance.now(); });
+    }
+  }
+
   function button(text, cls, fn) {
     var b = el("button", { type: "button", "class": "cg-btn " + cls }, text);
     b.addEventListener("click", fn);
@@ -264,9 +275,13 @@
       if (e.shiftKey && d.activeElement === first) { last.focus(); e.preventDefault(); }
       else if (!e.shiftKey && d.activeElement === last) { first.focus(); e.preventDefault(); }
     });
+    // Out of the flow at once (CSSOM, allowed under CSP), shown when the stylesheet is in:
+    // no layout shift and no flash of an unstyled banner.
+    root.style.position = "fixed";
+    if (!cssReady) root.style.visibility = "hidden";
     d.body.appendChild(root);
-    var focus = root.querySelector(prefs ? "input:not([disabled])" : "button");
-    if (focus) focus.focus();
+    root.cgFocus = root.querySelector(prefs ? "input:not([disabled])" : "button");
+    painted();
   }
 
   var api = {
@@ -283,14 +298,23 @@
       return state ? { id: state.id, revision: state.revision, categories: state.granted, gpc: gpc } : null;
     },
     on: function (event, fn) { if (event === "change") listeners.push(fn); },
-    ready: true
+    timing: timing
   };
   w.cookiegov = api;
 
   function init() {
-    var link = el("link", { rel: "stylesheet", href: base + "/v1/banner.css" });
-    if (nonce) link.nonce = nonce;
-    d.head.appendChild(link);
+    try {
+      // The stylesheet travels inside the script: no second request, nothing inline for CSP.
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(C.css);
+      d.adoptedStyleSheets = d.adoptedStyleSheets.concat(sheet);
+      cssReady = true;
+    } catch (e) {
+      var link = el("link", { rel: "stylesheet", href: base + "/v1/banner.css" });
+      if (nonce) link.nonce = nonce;
+      link.onload = link.onerror = function () { cssReady = true; painted(); };
+      d.head.appendChild(link);
+    }
     d.addEventListener("click", function (e) {
       var t = e.target && e.target.closest && e.target.closest("[data-cookiegov-settings]");
       if (t) { e.preventDefault(); show(true); }
