@@ -166,8 +166,9 @@ def test_verify_catches_a_tampered_chain(tmp_path: Path) -> None:
     with db.engine.begin() as conn:  # an inserted record, forged to look plausible
         conn.execute(
             sa.text(
-                "INSERT INTO consents (site_id, seq, consent_id, created_at, action, choices, revision,"
-                " method, gpc, prev_hash, hash) SELECT site_id, 4, 'forged-0000000000', created_at,"
+                "INSERT INTO consents (site_id, seq, consent_id, created_at, action, choices,"
+                " revision, method, gpc, prev_hash, hash)"
+                " SELECT site_id, 4, 'forged-0000000000', created_at,"
                 " 'grant', '{\"analytics\": true}', 1, 'banner', 0, hash, hash FROM consents"
                 " WHERE seq = 3"
             )
