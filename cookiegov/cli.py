@@ -211,6 +211,70 @@ def _emit(result: Any, fmt: str, output: str | None) -> None:
         click.echo(text)
 
 
+# -- governance --------------------------------------------------------------------------
+@cli.command()
+@click.argument("url")
+@click.option("--max-pages", type=int, help="Page budget per state (default 20).")
+@click.option("--browser-arg", "browser_args", multiple=True, help="Extra Chromium argument.")
+@click.option("--ignore-https-errors", is_flag=True, default=None)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violations", "warnings"]),
+    help="Exit with 7 when there are findings of this level (or worse).",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "html"]), default="table")
+@click.option("--output", "-o", type=click.Path(dir_okay=False))
+@click.pass_context
+@friendly
+def check(
+    ctx: click.Context,
+    url: str,
+    browser_args: tuple[str, ...],
+    fail_on: str | None,
+    fmt: str,
+    output: str | None,
+    **flags: Any,
+) -> None:
+    """Scan URL in the none, reject, gpc and accept states and report violations."""
+    import json
+
+    from cookiegov import report as reports
+    from cookiegov.compliance import check as run_check
+    from cookiegov.domains import registrable_domain
+    from cookiegov.kb_sources import classifier_for
+    from cookiegov.storage import open_database
+    from cookiegov.storage.scans import save_scan
+    from scanner.scan import check_url, scan_site
+
+    settings = _settings(ctx, **flags)
+    if browser_args:
+        settings = settings.replace(browser_args=[*settings.browser_args, *browser_args])
+    check_url(url)
+    db = open_database(settings.database_url)
+    classifier = classifier_for(settings, db, registrable_domain(url))
+    results = {}
+    for state in ("none", "reject", "gpc", "accept"):
+        with err.status(f"scanning with consent state [bold]{state}[/]"):
+            scanned = scan_site(url, settings.replace(consent=state), classifier=classifier)
+        results[state] = save_scan(db, scanned)
+    result = run_check(results, consent_days=settings.consent_days)
+    if fmt == "table" and not output:
+        Console(width=None if sys.stdout.isatty() else 150).print(reports.check_table(result))
+    else:
+        if fmt == "table":
+            fmt = "html" if output and output.endswith(".html") else "json"
+        text = (
+            reports.check_html(result) if fmt == "html" else json.dumps(result.to_dict(), indent=2)
+        )
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+            err.print(f"wrote {output}")
+        else:
+            click.echo(text)
+    if result.failed(fail_on):
+        sys.exit(7)
+
+
 # -- serve -------------------------------------------------------------------------------
 @cli.command()
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")

@@ -147,3 +147,24 @@ def to_html(result: ScanResult) -> str:
 
 
 FORMATS = {"json": to_json, "csv": to_csv, "html": to_html}
+
+
+def check_html(report: Any) -> str:
+    from cookiegov.compliance import RULES
+
+    return _env.get_template("check.html").render(report=report, rules=RULES)
+
+
+def check_table(report: Any) -> Table:
+    table = Table(
+        title=f"Compliance of {report.url}: {len(report.violations)} violation(s), "
+        f"{len(report.warnings)} warning(s)",
+        header_style="bold",
+    )
+    for column in ("Severity", "Rule", "Finding", "State", "Evidence"):
+        table.add_column(column, overflow="fold")
+    for f in report.findings:
+        style = "red" if f.severity == "violation" else "yellow"
+        where = f.evidence.get("setter") or f.evidence.get("initiator") or f.evidence.get("page")
+        table.add_row(f"[{style}]{f.severity}[/]", f.rule, f.message, f.state, _short(where, 60))
+    return table
