@@ -14,9 +14,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from cookiegov.errors import AuthError, InputError, NotFoundError
+from cookiegov.optout import refusal_series, vendor_status
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
-from cookiegov.storage.consents import consent_stats, query_records, verify_chain
+from cookiegov.storage.consents import all_records, consent_stats, query_records, verify_chain
+from cookiegov.storage.scans import latest_scan
 
 bp = Blueprint("admin", __name__, url_prefix="/v1/sites/<site>/admin")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?$")
@@ -107,6 +109,15 @@ def list_consents(site: str) -> Response:
 @bp.get("/stats")
 def stats(site: str) -> Response:
     return jsonify({"site": site, **consent_stats(_db(), site)})
+
+
+@bp.get("/optout")
+def optout(site: str) -> Response:
+    db = _db()
+    series = refusal_series([r for r in all_records(db, site) if r["action"] == "grant"])
+    baseline = latest_scan(db, site, "accept") or latest_scan(db, site, "none")
+    vendors = vendor_status(baseline, latest_scan(db, site, "reject"), latest_scan(db, site, "gpc"))
+    return jsonify({"site": site, "series": series, "vendors": vendors})
 
 
 @bp.get("/verify")

@@ -15,10 +15,12 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
+from cookiegov.declaration import declaration, declaration_html
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, NotFoundError, RateLimitError
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.models import CONSENT_CATEGORIES, Category
+from cookiegov.optout import visitor_status
 from cookiegov.privacy import anonymize_ip
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
@@ -65,6 +67,7 @@ def _inventory(site: str) -> list[dict[str, Any]]:
                 "vendor": (c.classification.vendor if c.classification else None) or "",
                 "purpose": (c.classification.purpose if c.classification else None) or "",
                 "lifetime": c.lifetime,
+                "third_party": c.third_party,
             }
         )
     return out
@@ -325,6 +328,29 @@ def export_consent(site: str, consent_id: str) -> Response:
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="consent-{consent_id}.json"'
     return response
+
+
+@bp.get("/sites/<site>/consents/<consent_id>/optout")
+def visitor_optout(site: str, consent_id: str) -> Response:
+    """Is advertising refused for this visitor, since when, and by which signal."""
+    return jsonify(visitor_status(_own_records(site, consent_id)))
+
+
+@bp.get("/sites/<site>/declaration.json")
+def declaration_json(site: str) -> Response:
+    return jsonify(_declaration(site))
+
+
+@bp.get("/sites/<site>/declaration.html")
+def declaration_fragment(site: str) -> Response:
+    return Response(declaration_html(_declaration(site)), mimetype="text/html")
+
+
+def _declaration(site: str) -> dict[str, Any]:
+    scan = latest_scan(_db(), site, "accept") or latest_scan(_db(), site, "none")
+    if scan is None:
+        raise NotFoundError(f"no scan of {site} yet")
+    return declaration(scan)
 
 
 @bp.delete("/sites/<site>/consents/<consent_id>")

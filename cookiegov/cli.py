@@ -275,6 +275,155 @@ def check(
         sys.exit(7)
 
 
+def _latest(db: Any, site: str, *states: str) -> Any:
+    from cookiegov.errors import NotFoundError
+    from cookiegov.storage.scans import latest_scan
+
+    for state in states or (None,):
+        scan = latest_scan(db, site, state)
+        if scan is not None:
+            return scan
+    raise NotFoundError(f"no stored scan of {site}; run `cookiegov scan` first")
+
+
+@cli.command()
+@click.argument("site")
+@click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html")
+@click.option("--output", "-o", type=click.Path(dir_okay=False))
+@click.pass_context
+@friendly
+def declaration(ctx: click.Context, site: str, fmt: str, output: str | None) -> None:
+    """The cookie declaration of SITE (from its latest scan) as embeddable HTML or JSON."""
+    import json
+
+    from cookiegov.declaration import declaration as build
+    from cookiegov.declaration import declaration_html
+    from cookiegov.storage import open_database
+
+    data = build(_latest(open_database(ctx.obj.database_url), site, "accept", "none"))
+    text = declaration_html(data) if fmt == "html" else json.dumps(data, indent=2)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+    else:
+        click.echo(text)
+
+
+@cli.command("optout-status")
+@click.argument("site")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+@friendly
+def optout_status(ctx: click.Context, site: str, fmt: str) -> None:
+    """Advertising opt-outs of SITE's visitors, and whether each ad vendor honours them."""
+    import json
+
+    from rich.table import Table
+
+    from cookiegov.optout import refusal_series, vendor_status
+    from cookiegov.storage import open_database
+    from cookiegov.storage.consents import all_records
+    from cookiegov.storage.scans import latest_scan
+
+    db = open_database(ctx.obj.database_url)
+    series = refusal_series([r for r in all_records(db, site) if r["action"] == "grant"])
+    baseline = latest_scan(db, site, "accept") or latest_scan(db, site, "none")
+    vendors = vendor_status(baseline, latest_scan(db, site, "reject"), latest_scan(db, site, "gpc"))
+    if fmt == "json":
+        click.echo(json.dumps({"site": site, "series": series, "vendors": vendors}, indent=2))
+        return
+    out = Console(width=None if sys.stdout.isatty() else 150)
+    days = Table(title=f"Advertising refused by {site}'s visitors", header_style="bold")
+    for column in ("Day", "Choices", "Refused", "Share", "Banner refused", "GPC refused"):
+        days.add_column(column)
+    for d in series:
+        days.add_row(
+            d["day"],
+            str(d["choices"]),
+            str(d["refused_advertising"]),
+            f"{d['share_refused']:.0%}",
+            f"{d['by_banner']['refused']}/{d['by_banner']['choices']}",
+            f"{d['by_gpc']['refused']}/{d['by_gpc']['choices']}",
+        )
+    out.print(days)
+    table = Table(title="Is the opt-out honoured?", header_style="bold")
+    for column in ("Vendor", "Cookies", "After Reject all", "With GPC"):
+        table.add_column(column)
+
+    def verdict(v: dict[str, Any]) -> str:
+        if v["honoured"] is None:
+            return "not scanned"
+        if v["honoured"]:
+            return "[green]honoured[/]"
+        return "[red]not honoured[/]: " + ", ".join(v["cookies"] + v["requests"])
+
+    for v in vendors:
+        table.add_row(v["vendor"], ", ".join(v["cookies"]), verdict(v["reject"]), verdict(v["gpc"]))
+    out.print(table)
+
+
+@cli.command("policy-check")
+@click.argument("site")
+@click.option("--policy", "policy_url", required=True, help="URL of the privacy/cookie policy.")
+@click.option("--browser-arg", "browser_args", multiple=True, help="Extra Chromium argument.")
+@click.option("--ignore-https-errors", is_flag=True, default=None)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+@friendly
+def policy_check(
+    ctx: click.Context,
+    site: str,
+    policy_url: str,
+    browser_args: tuple[str, ...],
+    fmt: str,
+    **flags: Any,
+) -> None:
+    """Compare what SITE's policy declares with what its scans found."""
+    import json
+
+    from cookiegov.policy import compare, parse_policy
+    from cookiegov.storage import open_database
+    from cookiegov.storage.scans import latest_scan
+    from scanner.fetch import fetch_html
+
+    settings = _settings(ctx, **flags)
+    if browser_args:
+        settings = settings.replace(browser_args=[*settings.browser_args, *browser_args])
+    db = open_database(settings.database_url)
+    scans = [s for s in (latest_scan(db, site, st) for st in ("accept", "none")) if s]
+    if not scans:
+        _latest(db, site)
+    html = fetch_html(policy_url, settings)
+    names = {c.name for s in scans for c in s.cookies}
+    result = compare(parse_policy(html, names), scans)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    out = Console(width=None if sys.stdout.isatty() else 150)
+    out.print(
+        f"[bold]{policy_url}[/] declares {len(result['declared'])} cookies; "
+        f"the scans found {len(names)}."
+    )
+    for title, rows in (
+        (
+            "Found but not declared",
+            [f"{r['name']} ({r['category']})" for r in result["undeclared"]],
+        ),
+        ("Declared but not found", result["declared_but_absent"]),
+        (
+            "Category differs",
+            [
+                f"{m['name']}: policy says {m['declared']}, scan says {m['found']}"
+                for m in result["category_mismatches"]
+            ],
+        ),
+        ("Vendors found but not named", result["vendors_not_named"]),
+    ):
+        out.print(f"\n[bold]{title}[/] ({len(rows)})")
+        for row in rows:
+            out.print(f"  • {row}", highlight=False)
+
+
 # -- serve -------------------------------------------------------------------------------
 @cli.command()
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")

@@ -19,8 +19,9 @@ BIN = Path(sys.executable).parent / "cookiegov"
 
 
 def run_check(server: FixtureServer, url: str) -> tuple[Report, dict[str, ScanResult]]:
-    settings = Settings(browser_args=[server.resolver_rule], ignore_https_errors=True,
-                        max_pages=3, concurrency=2)
+    settings = Settings(
+        browser_args=[server.resolver_rule], ignore_https_errors=True, max_pages=3, concurrency=2
+    )
     results = compare_sites(url, settings)
     return check(results), results
 
@@ -32,10 +33,18 @@ def rules(report: Report) -> set[str]:
 def test_site_without_banner_violates_before_consent(fixture_server: FixtureServer) -> None:
     report, _ = run_check(fixture_server, "https://www.shop.test/")
     found = rules(report)
-    assert {"pre-consent-cookie", "pre-consent-request", "no-banner",
-            "after-reject-cookie", "after-gpc"} <= found
-    cookie = next(f for f in report.findings if f.rule == "pre-consent-cookie"
-                  and f.evidence["cookie"] == "adnet_uid")
+    assert {
+        "pre-consent-cookie",
+        "pre-consent-request",
+        "no-banner",
+        "after-reject-cookie",
+        "after-gpc",
+    } <= found
+    cookie = next(
+        f
+        for f in report.findings
+        if f.rule == "pre-consent-cookie" and f.evidence["cookie"] == "adnet_uid"
+    )
     assert cookie.evidence["setter"].startswith("https://ads.adnet.test/pixel.gif")
     assert cookie.evidence["page"].startswith("https://www.shop.test/")
     hosts = {f.evidence["host"] for f in report.findings if f.rule == "pre-consent-request"}
@@ -62,10 +71,24 @@ def test_every_rule_has_a_basis() -> None:
 def test_check_command_fails_on_violations(fixture_server: FixtureServer, tmp_path: Path) -> None:
     out = tmp_path / "check.html"
     r = subprocess.run(
-        [str(BIN), "--db", f"sqlite:///{tmp_path / 'c.db'}", "check", "https://www.shop.test/",
-         "--max-pages", "2", f"--browser-arg={fixture_server.resolver_rule}",
-         "--ignore-https-errors", "--fail-on", "violations", "--output", str(out)],
-        capture_output=True, text=True, timeout=300,
+        [
+            str(BIN),
+            "--db",
+            f"sqlite:///{tmp_path / 'c.db'}",
+            "check",
+            "https://www.shop.test/",
+            "--max-pages",
+            "2",
+            f"--browser-arg={fixture_server.resolver_rule}",
+            "--ignore-https-errors",
+            "--fail-on",
+            "violations",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert r.returncode == 7, r.stderr
     html = out.read_text()

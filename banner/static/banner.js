@@ -302,6 +302,25 @@
   };
   w.cookiegov = api;
 
+  function declare() {
+    d.querySelectorAll("[data-cookiegov-declaration]").forEach(function (box) {
+      box.textContent = "";
+      ["necessary"].concat(CATS).forEach(function (c) {
+        var ck = C.cookies.filter(function (k) { return k.category === c; });
+        if (!ck.length) return;
+        box.appendChild(el("h3", {}, T[c] + " · " + T.cookies));
+        var t = el("table", { "class": "cg-decl" });
+        ck.forEach(function (k) {
+          var tr = el("tr", {});
+          [k.name, k.vendor || k.domain, k.purpose, life(k.lifetime),
+            k.third_party ? "3rd" : "1st"].forEach(function (v) { tr.appendChild(el("td", {}, v)); });
+          t.appendChild(tr);
+        });
+        box.appendChild(t);
+      });
+    });
+  }
+
   function init() {
     try {
       // The stylesheet travels inside the script: no second request, nothing inline for CSP.
@@ -319,6 +338,7 @@
       var t = e.target && e.target.closest && e.target.closest("[data-cookiegov-settings]");
       if (t) { e.preventDefault(); show(true); }
     });
+    declare();
     var s = readCookie();
     if (valid(s)) apply(s, false);
     else {

@@ -1,0 +1,49 @@
+"""The cookie declaration for a privacy policy, generated from the latest scan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cookiegov.models import Category, ScanResult
+from cookiegov.report import _env, lifetime_text
+
+ORDER = (
+    Category.NECESSARY,
+    Category.FUNCTIONAL,
+    Category.ANALYTICS,
+    Category.ADVERTISING,
+    Category.UNKNOWN,
+)
+
+
+def declaration(scan: ScanResult) -> dict[str, Any]:
+    """``{"site", "scanned_at", "categories": {category: [cookie, ...]}}``; blocked left out."""
+    groups: dict[str, list[dict[str, Any]]] = {c.value: [] for c in ORDER}
+    seen: set[tuple[str, str]] = set()
+    for c in sorted(scan.cookies, key=lambda c: (c.third_party, c.name.lower())):
+        if c.blocked_reason or (c.name, c.domain) in seen:
+            continue
+        seen.add((c.name, c.domain))
+        cl = c.classification
+        groups[c.category.value].append(
+            {
+                "name": c.name,
+                "domain": c.domain,
+                "vendor": (cl.vendor if cl else None) or ("" if c.third_party else scan.site),
+                "purpose": (cl.purpose if cl else None) or "",
+                "lifetime": lifetime_text(c),
+                "lifetime_seconds": c.lifetime,
+                "third_party": c.third_party,
+            }
+        )
+    return {
+        "site": scan.site,
+        "scan_id": scan.scan_id,
+        "scanned_at": scan.finished_at,
+        "categories": {k: v for k, v in groups.items() if v},
+    }
+
+
+def declaration_html(data: dict[str, Any]) -> str:
+    """An embeddable HTML fragment: one table per category."""
+    return _env.get_template("declaration.html").render(d=data)

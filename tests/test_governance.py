@@ -1,0 +1,180 @@
+"""Declaration, ad opt-out status and policy check on the demo site."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from banner import create_app
+from cookiegov.declaration import declaration, declaration_html
+from cookiegov.optout import refusal_series, vendor_status, visitor_status
+from cookiegov.policy import compare, parse_policy
+from cookiegov.settings import Settings
+from cookiegov.storage import Database, open_database
+from cookiegov.storage.consents import ConsentInput, all_records, append_consent
+from cookiegov.storage.scans import save_scan
+from fixtures.server import SITES, FixtureServer
+from scanner.browser import find_chromium
+from scanner.scan import compare_sites
+
+pytestmark = pytest.mark.browser
+BIN = Path(sys.executable).parent / "cookiegov"
+
+
+@pytest.fixture(scope="module")
+def scanned(fixture_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    db = open_database(f"sqlite:///{tmp_path_factory.mktemp('g') / 'g.db'}")
+    settings = Settings(
+        browser_args=[fixture_server.resolver_rule],
+        ignore_https_errors=True,
+        max_pages=12,
+        concurrency=2,
+    )
+    results = {
+        k: save_scan(db, v) for k, v in compare_sites("https://www.shop.test/", settings).items()
+    }
+    return {"db": db, "results": results, "url": str(db.url)}
+
+
+def test_declaration_groups_cookies_by_category(scanned: dict) -> None:
+    data = declaration(scanned["results"]["none"])
+    assert {"necessary", "functional", "analytics", "advertising"} <= set(data["categories"])
+    analytics = {c["name"]: c for c in data["categories"]["analytics"]}
+    assert analytics["_pk_id.7.4f2a"]["vendor"] == "Matomo"
+    assert analytics["_pk_id.7.4f2a"]["lifetime"] == "13 months"
+    ads = {c["name"]: c for c in data["categories"]["advertising"]}
+    assert ads["adnet_uid"]["third_party"] is True
+    html = declaration_html(data)
+    assert html.count("<table>") == 4 and "adnet_uid" in html and "third-party" in html
+
+
+def test_optout_status_per_day_and_per_vendor(scanned: dict) -> None:
+    db: Database = scanned["db"]
+    for i, (ads, gpc) in enumerate([(False, False), (True, False), (False, True), (False, False)]):
+        append_consent(
+            db,
+            "shop.test",
+            ConsentInput(
+                f"visitor-opt-{i:08d}",
+                {"advertising": ads, "analytics": True},
+                1,
+                "gpc" if gpc else "banner",
+                gpc,
+            ),
+        )
+    series = refusal_series(all_records(db, "shop.test"))
+    assert series[-1]["choices"] == 4 and series[-1]["refused_advertising"] == 3
+    assert series[-1]["by_gpc"] == {"choices": 1, "refused": 1}
+    r = scanned["results"]
+    vendors = {v["vendor"]: v for v in vendor_status(r["accept"], r["reject"], r["gpc"])}
+    adnet = vendors["adnet.test"]
+    assert adnet["reject"]["honoured"] is False  # the demo site has no banner: ads still fire
+    assert "adnet_uid" in adnet["reject"]["cookies"]
+    visitor = visitor_status(
+        [x for x in all_records(db, "shop.test") if x["consent_id"] == "visitor-opt-00000002"]
+    )
+    assert visitor["advertising_refused"] and visitor["signal"] == "gpc"
+
+
+def test_policy_check_table_and_prose(scanned: dict) -> None:
+    results = [scanned["results"]["accept"], scanned["results"]["none"]]
+    names = {c.name for s in results for c in s.cookies}
+    table_policy = (SITES / "www.shop.test" / "privacy.html").read_text()
+    with_table = compare(parse_policy(table_policy, names), results)
+    assert with_table["declared"]["sessionid"] == "necessary"
+    assert with_table["declared"]["adnet_uid"] == "advertising"
+    undeclared = {u["name"] for u in with_table["undeclared"]}
+    assert {"adnet_segments", "adnet_sync"} <= undeclared and "_pk_id.7.4f2a" not in undeclared
+    prose = (SITES / "www.shop.test" / "legal" / "cookies.html").read_text()
+    result = compare(parse_policy(prose, names), results)
+    assert result["declared"]["sessionid"] == "necessary"
+    assert result["declared"]["_pk_ses"] == "analytics"
+    assert "csrftoken" in {u["name"] for u in result["undeclared"]}
+    assert result["declared_but_absent"] == ["_ga"]
+    mismatch = {m["name"]: m for m in result["category_mismatches"]}
+    assert mismatch["recently_viewed"]["declared"] == "analytics"
+    assert mismatch["recently_viewed"]["found"] == "functional"
+    assert {"advertising", "analytics", "necessary"} <= set(result["declared_categories"])
+
+
+def test_policy_check_command(scanned: dict, fixture_server: FixtureServer, tmp_path: Path) -> None:
+    r = subprocess.run(
+        [
+            str(BIN),
+            "--db",
+            scanned["url"],
+            "policy-check",
+            "shop.test",
+            "--policy",
+            "https://www.shop.test/legal/cookies",
+            f"--browser-arg={fixture_server.resolver_rule}",
+            "--ignore-https-errors",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["declared_but_absent"] == ["_ga"]
+    r = subprocess.run(
+        [str(BIN), "--db", scanned["url"], "optout-status", "shop.test"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 0 and "not honoured" in r.stdout
+    r = subprocess.run(
+        [str(BIN), "--db", scanned["url"], "declaration", "nowhere.test"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 3 and "no stored scan" in r.stderr
+
+
+@pytest.fixture
+def banner_stack(scanned: dict) -> Iterator[dict[str, Any]]:
+    settings = Settings(sites={"shop.test": {}}, admin_token="t0ken")
+    app = create_app(settings, scanned["db"])
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    server = FixtureServer(
+        upstreams={"consent.shop.test": f"http://127.0.0.1:{http.server_port}"},
+        banner_script="https://consent.shop.test/v1/sites/shop.test/banner.js",
+    )
+    server.start()
+    yield {"server": server, "client": app.test_client()}
+    server.stop()
+    http.shutdown()
+
+
+def test_banner_fills_the_declaration_and_endpoints(banner_stack: dict) -> None:
+    client = banner_stack["client"]
+    assert "adnet_uid" in client.get("/v1/sites/shop.test/declaration.html").get_data(True)
+    assert client.get("/v1/sites/shop.test/declaration.json").get_json()["site"] == "shop.test"
+    optout = client.get(
+        "/v1/sites/shop.test/admin/optout", headers={"Authorization": "Bearer t0ken"}
+    ).get_json()
+    assert optout["vendors"] and optout["series"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=find_chromium(),
+            args=["--no-sandbox", banner_stack["server"].resolver_rule],
+        )
+        page = browser.new_page(ignore_https_errors=True)
+        page.goto("https://www.shop.test/privacy")
+        page.locator("[data-cookiegov-declaration] table.cg-decl").first.wait_for()
+        text = page.locator("[data-cookiegov-declaration]").inner_text()
+        assert "_pk_id.7.4f2a" in text and "Matomo" in text and "adnet_uid" in text
+        browser.close()
