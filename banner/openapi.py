@@ -125,6 +125,58 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/v1/sites/{site}/consents/{consent_id}/optout": {
+                "get": {
+                    "summary": "Ad opt-out status of one visitor",
+                    "parameters": [SITE, CONSENT_ID],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "consent_id": {"type": "string"},
+                                    "advertising_refused": {"type": "boolean"},
+                                    "since": {"type": "string"},
+                                    "signal": {"type": "string"},
+                                },
+                            },
+                            "Status",
+                        ),
+                        **_errors(400, 404),
+                    },
+                }
+            },
+            "/v1/sites/{site}/declaration.json": {
+                "get": {
+                    "summary": "The cookie declaration from the latest scan",
+                    "parameters": [SITE],
+                    "responses": {
+                        "200": _json({"type": "object"}, "Cookies by category"),
+                        **_errors(404),
+                    },
+                }
+            },
+            "/v1/sites/{site}/declaration.html": {
+                "get": {
+                    "summary": "The cookie declaration as an embeddable HTML fragment",
+                    "parameters": [SITE],
+                    "responses": {
+                        "200": {
+                            "description": "HTML",
+                            "content": {"text/html": {"schema": {"type": "string"}}},
+                        },
+                        **_errors(404),
+                    },
+                }
+            },
+            "/v1/sites/{site}/admin/optout": {
+                "get": {
+                    "summary": "Advertising opt-outs over time and per-vendor honouring (admin)",
+                    "security": [{"token": []}],
+                    "parameters": [SITE],
+                    "responses": {"200": _json({"type": "object"}, "Status"), **_errors(401, 404)},
+                }
+            },
             "/v1/sites/{site}/admin/consents": {
                 "get": {
                     "summary": "List, filter and export records (admin)",
