@@ -428,14 +428,20 @@ def policy_check(
 @cli.command()
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 8000).")
+@click.option("--no-scheduler", is_flag=True, help="Do not run scheduled scans here.")
 @click.pass_context
 @friendly
-def serve(ctx: click.Context, **flags: Any) -> None:
-    """Serve the banner script and the preference endpoint."""
+def serve(ctx: click.Context, no_scheduler: bool, **flags: Any) -> None:
+    """Serve the banner script, the preference endpoint and the dashboard; run schedules."""
     from banner import create_app
+    from cookiegov.schedules import start_scheduler
+    from cookiegov.storage import open_database
 
     settings = _settings(ctx, **flags)
-    app = create_app(settings)
+    db = open_database(settings.database_url)
+    app = create_app(settings, db)
+    if not no_scheduler:
+        start_scheduler(db, settings, _scan_fn(db), blocking=False)
     err.print(f"cookiegov endpoint on http://{settings.host}:{settings.port}/v1/ (Ctrl-C stops)")
     app.run(host=settings.host, port=settings.port, threaded=True)
 
@@ -496,6 +502,177 @@ def consents_purge(ctx: click.Context, site: str, days: int | None) -> None:
     cutoff = (datetime.now(UTC) - timedelta(days=keep)).isoformat(timespec="milliseconds")
     deleted = purge_before(open_database(ctx.obj.database_url), site, cutoff)
     click.echo(f"{site}: deleted {deleted} records older than {keep} days")
+
+
+# -- schedules ---------------------------------------------------------------------------
+def _scan_fn(db: Any) -> Any:
+    """The scan a schedule runs: the scanner with the site's full classifier."""
+    from cookiegov.domains import registrable_domain
+    from cookiegov.kb_sources import classifier_for
+    from scanner.scan import scan_site
+
+    def scan(url: str, settings: Settings) -> Any:
+        return scan_site(
+            url, settings, classifier=classifier_for(settings, db, registrable_domain(url))
+        )
+
+    return scan
+
+
+@cli.group()
+def schedule() -> None:
+    """Scheduled scans with diffs and alerts (run by `cookiegov worker` or `serve`)."""
+
+
+@schedule.command("add")
+@click.argument("url")
+@click.option("--cron", required=True, help='Crontab expression, e.g. "0 3 * * 1" (UTC).')
+@click.option("--consent", type=click.Choice(["none", "accept", "reject", "gpc"]), default="none")
+@click.option("--max-pages", type=int)
+@click.option("--webhook", help="POST a JSON alert here (Slack-compatible).")
+@click.option("--email", help="E-mail an alert here (SMTP settings).")
+@click.pass_context
+@friendly
+def schedule_add(
+    ctx: click.Context,
+    url: str,
+    cron: str,
+    consent: str,
+    max_pages: int | None,
+    webhook: str | None,
+    email: str | None,
+) -> None:
+    """Scan URL on a cron schedule."""
+    from cookiegov.schedules import add_schedule
+    from cookiegov.storage import open_database
+    from scanner.scan import check_url
+
+    check_url(url)
+    s = add_schedule(
+        open_database(ctx.obj.database_url),
+        url,
+        cron,
+        consent=consent,
+        max_pages=max_pages,
+        webhook=webhook,
+        email=email,
+    )
+    click.echo(f"schedule {s.id}: {s.url} at '{s.cron}', next run {s.next_run_at}")
+
+
+@schedule.command("list")
+@click.pass_context
+@friendly
+def schedule_list(ctx: click.Context) -> None:
+    """List schedules."""
+    from cookiegov.schedules import list_schedules
+    from cookiegov.storage import open_database
+
+    for s in list_schedules(open_database(ctx.obj.database_url)):
+        state = "paused" if s.paused else f"next {s.next_run_at}"
+        last = f"last scan {s.last_scan_id}" if s.last_scan_id else "never run"
+        error = f" · error: {s.last_error}" if s.last_error else ""
+        click.echo(f"{s.id:>4}  {s.cron:<16} {s.consent:<7} {state:<34} {last}  {s.url}{error}")
+
+
+@schedule.command("remove")
+@click.argument("schedule_id", type=int)
+@click.pass_context
+@friendly
+def schedule_remove(ctx: click.Context, schedule_id: int) -> None:
+    """Delete a schedule."""
+    from cookiegov.schedules import remove_schedule
+    from cookiegov.storage import open_database
+
+    remove_schedule(open_database(ctx.obj.database_url), schedule_id)
+    click.echo(f"removed schedule {schedule_id}")
+
+
+@schedule.command("pause")
+@click.argument("schedule_id", type=int)
+@click.pass_context
+@friendly
+def schedule_pause(ctx: click.Context, schedule_id: int) -> None:
+    """Pause a schedule."""
+    from cookiegov.schedules import set_paused
+    from cookiegov.storage import open_database
+
+    set_paused(open_database(ctx.obj.database_url), schedule_id, True)
+    click.echo(f"paused schedule {schedule_id}")
+
+
+@schedule.command("resume")
+@click.argument("schedule_id", type=int)
+@click.pass_context
+@friendly
+def schedule_resume(ctx: click.Context, schedule_id: int) -> None:
+    """Resume a paused schedule."""
+    from cookiegov.schedules import set_paused
+    from cookiegov.storage import open_database
+
+    s = set_paused(open_database(ctx.obj.database_url), schedule_id, False)
+    click.echo(f"resumed schedule {schedule_id}, next run {s.next_run_at}")
+
+
+@schedule.command("run")
+@click.argument("schedule_id", type=int)
+@click.pass_context
+@friendly
+def schedule_run(ctx: click.Context, schedule_id: int) -> None:
+    """Make a schedule due now (the worker runs it at its next check)."""
+    from cookiegov.schedules import make_due
+    from cookiegov.storage import open_database
+
+    make_due(open_database(ctx.obj.database_url), schedule_id)
+    click.echo(f"schedule {schedule_id} is due")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Run the schedules that are due, then exit.")
+@click.pass_context
+@friendly
+def worker(ctx: click.Context, once: bool) -> None:
+    """Run scheduled scans: diff each against the previous scan and send alerts."""
+    import json
+
+    from cookiegov.diff import summary_text
+    from cookiegov.schedules import run_due, start_scheduler
+    from cookiegov.storage import open_database
+
+    db = open_database(ctx.obj.database_url)
+    if once:
+        for outcome in run_due(db, ctx.obj, _scan_fn(db)):
+            if "error" in outcome:
+                err.print(f"[red]schedule {outcome['schedule']} failed:[/] {outcome['error']}")
+            elif "diff" in outcome:
+                err.print(f"schedule {outcome['schedule']}: {summary_text(outcome['diff'])}")
+            else:
+                err.print(f"schedule {outcome['schedule']}: first scan {outcome['scan_id']}")
+            click.echo(json.dumps(outcome))
+        return
+    err.print(f"worker checking for due scans every {ctx.obj.worker_interval}s (Ctrl-C stops)")
+    start_scheduler(db, ctx.obj, _scan_fn(db), blocking=True)
+
+
+@cli.command()
+@click.argument("old_scan", type=int)
+@click.argument("new_scan", type=int)
+@click.pass_context
+@friendly
+def diff(ctx: click.Context, old_scan: int, new_scan: int) -> None:
+    """What changed between two stored scans (JSON)."""
+    import json
+
+    from cookiegov.diff import diff_scans
+    from cookiegov.errors import NotFoundError
+    from cookiegov.storage import open_database
+    from cookiegov.storage.scans import load_scan
+
+    db = open_database(ctx.obj.database_url)
+    old, new = load_scan(db, old_scan), load_scan(db, new_scan)
+    if old is None or new is None:
+        raise NotFoundError(f"no scan {old_scan if old is None else new_scan}")
+    click.echo(json.dumps(diff_scans(old, new), indent=2))
 
 
 # -- scans and database ------------------------------------------------------------------

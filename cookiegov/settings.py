@@ -56,6 +56,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("retention_days", int, 1095, "Days consent records are kept before purge."),
     Setting("rate_limit", int, 60, "Consent writes per client and minute."),
     Setting("overrides_dir", str, "", "Folder of per-site classification overrides."),
+    Setting("smtp_host", str, "127.0.0.1", "SMTP server for e-mail alerts."),
+    Setting("smtp_port", int, 25, "SMTP port for e-mail alerts."),
+    Setting("smtp_from", str, "cookiegov@localhost", "Sender address of e-mail alerts."),
+    Setting("worker_interval", int, 30, "Seconds between the scheduler's checks for due scans."),
     Setting("sites", dict, {}, "Sites served by the banner, by id (table [sites.ID])."),
 )
 
@@ -90,6 +94,10 @@ class Settings:
     retention_days: int = 1095
     rate_limit: int = 60
     overrides_dir: str = ""
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_from: str = "cookiegov@localhost"
+    worker_interval: int = 30
     sites: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

@@ -165,3 +165,22 @@ chain_anchors = Table(
     Column("purged", Integer, nullable=False),
     Column("created_at", String(32), nullable=False),
 )
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("site", String(255), nullable=False),
+    Column("cron", String(120), nullable=False),
+    Column("consent", String(16), nullable=False, server_default="none"),
+    Column("max_pages", Integer),
+    Column("paused", Boolean, nullable=False, server_default="0"),
+    Column("webhook", Text),
+    Column("email", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("next_run_at", String(32)),
+    Column("last_run_at", String(32)),
+    Column("last_scan_id", Integer),
+    Column("last_error", Text),
+)

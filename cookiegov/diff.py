@@ -1,0 +1,90 @@
+"""What changed between two scans of a site."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cookiegov.compliance import check
+from cookiegov.models import ScanResult
+
+
+def diff_scans(old: ScanResult, new: ScanResult) -> dict[str, Any]:
+    before = {c.key: c for c in old.cookies if not c.blocked_reason}
+    after = {c.key: c for c in new.cookies if not c.blocked_reason}
+
+    def brief(c: Any) -> dict[str, Any]:
+        return {
+            "name": c.name,
+            "domain": c.domain,
+            "category": c.category.value,
+            "third_party": c.third_party,
+            "set_by": c.set_by,
+        }
+
+    changed_category, changed_lifetime = [], []
+    for key in before.keys() & after.keys():
+        a, b = before[key], after[key]
+        if a.category != b.category:
+            changed_category.append(
+                {
+                    "name": b.name,
+                    "domain": b.domain,
+                    "from": a.category.value,
+                    "to": b.category.value,
+                }
+            )
+        if (
+            (a.lifetime or 0)
+            and (b.lifetime or 0)
+            and abs((b.lifetime or 0) - (a.lifetime or 0)) > max(86400, 0.1 * (a.lifetime or 0))
+        ) or (a.lifetime is None) != (b.lifetime is None):
+            changed_lifetime.append(
+                {"name": b.name, "domain": b.domain, "from": a.lifetime, "to": b.lifetime}
+            )
+    old_hosts = {r.host for r in old.requests}
+    old_findings = {(f.rule, f.message) for f in check({old.consent: old}).findings}
+    new_findings = [
+        f.to_dict()
+        for f in check({new.consent: new}).findings
+        if (f.rule, f.message) not in old_findings
+    ]
+    for f in new_findings:
+        f["evidence"] = {k: v for k, v in f["evidence"].items() if k != "screenshot"}
+    result = {
+        "site": new.site,
+        "from_scan": old.scan_id,
+        "to_scan": new.scan_id,
+        "new_cookies": [brief(after[k]) for k in sorted(after.keys() - before.keys())],
+        "removed_cookies": [brief(before[k]) for k in sorted(before.keys() - after.keys())],
+        "category_changes": sorted(changed_category, key=lambda x: str(x["name"])),
+        "lifetime_changes": sorted(changed_lifetime, key=lambda x: str(x["name"])),
+        "new_third_party_hosts": sorted({r.host for r in new.requests} - old_hosts),
+        "new_violations": new_findings,
+    }
+    result["changed"] = any(
+        result[k]
+        for k in (
+            "new_cookies",
+            "removed_cookies",
+            "category_changes",
+            "lifetime_changes",
+            "new_third_party_hosts",
+            "new_violations",
+        )
+    )
+    return result
+
+
+def summary_text(d: dict[str, Any]) -> str:
+    parts = []
+    for key, label in (
+        ("new_cookies", "new cookies"),
+        ("removed_cookies", "removed cookies"),
+        ("category_changes", "category changes"),
+        ("lifetime_changes", "lifetime changes"),
+        ("new_third_party_hosts", "new third-party hosts"),
+        ("new_violations", "new violations"),
+    ):
+        if d[key]:
+            parts.append(f"{len(d[key])} {label}")
+    return f"{d['site']}: " + (", ".join(parts) if parts else "no changes")
