@@ -165,13 +165,12 @@ def test_failed_scheduled_scan_alerts(tmp_path: Path) -> None:
     (tmp_path / "cookiegov.toml").write_text(
         f'database_url = "sqlite:///{tmp_path / "f.db"}"\npage_timeout = 5\nretries = 0\n'
     )
-    run = lambda *a: subprocess.run(
-        [str(BIN), *a],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN), *args], capture_output=True, text=True, cwd=tmp_path, timeout=120
+        )
+
     run("schedule", "add", "https://127.0.0.1:9/", "--cron", "0 * * * *", "--webhook", hook.url)
     run("schedule", "run", "1")
     r = run("worker", "--once")
