@@ -9,6 +9,8 @@ from flask import Flask, Response, jsonify
 from banner.admin import bp as admin_bp
 from banner.api import RateLimiter
 from banner.api import bp as api_bp
+from banner.dashboard import bp as dashboard_bp
+from banner.dashboard import secret_key
 from banner.errors import register_error_handlers
 from banner.openapi import openapi_document
 from cookiegov.settings import Settings
@@ -33,6 +35,14 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(dashboard_bp)
+    app.secret_key = secret_key(settings)
+    app.config.update(
+        SESSION_COOKIE_NAME="cookiegov_admin",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
     register_error_handlers(app)
 
     @app.get("/v1/openapi.json")

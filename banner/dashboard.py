@@ -1,0 +1,241 @@
+"""The dashboard: server-rendered pages for site owners, behind an admin login.
+
+Sign-in uses the admin token; the session cookie is signed, HttpOnly, Secure and SameSite=Lax.
+Charts are inline SVG: no script runs on these pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from cookiegov.compliance import RULES, check
+from cookiegov.declaration import declaration, declaration_html
+from cookiegov.diff import diff_scans
+from cookiegov.errors import NotFoundError
+from cookiegov.models import Category
+from cookiegov.optout import optin_series, refusal_series, vendor_status
+from cookiegov.report import COLORS, lifetime_text
+from cookiegov.schedules import list_schedules
+from cookiegov.settings import Settings
+from cookiegov.storage import Database
+from cookiegov.storage.consents import all_records, consent_stats
+from cookiegov.storage.scans import latest_scan, list_scans, load_scan
+
+bp = Blueprint(
+    "dashboard",
+    __name__,
+    url_prefix="/dashboard",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-src 'self'; frame-ancestors 'self'; base-uri 'none'"
+)
+
+
+def _settings() -> Settings:
+    settings: Settings = current_app.config["COOKIEGOV_SETTINGS"]
+    return settings
+
+
+def _db() -> Database:
+    db: Database = current_app.config["COOKIEGOV_DB"]
+    return db
+
+
+def secret_key(settings: Settings) -> bytes:
+    """Session signing key derived from the admin token: stable across restarts."""
+    return hashlib.sha256(b"cookiegov-dashboard|" + settings.admin_token.encode()).digest()
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        token = _settings().admin_token
+        if not token or not hmac.compare_digest(session.get("auth", ""), _session_mark(token)):
+            return redirect(url_for("dashboard.login", next=request.path))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _session_mark(token: str) -> str:
+    return hashlib.sha256(b"signed-in|" + token.encode()).hexdigest()
+
+
+@bp.after_request
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    token = _settings().admin_token
+    error = None if token else "The dashboard is off: set admin_token to enable it."
+    if request.method == "POST" and token:
+        given = request.form.get("token", "")
+        if hmac.compare_digest(given.encode(), token.encode()):
+            session.clear()
+            session["auth"] = _session_mark(token)
+            target = request.args.get("next", "")
+            return redirect(
+                target if target.startswith("/dashboard/") else url_for("dashboard.index")
+            )
+        error = "Wrong token."
+    return render_template("dashboard/login.html", error=error), (401 if error else 200)
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    session.clear()
+    return redirect(url_for("dashboard.login"))
+
+
+@bp.get("/")
+@login_required
+def index() -> str:
+    db = _db()
+    rows = []
+    for site in sorted(_settings().sites):
+        scan = latest_scan(db, site)
+        none = latest_scan(db, site, "none")
+        findings = check({"none": none}).findings if none else []
+        stats = consent_stats(db, site)
+        rows.append(
+            {
+                "site": site,
+                "scan": scan,
+                "violations": sum(1 for f in findings if f.severity == "violation"),
+                "stats": stats,
+            }
+        )
+    return render_template(
+        "dashboard/index.html",
+        rows=rows,
+        schedules=list_schedules(db),
+        scans=list_scans(db, limit=15),
+    )
+
+
+def _chart(series: list[dict[str, Any]], keys: list[str], colors: dict[str, str]) -> dict[str, Any]:
+    """Polylines for an inline SVG chart of shares (0 to 1) per day."""
+    width, height, pad = 640, 200, 30
+    n = max(1, len(series) - 1)
+    lines = []
+    for key in keys:
+        points = [
+            (pad + i * (width - 2 * pad) / n, height - pad - row.get(key, 0.0) * (height - 2 * pad))
+            for i, row in enumerate(series)
+        ]
+        lines.append(
+            {
+                "key": key,
+                "color": colors.get(key, "#555"),
+                "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+                "dots": points,
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "pad": pad,
+        "lines": lines,
+        "labels": [
+            (pad + i * (width - 2 * pad) / n, row["day"][5:]) for i, row in enumerate(series)
+        ],
+    }
+
+
+@bp.get("/sites/<site>")
+@login_required
+def site_page(site: str) -> str:
+    if site not in _settings().sites:
+        raise NotFoundError(f"unknown site {site!r}")
+    db = _db()
+    states = {s: latest_scan(db, site, s) for s in ("none", "reject", "gpc", "accept")}
+    present = {k: v for k, v in states.items() if v is not None}
+    scan = latest_scan(db, site)
+    category = request.args.get("category", "")
+    party = request.args.get("party", "")
+    q = request.args.get("q", "").lower()
+    cookies = [
+        c
+        for c in (scan.cookies if scan else [])
+        if (not category or c.category.value == category)
+        and (not party or (party == "3rd") == c.third_party)
+        and (
+            not q
+            or q
+            in f"{c.name} {c.domain} {c.classification.vendor if c.classification else ''}".lower()
+        )
+    ]
+    records = all_records(db, site)
+    optin = optin_series(records)
+    colors = {c.value: v for c, v in COLORS.items()}
+    baseline = states["accept"] or states["none"]
+    decl = declaration(baseline) if baseline else None
+    return render_template(
+        "dashboard/site.html",
+        site=site,
+        scan=scan,
+        cookies=cookies,
+        filters={"category": category, "party": party, "q": q},
+        categories=[c.value for c in Category],
+        colors=colors,
+        lifetime=lifetime_text,
+        report=check(present) if present else None,
+        rules=RULES,
+        stats=consent_stats(db, site),
+        optin_chart=_chart(optin, ["functional", "analytics", "advertising"], colors)
+        if optin
+        else None,
+        refusals=refusal_series([r for r in records if r["action"] == "grant"]),
+        vendors=vendor_status(baseline, states["reject"], states["gpc"]),
+        history=list_scans(db, site, limit=20),
+        declaration_snippet=declaration_html(decl) if decl else "",
+        script_url=f"{request.host_url.rstrip('/')}/v1/sites/{site}/banner.js",
+    )
+
+
+@bp.get("/sites/<site>/preview")
+@login_required
+def preview(site: str) -> Response:
+    if site not in _settings().sites:
+        raise NotFoundError(f"unknown site {site!r}")
+    html = render_template("dashboard/preview.html", site=site)
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+        "frame-ancestors 'self'"
+    )
+    return response
+
+
+@bp.get("/diff/<int:old>/<int:new>")
+@login_required
+def diff_page(old: int, new: int) -> str:
+    db = _db()
+    a, b = load_scan(db, old), load_scan(db, new)
+    if a is None or b is None:
+        raise NotFoundError("no such scan")
+    return render_template("dashboard/diff.html", d=diff_scans(a, b), a=a, b=b)
