@@ -16,9 +16,9 @@ sys.path.insert(0, str(ROOT))
 from banner import create_app  # noqa: E402
 from cookiegov.compliance import check  # noqa: E402
 from cookiegov.report import check_html, to_html  # noqa: E402
-from cookiegov.storage.consents import ConsentInput, append_consent  # noqa: E402
 from cookiegov.settings import Settings  # noqa: E402
 from cookiegov.storage import open_database  # noqa: E402
+from cookiegov.storage.consents import ConsentInput, append_consent  # noqa: E402
 from cookiegov.storage.scans import save_scan  # noqa: E402
 from fixtures.server import FixtureServer  # noqa: E402
 from scanner.browser import find_chromium  # noqa: E402
@@ -38,15 +38,36 @@ def main() -> None:
         )
         result = save_scan(db, scan_site("https://www.shop.test/", settings))
         # Compliance report and dashboard of the site as it was before the banner.
-        results = {k: save_scan(db, v) for k, v in compare_sites(
-            "https://www.shop.test/", settings.replace(max_pages=6)).items()}
+        results = {
+            k: save_scan(db, v)
+            for k, v in compare_sites(
+                "https://www.shop.test/", settings.replace(max_pages=6)
+            ).items()
+        }
         for i, (analytics, ads) in enumerate(
-            [(True, True), (True, False), (False, False), (True, False), (False, False),
-             (True, True), (True, False), (False, False), (True, True)]
+            [
+                (True, True),
+                (True, False),
+                (False, False),
+                (True, False),
+                (False, False),
+                (True, True),
+                (True, False),
+                (False, False),
+                (True, True),
+            ]
         ):
-            append_consent(db, "shop.test", ConsentInput(
-                f"visitor-demo-{i:06d}", {"analytics": analytics, "advertising": ads,
-                                          "functional": analytics}, 1, "banner", i == 4))
+            append_consent(
+                db,
+                "shop.test",
+                ConsentInput(
+                    f"visitor-demo-{i:06d}",
+                    {"analytics": analytics, "advertising": ads, "functional": analytics},
+                    1,
+                    "banner",
+                    i == 4,
+                ),
+            )
         report = out / "report.html"
         report.write_text(to_html(result))
         http = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
