@@ -13,6 +13,7 @@ _EXTRACT = tldextract.TLDExtract(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def host_of(url_or_host: str) -> str:
     """The lower-case host of a URL or a cookie domain (leading dot stripped)."""
     text = url_or_host.strip()

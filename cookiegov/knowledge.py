@@ -117,7 +117,10 @@ class HostTable:
     def lookup(self, url_or_host: str | None) -> TrackerHost | None:
         if not url_or_host:
             return None
-        host = host_of(url_or_host)
+        return self._lookup_host(host_of(url_or_host))
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - tables live as long as the process
+    def _lookup_host(self, host: str) -> TrackerHost | None:
         labels = host.split(".")
         for i in range(len(labels) - 1):
             hit = self._hosts.get(".".join(labels[i:]))
