@@ -6,10 +6,13 @@ Browser tests never skip: a missing Chromium is a failure (in CI and everywhere 
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from cookiegov.settings import Settings, load_settings
 from cookiegov.storage import Database, open_database
@@ -30,9 +33,46 @@ def expected_inventory() -> dict:
     return json.loads((SITES / "www.shop.test" / "_expected.json").read_text())
 
 
+PG_ADMIN = os.environ.get("COOKIEGOV_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> bool:
+    try:
+        engine = sqlalchemy.create_engine(PG_ADMIN)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except sqlalchemy.exc.OperationalError:
+        return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: an SQLite file, or a new database on the PostgreSQL server.
+
+    Without PostgreSQL the PostgreSQL runs are skipped, except in CI, where they fail.
+    """
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    if not _pg_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable at {PG_ADMIN} (CI requires it)")
+        pytest.skip("PostgreSQL is not reachable")
+    name = f"cg_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(f"sqlite:///{tmp_path / 'test.db'}")
+def db(db_url: str) -> Iterator[Database]:
+    database = open_database(db_url)
     yield database
     database.close()
 

@@ -1,4 +1,3 @@
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -61,8 +60,8 @@ def test_scan_round_trip(db: Database) -> None:
     assert list_scans(db)[0]["cookie_count"] == 1
 
 
-def test_migration_upgrades_an_older_database_in_place(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def test_migration_upgrades_an_older_database_in_place(db_url: str) -> None:
+    url = db_url
     old = Database(url)
     old.migrate("0001")  # the schema as the first release shipped it
     with old.engine.begin() as conn:
@@ -77,7 +76,8 @@ def test_migration_upgrades_an_older_database_in_place(tmp_path: Path) -> None:
         conn.execute(
             sa.text(
                 "INSERT INTO cookies (scan_id, name, domain, path, http_only, secure, third_party,"
-                " set_via, pages, category) VALUES (1, '_ga', 'a.test', '/', 0, 0, 0, 'script',"
+                " set_via, pages, category) VALUES (1, '_ga', 'a.test', '/', false, false, false,"
+                " 'script',"
                 " '[]', 'analytics')"
             )
         )

@@ -84,23 +84,24 @@ class Database:
             raise StorageError(_describe(exc)) from exc
 
     def site_id(self, conn: Connection, domain: str, *, lock: bool = False) -> int:
-        """The id of the site ``domain``, created on first use."""
+        """The id of the site ``domain``, created on first use.
+
+        With ``lock`` the site's row stays locked until the transaction ends (PostgreSQL
+        ``SELECT ... FOR UPDATE``; SQLite transactions already hold the write lock), so that
+        appends to the site's consent chain are serialized even for a brand-new site.
+        """
         query = select(sites.c.id).where(sites.c.domain == domain)
+        found = conn.execute(query).scalar()
+        if found is None:
+            values = {"domain": domain, "name": domain, "created_at": utcnow()}
+            if self.dialect == "postgresql":
+                from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+                conn.execute(pg_insert(sites).values(**values).on_conflict_do_nothing())
+            else:
+                conn.execute(insert(sites).values(**values))
         if lock and self.dialect == "postgresql":
             query = query.with_for_update()
-        found = conn.execute(query).scalar()
-        if found is not None:
-            return int(found)
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            conn.execute(
-                pg_insert(sites)
-                .values(domain=domain, name=domain, created_at=utcnow())
-                .on_conflict_do_nothing()
-            )
-        else:
-            conn.execute(insert(sites).values(domain=domain, name=domain, created_at=utcnow()))
         return int(conn.execute(query).scalar_one())
 
     def close(self) -> None:
