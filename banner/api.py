@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import secrets
 import threading
@@ -27,6 +28,7 @@ from cookiegov.storage import Database
 from cookiegov.storage.consents import ConsentInput, append_consent, records_for
 from cookiegov.storage.scans import latest_scan
 
+log = logging.getLogger(__name__)
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 COOKIE_NAME = "cookiegov"
 _CONSENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -172,9 +174,39 @@ class RateLimiter:
             raise RateLimitError("too many consent writes from this client; retry in a minute")
 
 
+class RedisRateLimiter:
+    """Fixed-window counter in Redis, shared by every app server that uses the same Redis."""
+
+    def __init__(self, url: str, prefix: str = "cookiegov:rl") -> None:
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=2)
+        self.prefix = prefix
+
+    def hit(self, key: str, limit: int) -> None:
+        import redis
+
+        window = int(time.time() // 60)
+        name = f"{self.prefix}:{window}:{key}"
+        try:
+            pipe = self.client.pipeline()
+            pipe.incr(name)
+            pipe.expire(name, 120)
+            count = int(pipe.execute()[0])
+        except redis.RedisError as exc:  # fail open: consent must still be recordable
+            log.warning("rate limiter unavailable: %s", exc)
+            return
+        if count > limit:
+            raise RateLimitError("too many consent writes from this client; retry in a minute")
+
+
+def limiter_for(settings: Settings) -> RateLimiter | RedisRateLimiter:
+    return RedisRateLimiter(settings.redis_url) if settings.redis_url else RateLimiter()
+
+
 def _limit() -> None:
     """One write more for this client (site and /24 or /48 network) in this app."""
-    limiter: RateLimiter = current_app.extensions["cookiegov_limiter"]
+    limiter: RateLimiter | RedisRateLimiter = current_app.extensions["cookiegov_limiter"]
     site = (request.view_args or {}).get("site", "")
     limiter.hit(f"{site}|{anonymize_ip(_client_ip(), 'truncate')}", _settings().rate_limit)
 

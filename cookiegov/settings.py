@@ -60,6 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_port", int, 25, "SMTP port for e-mail alerts."),
     Setting("smtp_from", str, "cookiegov@localhost", "Sender address of e-mail alerts."),
     Setting("worker_interval", int, 30, "Seconds between the scheduler's checks for due scans."),
+    Setting("redis_url", str, "", "Redis for state shared by app servers (rate limits)."),
     Setting("sites", dict, {}, "Sites served by the banner, by id (table [sites.ID])."),
 )
 
@@ -98,6 +99,7 @@ class Settings:
     smtp_port: int = 25
     smtp_from: str = "cookiegov@localhost"
     worker_interval: int = 30
+    redis_url: str = ""
     sites: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:

@@ -191,3 +191,31 @@ def test_openapi_copy_in_docs_is_current(client: FlaskClient) -> None:
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
     assert json.loads(docs.read_text()) == client.get("/v1/openapi.json").get_json()
+
+
+def test_rate_limits_are_shared_through_redis(db: Database) -> None:
+    import os
+    import uuid
+
+    import redis
+
+    url = os.environ.get("COOKIEGOV_TEST_REDIS", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {url} (CI requires it)")
+        pytest.skip("Redis is not reachable")
+    site = f"s{uuid.uuid4().hex[:10]}.test"
+    settings = Settings(redis_url=url, rate_limit=5, sites={site: {}})
+    servers = [create_app(settings, db).test_client() for _ in range(2)]  # two app servers
+
+    def hit(c: FlaskClient) -> int:
+        return c.post(
+            f"/v1/sites/{site}/consents",
+            json={"categories": {}},
+            environ_base={"REMOTE_ADDR": "198.51.100.9"},
+        ).status_code
+
+    codes = [hit(servers[i % 2]) for i in range(7)]
+    assert codes == [201] * 5 + [429, 429]
