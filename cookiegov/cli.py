@@ -96,6 +96,8 @@ def _settings(ctx: click.Context, **flags: Any) -> Settings:
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here, not stdout.")
 @click.option("--no-store", is_flag=True, help="Do not save the scan in the database.")
+@click.option("--queue", is_flag=True, help="Send the scan to the Celery workers (redis_url).")
+@click.option("--wait", is_flag=True, help="With --queue: wait for the worker's result.")
 @click.pass_context
 @friendly
 def scan(
@@ -106,6 +108,8 @@ def scan(
     no_store: bool,
     browser_args: tuple[str, ...],
     compare: bool,
+    queue: bool,
+    wait: bool,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     no_sitemap: bool,
@@ -128,6 +132,9 @@ def scan(
     from cookiegov.kb_sources import classifier_for
 
     check_url(url)
+    if queue:
+        _enqueue_scan(settings, url, flags, wait)
+        return
     db = open_database(settings.database_url)
     classifier = classifier_for(settings, db, registrable_domain(url))
     if compare:
@@ -157,6 +164,21 @@ def scan(
         + (f" ({failed} pages failed)" if failed else "")
         + (f", saved as scan {result.scan_id}" if result.scan_id else "")
     )
+
+
+def _enqueue_scan(settings: Settings, url: str, flags: dict[str, Any], wait: bool) -> None:
+    import json
+
+    from cookiegov.celery_app import enqueue
+
+    overrides = {k: v for k, v in flags.items() if v is not None}
+    task = enqueue(settings, url, overrides)
+    err.print(f"queued scan of {url} as task {task.id}")
+    if wait:
+        outcome = task.get(timeout=3600)
+        click.echo(json.dumps(outcome))
+        if "error" in outcome:
+            sys.exit(6)
 
 
 def _compare(
@@ -506,12 +528,26 @@ def consents_purge(ctx: click.Context, site: str, days: int | None) -> None:
 
 # -- schedules ---------------------------------------------------------------------------
 def _scan_fn(db: Any) -> Any:
-    """The scan a schedule runs: the scanner with the site's full classifier."""
+    """The scan a schedule runs: in-process, or on a Celery worker with ``queue_scans``."""
     from cookiegov.domains import registrable_domain
     from cookiegov.kb_sources import classifier_for
     from scanner.scan import scan_site
 
+    def queued(url: str, settings: Settings) -> Any:
+        from cookiegov.celery_app import enqueue
+        from cookiegov.errors import ScanError
+        from cookiegov.storage.scans import load_scan
+
+        outcome = enqueue(
+            settings, url, {"consent": settings.consent, "max_pages": settings.max_pages}
+        ).get(timeout=3600)
+        if "error" in outcome:
+            raise ScanError(outcome["error"])
+        return load_scan(db, outcome["scan_id"])
+
     def scan(url: str, settings: Settings) -> Any:
+        if settings.queue_scans:
+            return queued(url, settings)
         return scan_site(
             url, settings, classifier=classifier_for(settings, db, registrable_domain(url))
         )
@@ -629,16 +665,23 @@ def schedule_run(ctx: click.Context, schedule_id: int) -> None:
 
 @cli.command()
 @click.option("--once", is_flag=True, help="Run the schedules that are due, then exit.")
+@click.option("--celery", is_flag=True, help="Consume queued scans from Redis instead.")
+@click.option("--concurrency", type=int, default=1, help="With --celery: scans in parallel.")
 @click.pass_context
 @friendly
-def worker(ctx: click.Context, once: bool) -> None:
-    """Run scheduled scans: diff each against the previous scan and send alerts."""
+def worker(ctx: click.Context, once: bool, celery: bool, concurrency: int) -> None:
+    """Run scheduled scans (diffs, alerts), or with --celery consume queued scan jobs."""
     import json
 
     from cookiegov.diff import summary_text
     from cookiegov.schedules import run_due, start_scheduler
     from cookiegov.storage import open_database
 
+    if celery:
+        from cookiegov.celery_app import run_worker
+
+        run_worker(ctx.obj, concurrency)
+        return
     db = open_database(ctx.obj.database_url)
     if once:
         for outcome in run_due(db, ctx.obj, _scan_fn(db)):

@@ -170,7 +170,9 @@ def run_schedule(
     }
     try:
         scan_settings = settings.replace(consent=schedule.consent, max_pages=schedule.max_pages)
-        result = save_scan(db, scan(schedule.url, scan_settings))
+        result = scan(schedule.url, scan_settings)
+        if result.scan_id is None:  # queued scans are stored by the worker
+            result = save_scan(db, result)
         previous = _previous_scan(db, result.site, schedule.consent, result.scan_id or 0)
         values.update(last_scan_id=result.scan_id, last_error=None)
         outcome["scan_id"] = result.scan_id

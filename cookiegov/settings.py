@@ -60,7 +60,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_port", int, 25, "SMTP port for e-mail alerts."),
     Setting("smtp_from", str, "cookiegov@localhost", "Sender address of e-mail alerts."),
     Setting("worker_interval", int, 30, "Seconds between the scheduler's checks for due scans."),
-    Setting("redis_url", str, "", "Redis for state shared by app servers (rate limits)."),
+    Setting("redis_url", str, "", "Redis: shared rate limits, and the broker of queued scans."),
+    Setting("queue_name", str, "cookiegov", "Celery queue of scan jobs."),
+    Setting("queue_scans", bool, False, "Schedules send scans to Celery workers."),
     Setting("sites", dict, {}, "Sites served by the banner, by id (table [sites.ID])."),
 )
 
@@ -100,6 +102,8 @@ class Settings:
     smtp_from: str = "cookiegov@localhost"
     worker_interval: int = 30
     redis_url: str = ""
+    queue_name: str = "cookiegov"
+    queue_scans: bool = False
     sites: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> Settings:
