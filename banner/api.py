@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -9,6 +10,7 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -125,13 +127,56 @@ def banner_config(cfg: SiteConfig) -> dict[str, Any]:
     }
 
 
-@bp.get("/sites/<site>/banner.js")
-def banner_js(site: str) -> Response:
-    cfg: SiteConfig = g.site
+SCRIPT_TTL = 10.0  # seconds a built banner script is reused (new scans show up after this)
+
+
+class ScriptCache:
+    """Built banner scripts per site, for a few seconds: in-process, or in Redis when
+    configured so that every app server shares them."""
+
+    def __init__(self, redis_url: str = "") -> None:
+        self._local: dict[str, tuple[float, str]] = {}
+        self._redis = None
+        if redis_url:
+            import redis
+
+            self._redis = redis.Redis.from_url(redis_url, socket_timeout=1)
+
+    def get_or_build(self, key: str, build: Callable[[], str]) -> str:
+        now = time.monotonic()
+        hit = self._local.get(key)
+        if hit and hit[0] > now:
+            return hit[1]
+        body = None
+        if self._redis is not None:
+            try:
+                cached = self._redis.get(f"cookiegov:banner:{key}")
+                body = cached.decode() if isinstance(cached, bytes) else cached
+            except Exception:
+                body = None
+        if body is None:
+            body = build()
+            if self._redis is not None:
+                with contextlib.suppress(Exception):
+                    self._redis.setex(f"cookiegov:banner:{key}", int(SCRIPT_TTL), body)
+        self._local[key] = (now + SCRIPT_TTL, body)
+        return body
+
+
+def _build_script(cfg: SiteConfig) -> str:
     config = json.dumps(banner_config(cfg), separators=(",", ":"), ensure_ascii=True)
     config = config.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     script = _STATIC.joinpath("banner.js").read_text("utf-8")
-    body = f"window.__cookiegovConfig={config};\n{script}"
+    return f"window.__cookiegovConfig={config};\n{script}"
+
+
+@bp.get("/sites/<site>/banner.js")
+def banner_js(site: str) -> Response:
+    cfg: SiteConfig = g.site
+    cache: ScriptCache = current_app.extensions["cookiegov_scripts"]
+    raw = json.dumps(_settings().sites.get(site, {}), sort_keys=True, default=str)
+    key = f"{site}:{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
+    body = cache.get_or_build(key, lambda: _build_script(cfg))
     return _cacheable(body, "application/javascript; charset=utf-8")
 
 

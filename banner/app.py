@@ -7,8 +7,8 @@ import logging
 from flask import Flask, Response, jsonify
 
 from banner.admin import bp as admin_bp
+from banner.api import ScriptCache, limiter_for
 from banner.api import bp as api_bp
-from banner.api import limiter_for
 from banner.dashboard import bp as dashboard_bp
 from banner.dashboard import secret_key
 from banner.errors import register_error_handlers
@@ -32,6 +32,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     app.config["COOKIEGOV_DB"] = db or open_database(settings.database_url)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.extensions["cookiegov_limiter"] = limiter_for(settings)
+    app.extensions["cookiegov_scripts"] = ScriptCache(settings.redis_url)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)

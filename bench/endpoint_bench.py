@@ -34,7 +34,7 @@ request = function()
   counter = counter + 1
   local body = string.format('{"categories": {"analytics": %s, "advertising": false},'
     .. ' "consent_id": "bench-%s-%08d", "method": "api"}',
-    counter %% 2 == 0 and "true" or "false", string.sub(tostring(math.random()), 3, 10), counter)
+    counter % 2 == 0 and "true" or "false", string.sub(tostring(math.random()), 3, 10), counter)
   return wrk.format(nil, nil, nil, body)
 end
 """
