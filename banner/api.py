@@ -27,7 +27,7 @@ from cookiegov.optout import visitor_status
 from cookiegov.privacy import anonymize_ip
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
-from cookiegov.storage.consents import ConsentInput, append_consent, records_for
+from cookiegov.storage.consents import ConsentInput, ConsentWriter, records_for
 from cookiegov.storage.scans import latest_scan
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,11 @@ METHODS = ("banner", "gpc", "api")
 def _settings() -> Settings:
     settings: Settings = current_app.config["COOKIEGOV_SETTINGS"]
     return settings
+
+
+def _writer() -> ConsentWriter:
+    writer: ConsentWriter = current_app.extensions["cookiegov_writer"]
+    return writer
 
 
 def _db() -> Database:
@@ -314,8 +319,7 @@ def record_consent(site: str) -> tuple[Response, int]:
     if body is None:
         raise InputError("the request body must be valid JSON (Content-Type: application/json)")
     parsed = _parse_consent(body)
-    record = append_consent(
-        _db(),
+    record = _writer().append(
         site,
         ConsentInput(
             consent_id=parsed["consent_id"],
@@ -436,8 +440,7 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
     cfg: SiteConfig = g.site
     last = _own_records(site, consent_id)[-1]
     _limit()
-    record = append_consent(
-        _db(),
+    record = _writer().append(
         site,
         ConsentInput(
             consent_id=consent_id,

@@ -15,6 +15,7 @@ from banner.errors import register_error_handlers
 from banner.openapi import openapi_document
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
+from cookiegov.storage.consents import ConsentWriter
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,8 @@ SECURITY_HEADERS = {
 def create_app(settings: Settings, db: Database | None = None) -> Flask:
     app = Flask(__name__)
     app.config["COOKIEGOV_SETTINGS"] = settings
-    app.config["COOKIEGOV_DB"] = db or open_database(settings.database_url)
+    app.config["COOKIEGOV_DB"] = db = db or open_database(settings.database_url)
+    app.extensions["cookiegov_writer"] = ConsentWriter(db)
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.extensions["cookiegov_limiter"] = limiter_for(settings)
     app.extensions["cookiegov_scripts"] = ScriptCache(settings.redis_url)

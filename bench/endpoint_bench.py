@@ -53,6 +53,10 @@ def serve(app: str, cwd: Path, workers: int) -> tuple[subprocess.Popen[bytes], i
             str(BIN / "gunicorn"),
             "-w",
             str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "8",
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -112,8 +116,8 @@ def main() -> None:
     script = work / "post.lua"
     script.write_text(POST_LUA)
     print(
-        f"gunicorn -w {args.workers} (sync), wrk -t2 -c{args.connections} -d{args.seconds}s,"
-        f" {os.cpu_count()} cores"
+        f"gunicorn -w {args.workers} --threads 8 (gthread), "
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s, {os.cpu_count()} cores"
     )
     print(f"{'':<34} {'req/s':>9} {'vs hello':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7}")
     hello, port = serve("bench.hello_app:app", ROOT, args.workers)

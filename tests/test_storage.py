@@ -148,3 +148,24 @@ def all_records_created(db: Database) -> list[str]:
     from cookiegov.storage.consents import all_records
 
     return [r["created_at"] for r in all_records(db, "shop.test")]
+
+
+def test_group_commit_from_many_threads(db: Database) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cookiegov.storage.consents import ConsentWriter
+
+    writer = ConsentWriter(db)
+    sites = ["shop.test", "other.test", "third.test"]
+    with ThreadPoolExecutor(16) as pool:
+        records = list(
+            pool.map(
+                lambda i: writer.append(sites[i % 3], _consent(f"visitor-gc-{i:08d}", i % 2 == 0)),
+                range(300),
+            )
+        )
+    assert len({r["hash"] for r in records}) == 300
+    for site in sites:
+        report = verify_chain(db, site)
+        assert report.ok and report.records == 100
+    assert writer.largest_batch > 1  # appends were grouped into shared commits
