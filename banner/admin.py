@@ -11,12 +11,11 @@ import io
 import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
+from banner import context
 from cookiegov.errors import AuthError, InputError, NotFoundError
 from cookiegov.optout import refusal_series, vendor_status
-from cookiegov.settings import Settings
-from cookiegov.storage import Database
 from cookiegov.storage.consents import all_records, consent_stats, query_records, verify_chain
 from cookiegov.storage.scans import latest_scan
 
@@ -42,7 +41,7 @@ CSV_COLUMNS = (
 
 @bp.before_request
 def _require_token() -> None:
-    settings: Settings = current_app.config["COOKIEGOV_SETTINGS"]
+    settings = context.settings()
     token = settings.admin_token
     if not token:
         raise AuthError("the admin API is disabled: set admin_token")
@@ -52,11 +51,6 @@ def _require_token() -> None:
     site = (request.view_args or {}).get("site")
     if site not in settings.sites:
         raise NotFoundError(f"unknown site {site!r}")
-
-
-def _db() -> Database:
-    db: Database = current_app.config["COOKIEGOV_DB"]
-    return db
 
 
 def _arg_int(name: str, default: int, upper: int) -> int:
@@ -86,7 +80,7 @@ def list_consents(site: str) -> Response:
     if fmt not in ("json", "csv"):
         raise InputError("'format' must be json or csv")
     records = query_records(
-        _db(),
+        context.db(),
         site,
         method=method,
         action=action,
@@ -108,12 +102,12 @@ def list_consents(site: str) -> Response:
 
 @bp.get("/stats")
 def stats(site: str) -> Response:
-    return jsonify({"site": site, **consent_stats(_db(), site)})
+    return jsonify({"site": site, **consent_stats(context.db(), site)})
 
 
 @bp.get("/optout")
 def optout(site: str) -> Response:
-    db = _db()
+    db = context.db()
     series = refusal_series([r for r in all_records(db, site) if r["action"] == "grant"])
     baseline = latest_scan(db, site, "accept") or latest_scan(db, site, "none")
     vendors = vendor_status(baseline, latest_scan(db, site, "reject"), latest_scan(db, site, "gpc"))
@@ -122,7 +116,7 @@ def optout(site: str) -> Response:
 
 @bp.get("/verify")
 def verify(site: str) -> Response:
-    report = verify_chain(_db(), site)
+    report = verify_chain(context.db(), site)
     return jsonify(
         {"site": site, "records": report.records, "ok": report.ok, "problems": report.problems}
     )

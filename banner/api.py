@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
+from banner import context
 from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
 from cookiegov.declaration import declaration, declaration_html
@@ -26,8 +27,7 @@ from cookiegov.models import CONSENT_CATEGORIES, Category
 from cookiegov.optout import visitor_status
 from cookiegov.privacy import anonymize_ip
 from cookiegov.settings import Settings
-from cookiegov.storage import Database
-from cookiegov.storage.consents import ConsentInput, ConsentWriter, records_for
+from cookiegov.storage.consents import ConsentInput, records_for
 from cookiegov.storage.scans import latest_scan
 
 log = logging.getLogger(__name__)
@@ -38,30 +38,15 @@ _STATIC = resources.files("banner").joinpath("static")
 METHODS = ("banner", "gpc", "api")
 
 
-def _settings() -> Settings:
-    settings: Settings = current_app.config["COOKIEGOV_SETTINGS"]
-    return settings
-
-
-def _writer() -> ConsentWriter:
-    writer: ConsentWriter = current_app.extensions["cookiegov_writer"]
-    return writer
-
-
-def _db() -> Database:
-    db: Database = current_app.config["COOKIEGOV_DB"]
-    return db
-
-
 def _site(site: str) -> SiteConfig:
-    cfg = site_config(_settings(), site)
+    cfg = site_config(context.settings(), site)
     g.site = cfg
     return cfg
 
 
 # -- banner script -----------------------------------------------------------------------
 def _inventory(site: str) -> list[dict[str, Any]]:
-    scan = latest_scan(_db(), site)
+    scan = latest_scan(context.db(), site)
     if scan is None:
         return []
     out = []
@@ -115,7 +100,7 @@ def clear_patterns(inventory: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 def banner_config(cfg: SiteConfig) -> dict[str, Any]:
-    settings = _settings()
+    settings = context.settings()
     inventory = _inventory(cfg.site)
     return {
         "site": cfg.site,
@@ -179,7 +164,7 @@ def _build_script(cfg: SiteConfig) -> str:
 def banner_js(site: str) -> Response:
     cfg: SiteConfig = g.site
     cache: ScriptCache = current_app.extensions["cookiegov_scripts"]
-    raw = json.dumps(_settings().sites.get(site, {}), sort_keys=True, default=str)
+    raw = json.dumps(context.settings().sites.get(site, {}), sort_keys=True, default=str)
     key = f"{site}:{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
     body = cache.get_or_build(key, lambda: _build_script(cfg))
     return _cacheable(body, "application/javascript; charset=utf-8")
@@ -258,7 +243,7 @@ def _limit() -> None:
     """One write more for this client (site and /24 or /48 network) in this app."""
     limiter: RateLimiter | RedisRateLimiter = current_app.extensions["cookiegov_limiter"]
     site = (request.view_args or {}).get("site", "")
-    limiter.hit(f"{site}|{anonymize_ip(_client_ip(), 'truncate')}", _settings().rate_limit)
+    limiter.hit(f"{site}|{anonymize_ip(_client_ip(), 'truncate')}", context.settings().rate_limit)
 
 
 def _client_ip() -> str:
@@ -312,14 +297,14 @@ def _parse_consent(body: Any) -> dict[str, Any]:
 @bp.post("/sites/<site>/consents")
 def record_consent(site: str) -> tuple[Response, int]:
     cfg: SiteConfig = g.site
-    settings = _settings()
+    settings = context.settings()
     ip = _client_ip()
     _limit()
     body = request.get_json(silent=True)
     if body is None:
         raise InputError("the request body must be valid JSON (Content-Type: application/json)")
     parsed = _parse_consent(body)
-    record = _writer().append(
+    record = context.writer().append(
         site,
         ConsentInput(
             consent_id=parsed["consent_id"],
@@ -373,7 +358,7 @@ def _set_consent_cookie(response: Response, cfg: SiteConfig, record: dict[str, A
     response.set_cookie(
         COOKIE_NAME,
         cookie_value(record),
-        max_age=_settings().consent_days * 86400,
+        max_age=context.settings().consent_days * 86400,
         path="/",
         domain=domain if "." in domain and not domain.replace(".", "").isdigit() else None,
         secure=True,
@@ -385,7 +370,7 @@ def _set_consent_cookie(response: Response, cfg: SiteConfig, record: dict[str, A
 def _own_records(site: str, consent_id: str) -> list[dict[str, Any]]:
     if not _CONSENT_ID.match(consent_id):
         raise InputError("malformed consent ID")
-    records = records_for(_db(), site, consent_id)
+    records = records_for(context.db(), site, consent_id)
     if not records:
         raise NotFoundError("no consent recorded under this ID")
     return records
@@ -428,7 +413,7 @@ def declaration_fragment(site: str) -> Response:
 
 
 def _declaration(site: str) -> dict[str, Any]:
-    scan = latest_scan(_db(), site, "accept") or latest_scan(_db(), site, "none")
+    scan = latest_scan(context.db(), site, "accept") or latest_scan(context.db(), site, "none")
     if scan is None:
         raise NotFoundError(f"no scan of {site} yet")
     return declaration(scan)
@@ -440,7 +425,7 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
     cfg: SiteConfig = g.site
     last = _own_records(site, consent_id)[-1]
     _limit()
-    record = _writer().append(
+    record = context.writer().append(
         site,
         ConsentInput(
             consent_id=consent_id,
@@ -451,7 +436,7 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
             action="withdraw",
             language=last.get("language"),
             user_agent=(request.user_agent.string or "")[:512] or None,
-            ip=anonymize_ip(_client_ip(), _settings().ip_mode, cfg.salt or site),
+            ip=anonymize_ip(_client_ip(), context.settings().ip_mode, cfg.salt or site),
         ),
     )
     response = jsonify(_public(record))

@@ -15,7 +15,6 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -23,6 +22,7 @@ from flask import (
     url_for,
 )
 
+from banner import context
 from cookiegov.compliance import RULES, check
 from cookiegov.declaration import declaration, declaration_html
 from cookiegov.diff import diff_scans
@@ -32,7 +32,6 @@ from cookiegov.optout import optin_series, refusal_series, vendor_status
 from cookiegov.report import COLORS, lifetime_text
 from cookiegov.schedules import list_schedules
 from cookiegov.settings import Settings
-from cookiegov.storage import Database
 from cookiegov.storage.consents import all_records, consent_stats
 from cookiegov.storage.scans import latest_scan, list_scans, load_scan
 
@@ -50,16 +49,6 @@ CSP = (
 )
 
 
-def _settings() -> Settings:
-    settings: Settings = current_app.config["COOKIEGOV_SETTINGS"]
-    return settings
-
-
-def _db() -> Database:
-    db: Database = current_app.config["COOKIEGOV_DB"]
-    return db
-
-
 def secret_key(settings: Settings) -> bytes:
     """Session signing key derived from the admin token: stable across restarts."""
     return hashlib.sha256(b"cookiegov-dashboard|" + settings.admin_token.encode()).digest()
@@ -68,7 +57,7 @@ def secret_key(settings: Settings) -> bytes:
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        token = _settings().admin_token
+        token = context.settings().admin_token
         if not token or not hmac.compare_digest(session.get("auth", ""), _session_mark(token)):
             return redirect(url_for("dashboard.login", next=request.path))
         return view(*args, **kwargs)
@@ -90,7 +79,7 @@ def _headers(response: Response) -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    token = _settings().admin_token
+    token = context.settings().admin_token
     error = None if token else "The dashboard is off: set admin_token to enable it."
     if request.method == "POST" and token:
         given = request.form.get("token", "")
@@ -114,9 +103,9 @@ def logout() -> Any:
 @bp.get("/")
 @login_required
 def index() -> str:
-    db = _db()
+    db = context.db()
     rows = []
-    for site in sorted(_settings().sites):
+    for site in sorted(context.settings().sites):
         scan = latest_scan(db, site)
         none = latest_scan(db, site, "none")
         findings = check({"none": none}).findings if none else []
@@ -169,9 +158,9 @@ def _chart(series: list[dict[str, Any]], keys: list[str], colors: dict[str, str]
 @bp.get("/sites/<site>")
 @login_required
 def site_page(site: str) -> str:
-    if site not in _settings().sites:
+    if site not in context.settings().sites:
         raise NotFoundError(f"unknown site {site!r}")
-    db = _db()
+    db = context.db()
     states = {s: latest_scan(db, site, s) for s in ("none", "reject", "gpc", "accept")}
     present = {k: v for k, v in states.items() if v is not None}
     scan = latest_scan(db, site)
@@ -220,7 +209,7 @@ def site_page(site: str) -> str:
 @bp.get("/sites/<site>/preview")
 @login_required
 def preview(site: str) -> Response:
-    if site not in _settings().sites:
+    if site not in context.settings().sites:
         raise NotFoundError(f"unknown site {site!r}")
     html = render_template("dashboard/preview.html", site=site)
     response = Response(html, mimetype="text/html")
@@ -234,7 +223,7 @@ def preview(site: str) -> Response:
 @bp.get("/diff/<int:old>/<int:new>")
 @login_required
 def diff_page(old: int, new: int) -> str:
-    db = _db()
+    db = context.db()
     a, b = load_scan(db, old), load_scan(db, new)
     if a is None or b is None:
         raise NotFoundError("no such scan")

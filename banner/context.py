@@ -1,0 +1,24 @@
+"""What a request handler needs from the application: settings, database, consent writer."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from cookiegov.settings import Settings
+from cookiegov.storage import Database
+from cookiegov.storage.consents import ConsentWriter
+
+
+def settings() -> Settings:
+    value: Settings = current_app.config["COOKIEGOV_SETTINGS"]
+    return value
+
+
+def db() -> Database:
+    value: Database = current_app.config["COOKIEGOV_DB"]
+    return value
+
+
+def writer() -> ConsentWriter:
+    value: ConsentWriter = current_app.extensions["cookiegov_writer"]
+    return value
