@@ -5,8 +5,10 @@ Browser tests never skip: a missing Chromium is a failure (in CI and everywhere 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,3 +89,25 @@ def scan_settings(fixture_server: FixtureServer, tmp_path: Path) -> Settings:
         max_pages=12,
         concurrency=2,
     )
+
+
+@contextlib.contextmanager
+def demo_site_with_banner(settings: Settings, db: Database) -> Iterator[FixtureServer]:
+    """The demo site with the banner installed, its endpoint served by a real Flask server on
+    loopback behind ``consent.shop.test`` (same-site, as a site owner would deploy it)."""
+    from werkzeug.serving import make_server
+
+    from banner import create_app
+
+    http = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    server = FixtureServer(
+        upstreams={"consent.shop.test": f"http://127.0.0.1:{http.server_port}"},
+        banner_script="https://consent.shop.test/v1/sites/shop.test/banner.js",
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        http.shutdown()

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
-from werkzeug.serving import make_server
 
-from banner import create_app
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from cookiegov.storage.consents import all_records
-from fixtures.server import FixtureServer
 from scanner.browser import find_chromium
+from tests.conftest import demo_site_with_banner
 
 pytestmark = pytest.mark.browser
 SITE = "shop.test"
@@ -25,16 +22,8 @@ SITE = "shop.test"
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('banner') / 'b.db'}")
     settings = Settings(sites={SITE: {"policy_url": "https://www.shop.test/privacy"}})
-    http = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    server = FixtureServer(
-        upstreams={"consent.shop.test": f"http://127.0.0.1:{http.server_port}"},
-        banner_script="https://consent.shop.test/v1/sites/shop.test/banner.js",
-    )
-    server.start()
-    yield {"db": db, "server": server}
-    server.stop()
-    http.shutdown()
+    with demo_site_with_banner(settings, db) as server:
+        yield {"db": db, "server": server}
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ withdrawal, a strict CSP page, keyboard use and axe-core."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,14 +10,12 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, sync_playwright
-from werkzeug.serving import make_server
 
-from banner import create_app
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from cookiegov.storage.consents import all_records
-from fixtures.server import FixtureServer
 from scanner.browser import find_chromium
+from tests.conftest import demo_site_with_banner
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,16 +34,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     settings = Settings(
         sites={"shop.test": {"revision": 1, "texts": {"ar": arabic}}}, consent_days=30
     )
-    http = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    server = FixtureServer(
-        upstreams={"consent.shop.test": f"http://127.0.0.1:{http.server_port}"},
-        banner_script="https://consent.shop.test/v1/sites/shop.test/banner.js",
-    )
-    server.start()
-    yield {"db": db, "server": server, "settings": settings}
-    server.stop()
-    http.shutdown()
+    with demo_site_with_banner(settings, db) as server:
+        yield {"db": db, "server": server, "settings": settings}
 
 
 @pytest.fixture

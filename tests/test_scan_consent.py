@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
 
-from banner import create_app
 from cookiegov.models import ScanResult
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from fixtures.server import FixtureServer
 from scanner.scan import compare_sites, scan_site
+from tests.conftest import demo_site_with_banner
 
 pytestmark = pytest.mark.browser
 
@@ -78,16 +76,8 @@ def test_compare_reports_what_each_state_adds(fixture_server: FixtureServer) -> 
 def banner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureServer]:
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('c') / 'c.db'}")
     settings = Settings(sites={"shop.test": {}})
-    http = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    server = FixtureServer(
-        upstreams={"consent.shop.test": f"http://127.0.0.1:{http.server_port}"},
-        banner_script="https://consent.shop.test/v1/sites/shop.test/banner.js",
-    )
-    server.start()
-    yield server
-    server.stop()
-    http.shutdown()
+    with demo_site_with_banner(settings, db) as server:
+        yield server
 
 
 def test_our_banner_through_its_api(banner_site: FixtureServer) -> None:
