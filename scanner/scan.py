@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -122,6 +123,8 @@ async def scan_async(
 async def _within(awaitable: Awaitable[T], deadline: float) -> T:
     remaining = deadline - time.monotonic()
     if remaining <= 0:
+        if inspect.iscoroutine(awaitable):
+            awaitable.close()  # never started: no "coroutine was never awaited"
         raise PageTimeout
     try:
         return await asyncio.wait_for(awaitable, remaining)

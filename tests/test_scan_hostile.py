@@ -77,7 +77,8 @@ def test_huge_page_is_read_or_times_out_with_its_cookie_kept(
     hostile_scan: tuple[ScanResult, float],
 ) -> None:
     p = page(hostile_scan[0], "/huge")
-    assert (p.status, p.error) in ((200, None), (None, f"timed out after {BUDGET:g}s")), p
+    # Read in time, or cut off at the budget (before or after its response arrived).
+    assert p.status in (200, None) and p.error in (None, f"timed out after {BUDGET:g}s"), p
     assert "huge_seen" in {c.name for c in hostile_scan[0].cookies}
 
 
