@@ -47,13 +47,3 @@ def registrable_domain(url_or_host: str) -> str:
 def is_third_party(cookie_domain: str, site: str) -> bool:
     """A cookie is third-party when its registrable domain differs from the site's."""
     return registrable_domain(cookie_domain) != registrable_domain(site)
-
-
-def same_site(url_a: str, url_b: str) -> bool:
-    return registrable_domain(url_a) == registrable_domain(url_b)
-
-
-def host_matches(host: str, domain: str) -> bool:
-    """True when ``host`` is ``domain`` or one of its subdomains."""
-    host, domain = host_of(host), host_of(domain)
-    return host == domain or host.endswith("." + domain)

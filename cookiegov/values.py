@@ -68,7 +68,3 @@ def _unquote(v: str) -> str:
     from urllib.parse import unquote
 
     return unquote(v)
-
-
-def looks_like_id(kind: str) -> bool:
-    return kind in ("id", "uuid", "base64")
