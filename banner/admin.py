@@ -15,9 +15,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from banner import context
 from cookiegov.errors import AuthError, InputError, NotFoundError
-from cookiegov.optout import refusal_series, vendor_status
-from cookiegov.storage.consents import all_records, consent_stats, query_records, verify_chain
-from cookiegov.storage.scans import latest_scan
+from cookiegov.optout import optout_report
+from cookiegov.storage.consents import consent_stats, query_records, verify_chain
 
 bp = Blueprint("admin", __name__, url_prefix="/v1/sites/<site>/admin")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?$")
@@ -107,11 +106,7 @@ def stats(site: str) -> Response:
 
 @bp.get("/optout")
 def optout(site: str) -> Response:
-    db = context.db()
-    series = refusal_series([r for r in all_records(db, site) if r["action"] == "grant"])
-    baseline = latest_scan(db, site, "accept") or latest_scan(db, site, "none")
-    vendors = vendor_status(baseline, latest_scan(db, site, "reject"), latest_scan(db, site, "gpc"))
-    return jsonify({"site": site, "series": series, "vendors": vendors})
+    return jsonify(optout_report(context.db(), site))
 
 
 @bp.get("/verify")

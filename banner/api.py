@@ -28,7 +28,7 @@ from cookiegov.optout import visitor_status
 from cookiegov.privacy import anonymize_ip
 from cookiegov.settings import Settings
 from cookiegov.storage.consents import ConsentInput, records_for
-from cookiegov.storage.scans import latest_scan
+from cookiegov.storage.scans import baseline_scan, latest_scan
 
 log = logging.getLogger(__name__)
 bp = Blueprint("v1", __name__, url_prefix="/v1")
@@ -413,7 +413,7 @@ def declaration_fragment(site: str) -> Response:
 
 
 def _declaration(site: str) -> dict[str, Any]:
-    scan = latest_scan(context.db(), site, "accept") or latest_scan(context.db(), site, "none")
+    scan = baseline_scan(context.db(), site)
     if scan is None:
         raise NotFoundError(f"no scan of {site} yet")
     return declaration(scan)

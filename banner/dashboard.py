@@ -33,7 +33,7 @@ from cookiegov.report import COLORS, lifetime_text
 from cookiegov.schedules import list_schedules
 from cookiegov.settings import Settings
 from cookiegov.storage.consents import all_records, consent_stats
-from cookiegov.storage.scans import latest_scan, list_scans, load_scan
+from cookiegov.storage.scans import baseline_scan, latest_scan, list_scans, load_scan
 
 bp = Blueprint(
     "dashboard",
@@ -181,7 +181,7 @@ def site_page(site: str) -> str:
     records = all_records(db, site)
     optin = optin_series(records)
     colors = {c.value: v for c, v in COLORS.items()}
-    baseline = states["accept"] or states["none"]
+    baseline = baseline_scan(db, site)
     decl = declaration(baseline) if baseline else None
     return render_template(
         "dashboard/site.html",

@@ -181,6 +181,20 @@ def _enqueue_scan(settings: Settings, url: str, flags: dict[str, Any], wait: boo
             sys.exit(6)
 
 
+def _scan_states(url: str, settings: Settings, classifier: Any, db: Any) -> dict[str, Any]:
+    """One clean-profile scan per consent state (none, reject, gpc, accept), stored unless
+    ``db`` is None, with a status line on stderr while each runs."""
+    from cookiegov.storage.scans import save_scan
+    from scanner.scan import scan_site
+
+    results = {}
+    for state in ("none", "reject", "gpc", "accept"):
+        with err.status(f"scanning with consent state [bold]{state}[/]"):
+            result = scan_site(url, settings.replace(consent=state), classifier=classifier)
+        results[state] = result if db is None else save_scan(db, result)
+    return results
+
+
 def _compare(
     url: str,
     settings: Settings,
@@ -193,14 +207,8 @@ def _compare(
     import json
 
     from cookiegov.compare import comparison, comparison_table
-    from cookiegov.storage.scans import save_scan
-    from scanner.scan import scan_site
 
-    results = {}
-    for state in ("none", "reject", "gpc", "accept"):
-        with err.status(f"scanning with consent state [bold]{state}[/]"):
-            result = scan_site(url, settings.replace(consent=state), classifier=classifier)
-        results[state] = result if no_store else save_scan(db, result)
+    results = _scan_states(url, settings, classifier, None if no_store else db)
     data = comparison(results)
     if fmt == "json" or (output and output.endswith(".json")):
         text = json.dumps(data, indent=2)
@@ -265,8 +273,7 @@ def check(
     from cookiegov.domains import registrable_domain
     from cookiegov.kb_sources import classifier_for
     from cookiegov.storage import open_database
-    from cookiegov.storage.scans import save_scan
-    from scanner.scan import check_url, scan_site
+    from scanner.scan import check_url
 
     settings = _settings(ctx, **flags)
     if browser_args:
@@ -274,11 +281,7 @@ def check(
     check_url(url)
     db = open_database(settings.database_url)
     classifier = classifier_for(settings, db, registrable_domain(url))
-    results = {}
-    for state in ("none", "reject", "gpc", "accept"):
-        with err.status(f"scanning with consent state [bold]{state}[/]"):
-            scanned = scan_site(url, settings.replace(consent=state), classifier=classifier)
-        results[state] = save_scan(db, scanned)
+    results = _scan_states(url, settings, classifier, db)
     result = run_check(results, consent_days=settings.consent_days)
     if fmt == "table" and not output:
         Console(width=None if sys.stdout.isatty() else 150).print(reports.check_table(result))
@@ -297,17 +300,6 @@ def check(
         sys.exit(7)
 
 
-def _latest(db: Any, site: str, *states: str) -> Any:
-    from cookiegov.errors import NotFoundError
-    from cookiegov.storage.scans import latest_scan
-
-    for state in states or (None,):
-        scan = latest_scan(db, site, state)
-        if scan is not None:
-            return scan
-    raise NotFoundError(f"no stored scan of {site}; run `cookiegov scan` first")
-
-
 @cli.command()
 @click.argument("site")
 @click.option("--format", "fmt", type=click.Choice(["html", "json"]), default="html")
@@ -320,9 +312,14 @@ def declaration(ctx: click.Context, site: str, fmt: str, output: str | None) -> 
 
     from cookiegov.declaration import declaration as build
     from cookiegov.declaration import declaration_html
+    from cookiegov.errors import NotFoundError
     from cookiegov.storage import open_database
+    from cookiegov.storage.scans import baseline_scan
 
-    data = build(_latest(open_database(ctx.obj.database_url), site, "accept", "none"))
+    scan = baseline_scan(open_database(ctx.obj.database_url), site)
+    if scan is None:
+        raise NotFoundError(f"no stored scan of {site}; run `cookiegov scan` first")
+    data = build(scan)
     text = declaration_html(data) if fmt == "html" else json.dumps(data, indent=2)
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -342,17 +339,13 @@ def optout_status(ctx: click.Context, site: str, fmt: str) -> None:
 
     from rich.table import Table
 
-    from cookiegov.optout import refusal_series, vendor_status
+    from cookiegov.optout import optout_report
     from cookiegov.storage import open_database
-    from cookiegov.storage.consents import all_records
-    from cookiegov.storage.scans import latest_scan
 
-    db = open_database(ctx.obj.database_url)
-    series = refusal_series([r for r in all_records(db, site) if r["action"] == "grant"])
-    baseline = latest_scan(db, site, "accept") or latest_scan(db, site, "none")
-    vendors = vendor_status(baseline, latest_scan(db, site, "reject"), latest_scan(db, site, "gpc"))
+    data = optout_report(open_database(ctx.obj.database_url), site)
+    series, vendors = data["series"], data["vendors"]
     if fmt == "json":
-        click.echo(json.dumps({"site": site, "series": series, "vendors": vendors}, indent=2))
+        click.echo(json.dumps(data, indent=2))
         return
     out = Console(width=None if sys.stdout.isatty() else 150)
     days = Table(title=f"Advertising refused by {site}'s visitors", header_style="bold")
@@ -413,8 +406,10 @@ def policy_check(
         settings = settings.replace(browser_args=[*settings.browser_args, *browser_args])
     db = open_database(settings.database_url)
     scans = [s for s in (latest_scan(db, site, st) for st in ("accept", "none")) if s]
-    if not scans:
-        _latest(db, site)
+    if not scans and latest_scan(db, site) is None:
+        from cookiegov.errors import NotFoundError
+
+        raise NotFoundError(f"no stored scan of {site}; run `cookiegov scan` first")
     html = fetch_html(policy_url, settings)
     names = {c.name for s in scans for c in s.cookies}
     result = compare(parse_policy(html, names), scans)

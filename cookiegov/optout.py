@@ -7,6 +7,9 @@ from typing import Any
 
 from cookiegov.domains import registrable_domain
 from cookiegov.models import Category, ScanResult
+from cookiegov.storage import Database
+from cookiegov.storage.consents import all_records
+from cookiegov.storage.scans import baseline_scan, latest_scan
 
 
 def refusal_series(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -118,3 +121,14 @@ def optin_series(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {"day": day, **{c: round(g / n, 4) if n else 0.0 for c, (g, n) in cats.items()}}
         for day, cats in sorted(days.items())
     ]
+
+
+def optout_report(db: Database, site: str) -> dict[str, Any]:
+    """Refusals of advertising per day, and per ad vendor whether reject and GPC are honoured."""
+    return {
+        "site": site,
+        "series": refusal_series([r for r in all_records(db, site) if r["action"] == "grant"]),
+        "vendors": vendor_status(
+            baseline_scan(db, site), latest_scan(db, site, "reject"), latest_scan(db, site, "gpc")
+        ),
+    }

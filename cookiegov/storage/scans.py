@@ -170,6 +170,12 @@ def latest_scan(db: Database, site: str, consent: str | None = None) -> ScanResu
     return load_scan(db, int(scan_id)) if scan_id is not None else None
 
 
+def baseline_scan(db: Database, site: str) -> ScanResult | None:
+    """The latest scan showing all of a site's tracking: after "Accept all", else without a
+    choice. Declarations and opt-out status are measured against it."""
+    return latest_scan(db, site, "accept") or latest_scan(db, site, "none")
+
+
 def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     query = select(
         scans.c.id,
