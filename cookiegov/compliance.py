@@ -95,13 +95,17 @@ RULES = {
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    severity: str
     message: str
     state: str
     evidence: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def severity(self) -> str:
+        return RULES[self.rule].severity
+
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "title": RULES[self.rule].title, "basis": RULES[self.rule].basis}
+        rule = RULES[self.rule]
+        return {**asdict(self), "severity": rule.severity, "title": rule.title, "basis": rule.basis}
 
 
 @dataclass
@@ -198,7 +202,6 @@ def check(
                 findings.append(
                     Finding(
                         "pre-consent-cookie",
-                        "violation",
                         f"{c.name} ({c.category.value}) is set before any choice",
                         "none",
                         _cookie_evidence(c, "none", None),
@@ -208,24 +211,12 @@ def check(
                 findings.append(
                     Finding(
                         "pre-consent-functional",
-                        "warning",
                         f"{c.name} (functional) is set before any choice",
                         "none",
                         _cookie_evidence(c, "none", None),
                     )
                 )
-        for r in _unique(none.requests):
-            why = _is_tracker(r, extra)
-            if why:
-                findings.append(
-                    Finding(
-                        "pre-consent-request",
-                        "violation",
-                        f"request to {r.host} before any choice",
-                        "none",
-                        _request_evidence(r, "none", why),
-                    )
-                )
+        findings += _tracker_requests(none, "pre-consent-request", "before any choice", extra)
     reject = results.get("reject")
     if reject is not None:
         banner = reject.evidence[0] if reject.evidence else None
@@ -236,7 +227,6 @@ def check(
                 findings.append(
                     Finding(
                         "no-reject",
-                        "violation",
                         "the banner offers no reject button on its first layer",
                         "reject",
                         {"screenshot": _shot(accept) if accept else None},
@@ -246,7 +236,6 @@ def check(
                 findings.append(
                     Finding(
                         "no-banner",
-                        "warning",
                         "no consent banner was found",
                         "reject",
                         {"page": banner.get("page")},
@@ -257,24 +246,12 @@ def check(
                 findings.append(
                     Finding(
                         "after-reject-cookie",
-                        "violation",
                         f"{c.name} ({c.category.value}) is set after Reject all",
                         "reject",
                         _cookie_evidence(c, "reject", _shot(reject)),
                     )
                 )
-        for r in _unique(reject.requests):
-            why = _is_tracker(r, extra)
-            if why:
-                findings.append(
-                    Finding(
-                        "after-reject-request",
-                        "violation",
-                        f"request to {r.host} after Reject all",
-                        "reject",
-                        _request_evidence(r, "reject", why),
-                    )
-                )
+        findings += _tracker_requests(reject, "after-reject-request", "after Reject all", extra)
     gpc = results.get("gpc")
     if gpc is not None:
         for c in gpc.cookies:
@@ -282,7 +259,6 @@ def check(
                 findings.append(
                     Finding(
                         "after-gpc",
-                        "violation",
                         f"{c.name} (advertising) is set despite GPC",
                         "gpc",
                         _cookie_evidence(c, "gpc", None),
@@ -298,7 +274,6 @@ def check(
                 findings.append(
                     Finding(
                         "lifetime",
-                        "warning",
                         f"{c.name} asks to live {c.lifetime / 86400:.0f} days",
                         state,
                         _cookie_evidence(c, state, None),
@@ -313,7 +288,6 @@ def check(
                 findings.append(
                     Finding(
                         "consent-lifetime",
-                        "warning",
                         f"consent cookie {c.name} lives "
                         f"{c.lifetime / 86400:.0f} days (configured: "
                         f"{consent_days})",
@@ -326,6 +300,25 @@ def check(
         findings=findings,
         scans={state: r.scan_id for state, r in results.items()},
     )
+
+
+def _tracker_requests(
+    result: ScanResult, rule: str, when: str, extra: dict[str, str]
+) -> list[Finding]:
+    """One finding per tracker host the scan sent requests to."""
+    findings = []
+    for r in _unique(result.requests):
+        why = _is_tracker(r, extra)
+        if why:
+            findings.append(
+                Finding(
+                    rule,
+                    f"request to {r.host} {when}",
+                    result.consent,
+                    _request_evidence(r, result.consent, why),
+                )
+            )
+    return findings
 
 
 def _unique(requests: list[ThirdPartyRequest]) -> list[ThirdPartyRequest]:
