@@ -239,11 +239,10 @@ def limiter_for(settings: Settings) -> RateLimiter | RedisRateLimiter:
     return RedisRateLimiter(settings.redis_url) if settings.redis_url else RateLimiter()
 
 
-def _limit() -> None:
+def _limit(site: str, ip: str) -> None:
     """One write more for this client (site and /24 or /48 network) in this app."""
     limiter: RateLimiter | RedisRateLimiter = current_app.extensions["cookiegov_limiter"]
-    site = (request.view_args or {}).get("site", "")
-    limiter.hit(f"{site}|{anonymize_ip(_client_ip(), 'truncate')}", context.settings().rate_limit)
+    limiter.hit(f"{site}|{anonymize_ip(ip, 'truncate')}", context.settings().rate_limit)
 
 
 def _client_ip() -> str:
@@ -299,7 +298,7 @@ def record_consent(site: str) -> tuple[Response, int]:
     cfg: SiteConfig = g.site
     settings = context.settings()
     ip = _client_ip()
-    _limit()
+    _limit(site, ip)
     body = request.get_json(silent=True)
     if body is None:
         raise InputError("the request body must be valid JSON (Content-Type: application/json)")
@@ -315,7 +314,7 @@ def record_consent(site: str) -> tuple[Response, int]:
             language=parsed["language"],
             page_url=parsed["page_url"],
             texts_hash=parsed["texts_hash"],
-            user_agent=(request.user_agent.string or "")[:512] or None,
+            user_agent=request.headers.get("User-Agent", "")[:512] or None,
             ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or site),
         ),
     )
@@ -424,7 +423,7 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
     """Withdrawal: appends a record refusing every category and clears the consent cookie."""
     cfg: SiteConfig = g.site
     last = _own_records(site, consent_id)[-1]
-    _limit()
+    _limit(site, _client_ip())
     record = context.writer().append(
         site,
         ConsentInput(
@@ -435,7 +434,7 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
             gpc=request.headers.get("Sec-GPC") == "1",
             action="withdraw",
             language=last.get("language"),
-            user_agent=(request.user_agent.string or "")[:512] or None,
+            user_agent=request.headers.get("User-Agent", "")[:512] or None,
             ip=anonymize_ip(_client_ip(), context.settings().ip_mode, cfg.salt or site),
         ),
     )

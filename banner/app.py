@@ -9,13 +9,13 @@ from flask import Flask, Response, jsonify
 from banner.admin import bp as admin_bp
 from banner.api import ScriptCache, limiter_for
 from banner.api import bp as api_bp
+from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
-from banner.dashboard import secret_key
 from banner.errors import register_error_handlers
 from banner.openapi import openapi_document
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
-from cookiegov.storage.consents import ConsentWriter
+from cookiegov.storage.appends import ConsentWriter
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(dashboard_bp)
     app.secret_key = secret_key(settings)
+    app.session_interface = DashboardSessions()
     app.config.update(
         SESSION_COOKIE_NAME="cookiegov_admin",
         SESSION_COOKIE_SECURE=True,

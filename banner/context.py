@@ -6,7 +6,7 @@ from flask import current_app
 
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
-from cookiegov.storage.consents import ConsentWriter
+from cookiegov.storage.appends import ConsentWriter
 
 
 def settings() -> Settings:

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     redirect,
     render_template,
@@ -21,6 +22,8 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask.wrappers import Request
 
 from banner import context
 from cookiegov.compliance import RULES, check
@@ -52,6 +55,19 @@ CSP = (
 def secret_key(settings: Settings) -> bytes:
     """Session signing key derived from the admin token: stable across restarts."""
     return hashlib.sha256(b"cookiegov-dashboard|" + settings.admin_token.encode()).digest()
+
+
+class DashboardSessions(SecureCookieSessionInterface):
+    """Signed cookie sessions, opened only for requests that carry the session cookie.
+
+    Only dashboard visitors have one; the consent endpoint and the banner script skip the
+    signing machinery entirely.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:

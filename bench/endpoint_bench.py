@@ -77,7 +77,13 @@ def serve(app: str, cwd: Path, workers: int) -> tuple[subprocess.Popen[bytes], i
     raise RuntimeError(f"gunicorn {app} did not start")
 
 
-def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> dict[str, float]:
+def wrk(
+    url: str, seconds: int, connections: int, script: str | None = None, warm: int = 2
+) -> dict[str, float]:
+    """Run wrk against ``url``: a ``warm``-second run first (workers booted, caches filled,
+    not counted), then the measured one."""
+    if warm:
+        wrk(url, warm, connections, script, warm=0)
     args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script:
         args += ["-s", script]

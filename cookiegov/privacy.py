@@ -12,6 +12,10 @@ def anonymize_ip(ip: str | None, mode: str, salt: str = "") -> str | None:
     ``none``: nothing kept."""
     if not ip or mode == "none":
         return None
+    if mode == "truncate":
+        fast = _truncate_ipv4(ip)
+        if fast is not None:
+            return fast
     try:
         address = ipaddress.ip_address(ip.strip())
     except ValueError:
@@ -21,3 +25,16 @@ def anonymize_ip(ip: str | None, mode: str, salt: str = "") -> str | None:
     prefix = 24 if address.version == 4 else 48
     network = ipaddress.ip_network(f"{address}/{prefix}", strict=False)
     return f"{network.network_address}/{prefix}"
+
+
+def _truncate_ipv4(ip: str) -> str | None:
+    """The /24 of a plain dotted-quad IPv4 address without ``ipaddress`` (hot path)."""
+    parts = ip.split(".")
+    if len(parts) != 4:
+        return None
+    for part in parts:
+        if not (part.isdigit() and part.isascii()) or len(part) > 3 or int(part) > 255:
+            return None
+        if len(part) > 1 and part[0] == "0":
+            return None  # leading zeros are ambiguous; let ipaddress reject them
+    return f"{parts[0]}.{parts[1]}.{parts[2]}.0/24"

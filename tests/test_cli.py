@@ -152,7 +152,8 @@ def test_verify_catches_a_tampered_chain(tmp_path: Path) -> None:
     import sqlalchemy as sa
 
     from cookiegov.storage import open_database
-    from cookiegov.storage.consents import ConsentInput, append_consent
+    from cookiegov.storage.appends import append_consent
+    from cookiegov.storage.consents import ConsentInput
 
     url = f"sqlite:///{tmp_path / 't.db'}"
     db = open_database(url)

@@ -15,7 +15,8 @@ from werkzeug.serving import make_server
 from banner import create_app
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
-from cookiegov.storage.consents import ConsentInput, all_records, append_consent, record_hash
+from cookiegov.storage.appends import append_consent
+from cookiegov.storage.consents import ConsentInput, all_records, record_hash
 from cookiegov.storage.scans import save_scan
 from fixtures.server import FixtureServer
 from scanner.browser import find_chromium

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, settings
 from banner import create_app
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
-from cookiegov.storage.consents import ConsentInput, append_consent
+from cookiegov.storage.appends import append_consent
+from cookiegov.storage.consents import ConsentInput
 
 TOKEN = "fuzz-token"
 _db = open_database(f"sqlite:///{Path(tempfile.mkdtemp()) / 'fuzz.db'}")

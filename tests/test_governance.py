@@ -20,7 +20,8 @@ from cookiegov.optout import refusal_series, vendor_status, visitor_status
 from cookiegov.policy import compare, parse_policy
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
-from cookiegov.storage.consents import ConsentInput, all_records, append_consent
+from cookiegov.storage.appends import append_consent
+from cookiegov.storage.consents import ConsentInput, all_records
 from cookiegov.storage.scans import save_scan
 from fixtures.server import SITES, FixtureServer
 from scanner.browser import find_chromium

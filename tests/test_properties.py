@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import string
 
 from hypothesis import given, settings
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from cookiegov.classify import classify
 from cookiegov.models import Category, CookieInput
+from cookiegov.privacy import anonymize_ip
 from cookiegov.setcookie import parse_cookie_line
 from scanner.crawl import normalize_url, path_template
 
@@ -120,3 +122,13 @@ def test_classifier_accepts_any_input(
     assert isinstance(result.category, Category)
     assert 0.0 <= result.confidence <= 1.0 and result.reason
     assert classify(cookie) == result  # deterministic
+
+
+@given(st.ip_addresses(v=4).map(str) | st.text("0123456789.", max_size=20))
+def test_ip_truncation_fast_path_agrees_with_ipaddress(text: str) -> None:
+    """The hot-path IPv4 truncation gives exactly what the ``ipaddress`` module gives."""
+    try:
+        expected: str | None = str(ipaddress.ip_network(f"{text}/24", strict=False))
+    except ValueError:
+        expected = None
+    assert anonymize_ip(text, "truncate") == expected

@@ -1,3 +1,6 @@
+import time
+
+import pytest
 import sqlalchemy as sa
 
 from cookiegov.models import (
@@ -10,7 +13,8 @@ from cookiegov.models import (
     StorageItem,
 )
 from cookiegov.storage import Database, open_database
-from cookiegov.storage.consents import ConsentInput, append_consent, records_for, verify_chain
+from cookiegov.storage.appends import append_consent
+from cookiegov.storage.consents import ConsentInput, records_for, verify_chain
 from cookiegov.storage.scans import latest_scan, list_scans, save_scan
 
 
@@ -135,6 +139,7 @@ def test_purge_keeps_the_chain_verifiable(db: Database) -> None:
 
     for i in range(6):
         append_consent(db, "shop.test", _consent(f"visitor-{i:012d}", True))
+        time.sleep(0.002)  # distinct millisecond timestamps, so the cutoff splits 3 / 3
     cutoff = all_records_created(db)[3]
     assert purge_before(db, "shop.test", cutoff) == 3
     report = verify_chain(db, "shop.test")
@@ -153,7 +158,7 @@ def all_records_created(db: Database) -> list[str]:
 def test_group_commit_from_many_threads(db: Database) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from cookiegov.storage.consents import ConsentWriter
+    from cookiegov.storage.appends import ConsentWriter
 
     writer = ConsentWriter(db)
     sites = ["shop.test", "other.test", "third.test"]
@@ -169,3 +174,47 @@ def test_group_commit_from_many_threads(db: Database) -> None:
         report = verify_chain(db, site)
         assert report.ok and report.records == 100
     assert writer.largest_batch > 1  # appends were grouped into shared commits
+
+
+def test_writers_of_several_servers_share_one_chain(db_url: str) -> None:
+    """Four app servers (each its own Database and writer) append to one site at once: every
+    append succeeds, sequence numbers are unique and the chain verifies."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cookiegov.storage.appends import ConsentWriter
+
+    servers = [open_database(db_url) for _ in range(4)]
+    writers = [ConsentWriter(server) for server in servers]
+    try:
+        with ThreadPoolExecutor(24) as pool:
+            records = list(
+                pool.map(
+                    lambda i: writers[i % 4].append(
+                        "shop.test", _consent(f"visitor-many-{i:08d}", i % 2 == 0)
+                    ),
+                    range(400),
+                )
+            )
+        assert sorted(r["seq"] for r in records) == list(range(1, 401))
+        report = verify_chain(servers[0], "shop.test")
+        assert report.ok and report.records == 400
+    finally:
+        for server in servers:
+            server.close()
+
+
+def test_writer_reports_a_failed_batch_and_recovers(db: Database) -> None:
+    from cookiegov.errors import StorageError
+    from cookiegov.storage.appends import ConsentWriter
+
+    writer = ConsentWriter(db)
+    writer.append("shop.test", _consent("visitor-before-0001", True))
+    with db.engine.begin() as conn:  # sabotage: the table is away
+        conn.execute(sa.text("ALTER TABLE consents RENAME TO consents_away"))
+    with pytest.raises(StorageError, match="database error"):
+        writer.append("shop.test", _consent("visitor-failed-001", True))
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE consents_away RENAME TO consents"))
+    record = writer.append("shop.test", _consent("visitor-after-00001", True))
+    assert record["seq"] == 2
+    assert verify_chain(db, "shop.test").ok

@@ -2,15 +2,14 @@
 
 Each record's ``hash`` is SHA-256 over its canonical JSON, which includes the previous
 record's hash; altering, inserting or removing any record breaks the chain from there on.
+Records are written by :mod:`cookiegov.storage.appends`; this module reads, verifies and
+purges them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import queue
-import threading
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,7 @@ from cookiegov.storage.database import Database, utcnow
 from cookiegov.storage.schema import chain_anchors, consents, sites
 
 GENESIS = "0" * 64
-_FIELDS = (
+FIELDS = (
     "seq",
     "consent_id",
     "created_at",
@@ -39,7 +38,7 @@ _FIELDS = (
 
 
 def record_hash(site: str, record: dict[str, Any]) -> str:
-    body = {"site": site, **{k: record.get(k) for k in _FIELDS}}
+    body = {"site": site, **{k: record.get(k) for k in FIELDS}}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -57,109 +56,6 @@ class ConsentInput:
     texts_hash: str | None = None
     user_agent: str | None = None
     ip: str | None = None  # already truncated or hashed; never raw
-
-
-def append_consent(db: Database, site: str, entry: ConsentInput) -> dict[str, Any]:
-    """Append one record to the site's chain, durably, and return it."""
-    return append_many(db, [(site, entry)])[0]
-
-
-def append_many(db: Database, items: list[tuple[str, ConsentInput]]) -> list[dict[str, Any]]:
-    """Append records (of one or more sites) in one transaction: one commit, one fsync.
-
-    Each site's row is locked first, so chains stay linear across processes and servers.
-    Either every record is stored or none is.
-    """
-    records: list[dict[str, Any]] = []
-    with db.begin() as conn:
-        heads: dict[str, tuple[int, int, str]] = {}  # site -> (site_id, last seq, last hash)
-        rows = []
-        for site, entry in items:
-            if site not in heads:
-                site_id = db.site_id(conn, site, lock=True)
-                last = conn.execute(
-                    select(consents.c.seq, consents.c.hash)
-                    .where(consents.c.site_id == site_id)
-                    .order_by(consents.c.seq.desc())
-                    .limit(1)
-                ).first()
-                heads[site] = (site_id, last.seq if last else 0, last.hash if last else GENESIS)
-            site_id, seq, previous = heads[site]
-            record: dict[str, Any] = {
-                "seq": seq + 1,
-                "consent_id": entry.consent_id,
-                "created_at": utcnow(),
-                "action": entry.action,
-                "choices": dict(sorted(entry.choices.items())),
-                "revision": entry.revision,
-                "method": entry.method,
-                "gpc": entry.gpc,
-                "language": entry.language,
-                "page_url": entry.page_url,
-                "texts_hash": entry.texts_hash,
-                "user_agent": entry.user_agent,
-                "ip": entry.ip,
-                "prev_hash": previous,
-            }
-            record["hash"] = record_hash(site, record)
-            heads[site] = (site_id, seq + 1, record["hash"])
-            rows.append({"site_id": site_id, **record})
-            records.append(record)
-        conn.execute(insert(consents), rows)
-    return records
-
-
-class ConsentWriter:
-    """Group commit: appends from many request threads share one transaction and one fsync.
-
-    A request thread hands its record over and waits; the writer thread takes everything that
-    is waiting (up to ``max_batch``), appends it in one transaction and answers each thread
-    only after the commit, so an acknowledged consent is always on disk.
-    """
-
-    def __init__(self, db: Database, max_batch: int = 128) -> None:
-        self.db = db
-        self.max_batch = max_batch
-        self._queue: queue.SimpleQueue[tuple[str, ConsentInput, Future[dict[str, Any]]]] = (
-            queue.SimpleQueue()
-        )
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-        self.largest_batch = 0
-
-    def append(self, site: str, entry: ConsentInput, timeout: float = 30.0) -> dict[str, Any]:
-        future: Future[dict[str, Any]] = Future()
-        self._queue.put((site, entry, future))
-        self._ensure_thread()
-        return future.result(timeout=timeout)
-
-    def _ensure_thread(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._run, name="consent-writer", daemon=True
-                )
-                self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            batch = [self._queue.get()]
-            while len(batch) < self.max_batch:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            self.largest_batch = max(self.largest_batch, len(batch))
-            try:
-                records = append_many(self.db, [(site, entry) for site, entry, _ in batch])
-            except Exception as exc:
-                for _, _, future in batch:
-                    future.set_exception(exc)
-                continue
-            for (_, _, future), record in zip(batch, records, strict=True):
-                future.set_result(record)
 
 
 def _rows(conn: Connection, site: str, **where: Any) -> list[dict[str, Any]]:

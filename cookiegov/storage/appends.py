@@ -1,0 +1,207 @@
+"""Appending consent records: the write path of the consent endpoint.
+
+Every record extends its site's hash chain, so appends to one site are serialized: the chain
+head is read under a lock (PostgreSQL ``SELECT ... FOR UPDATE`` on the site's row; SQLite's
+write lock, taken by one writer at a time through :meth:`Database.write_lock`). A record is
+acknowledged only after the commit that holds it, so an acknowledged consent is on disk.
+
+This is the hot path, so it talks to the database driver directly: two statements per site
+for the chain head, one ``executemany`` for the records, one commit (one fsync) per batch.
+:class:`ConsentWriter` batches the appends of concurrent requests (group commit).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+from cookiegov.errors import StorageError
+from cookiegov.storage.consents import FIELDS, GENESIS, ConsentInput, record_hash
+from cookiegov.storage.database import Database, describe_driver_error, utcnow
+
+log = logging.getLogger(__name__)
+Item = tuple[str, ConsentInput]
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    site: str  # the site's id; on PostgreSQL its row stays locked until the commit
+    new_site: str
+    head: str  # the last record of the chain
+    insert: str
+
+
+def _statements(postgresql: bool) -> _Statements:
+    """Two statements to read a chain head, never one: under PostgreSQL's READ COMMITTED a
+    statement that waits for the row lock still reads the rest from the snapshot it started
+    with, so the head must be read by a later statement, after the lock is held."""
+    p = "%({})s" if postgresql else ":{}"  # psycopg's and sqlite3's named parameters
+    columns = ("site_id", *FIELDS, "hash")
+    site = f"SELECT id FROM sites WHERE domain = {p.format('domain')}"
+    new_site = (
+        "INSERT INTO sites (domain, name, created_at) VALUES"
+        f" ({p.format('domain')}, {p.format('domain')}, {p.format('created_at')})"
+    )
+    return _Statements(
+        site=site + (" FOR UPDATE" if postgresql else ""),
+        new_site=new_site + (" ON CONFLICT (domain) DO NOTHING" if postgresql else ""),
+        head=f"SELECT seq, hash FROM consents WHERE site_id = {p.format('site_id')}"
+        " ORDER BY seq DESC LIMIT 1",
+        insert=f"INSERT INTO consents ({', '.join(columns)})"
+        f" VALUES ({', '.join(p.format(c) for c in columns)})",
+    )
+
+
+_SQL = {False: _statements(False), True: _statements(True)}
+
+
+def _append(cursor: Any, postgresql: bool, items: list[Item]) -> list[dict[str, Any]]:
+    """Append ``items`` inside the cursor's open transaction; the caller commits."""
+    sql = _SQL[postgresql]
+    heads: dict[str, tuple[int, int, str]] = {}  # site -> (site id, last seq, last hash)
+    records: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    for site, entry in items:
+        if site not in heads:
+            cursor.execute(sql.site, {"domain": site})
+            found = cursor.fetchone()
+            if found is None:  # a site's first consent
+                cursor.execute(sql.new_site, {"domain": site, "created_at": utcnow()})
+                cursor.execute(sql.site, {"domain": site})
+                found = cursor.fetchone()
+            cursor.execute(sql.head, {"site_id": found[0]})
+            last = cursor.fetchone()
+            heads[site] = (found[0], last[0], last[1]) if last else (found[0], 0, GENESIS)
+        site_id, seq, previous = heads[site]
+        record: dict[str, Any] = {
+            "seq": seq + 1,
+            "consent_id": entry.consent_id,
+            "created_at": utcnow(),
+            "action": entry.action,
+            "choices": dict(sorted(entry.choices.items())),
+            "revision": entry.revision,
+            "method": entry.method,
+            "gpc": entry.gpc,
+            "language": entry.language,
+            "page_url": entry.page_url,
+            "texts_hash": entry.texts_hash,
+            "user_agent": entry.user_agent,
+            "ip": entry.ip,
+            "prev_hash": previous,
+        }
+        record["hash"] = record_hash(site, record)
+        heads[site] = (site_id, seq + 1, record["hash"])
+        rows.append({**record, "site_id": site_id, "choices": json.dumps(record["choices"])})
+        records.append(record)
+    cursor.executemany(sql.insert, rows)
+    return records
+
+
+def append_many(db: Database, items: list[Item]) -> list[dict[str, Any]]:
+    """Append records (of one or more sites) in one transaction: all stored, or none."""
+    with db.write_lock(), db.begin() as conn:
+        cursor = conn.connection.cursor()
+        try:
+            return _append(cursor, db.dialect == "postgresql", items)
+        except db.engine.dialect.loaded_dbapi.Error as exc:
+            raise StorageError(describe_driver_error(exc)) from exc
+        finally:
+            cursor.close()
+
+
+def append_consent(db: Database, site: str, entry: ConsentInput) -> dict[str, Any]:
+    """Append one record to the site's chain, durably, and return it."""
+    return append_many(db, [(site, entry)])[0]
+
+
+class ConsentWriter:
+    """Group commit: appends from many request threads share one transaction and one fsync.
+
+    A request thread hands its record over and waits; the writer thread takes everything that
+    is waiting (up to ``max_batch``), appends it in one transaction on a driver connection of
+    its own and answers each thread only after the commit.
+    """
+
+    def __init__(self, db: Database, max_batch: int = 128) -> None:
+        self.db = db
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[Item, Future[dict[str, Any]]]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._connection: Any = None
+        self.largest_batch = 0
+
+    def append(self, site: str, entry: ConsentInput, timeout: float = 30.0) -> dict[str, Any]:
+        future: Future[dict[str, Any]] = Future()
+        self._queue.put(((site, entry), future))
+        self._ensure_thread()
+        return future.result(timeout=timeout)
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="consent-writer", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            with self.db.write_lock():  # what arrives while waiting for the turn joins the batch
+                batch = [first]
+                while len(batch) < self.max_batch:
+                    try:
+                        batch.append(self._queue.get_nowait())
+                    except queue.Empty:
+                        break
+                self.largest_batch = max(self.largest_batch, len(batch))
+                try:
+                    records = self._commit([item for item, _ in batch])
+                except Exception as exc:
+                    for _, future in batch:
+                        future.set_exception(exc)
+                    continue
+            for (_, future), record in zip(batch, records, strict=True):
+                future.set_result(record)
+
+    def _commit(self, items: list[Item]) -> list[dict[str, Any]]:
+        """Append ``items`` in one transaction; the caller holds the write lock."""
+        db = self.db
+        if self._connection is None:
+            self._connection = db.engine.raw_connection()
+        connection = self._connection
+        cursor = connection.cursor()
+        try:
+            if db.dialect == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")  # psycopg opens a transaction itself
+            records = _append(cursor, db.dialect == "postgresql", items)
+            connection.commit()
+            cursor.close()
+            return records
+        except Exception as exc:
+            self._discard(cursor)  # nothing of the batch stays; the next one starts afresh
+            if isinstance(exc, db.engine.dialect.loaded_dbapi.Error):
+                raise StorageError(describe_driver_error(exc)) from exc
+            raise
+
+    def _discard(self, cursor: Any) -> None:
+        """Roll back and drop the connection. The rollback comes first: SQLite keeps a closed
+        connection (and its write lock) alive while one of its statements is unfinished."""
+        connection, self._connection = self._connection, None
+        try:
+            cursor.close()
+            connection.rollback()
+        except Exception:  # the connection is gone already
+            log.debug("rolling back the consent writer's batch failed", exc_info=True)
+        try:
+            connection.invalidate()
+        except Exception:
+            log.debug("discarding the consent writer's connection failed", exc_info=True)
