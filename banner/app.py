@@ -15,7 +15,8 @@ from banner.errors import register_error_handlers
 from banner.openapi import openapi_document
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
-from cookiegov.storage.appends import ConsentWriter
+from cookiegov.storage.appends import Appender, ConsentWriter
+from cookiegov.storage.writer_service import WriterClient
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,10 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     app = Flask(__name__)
     app.config["COOKIEGOV_SETTINGS"] = settings
     app.config["COOKIEGOV_DB"] = db = db or open_database(settings.database_url)
-    app.extensions["cookiegov_writer"] = ConsentWriter(db)
+    writer: Appender = ConsentWriter(db)
+    if settings.writer_socket:
+        writer = WriterClient(settings.writer_socket, fallback=writer)
+    app.extensions["cookiegov_writer"] = writer
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.extensions["cookiegov_limiter"] = limiter_for(settings)
     app.extensions["cookiegov_scripts"] = ScriptCache(settings.redis_url)

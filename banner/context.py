@@ -6,7 +6,7 @@ from flask import current_app
 
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
-from cookiegov.storage.appends import ConsentWriter
+from cookiegov.storage.appends import Appender
 
 
 def settings() -> Settings:
@@ -19,6 +19,6 @@ def db() -> Database:
     return value
 
 
-def writer() -> ConsentWriter:
-    value: ConsentWriter = current_app.extensions["cookiegov_writer"]
+def writer() -> Appender:
+    value: Appender = current_app.extensions["cookiegov_writer"]
     return value

@@ -463,6 +463,31 @@ def serve(ctx: click.Context, no_scheduler: bool, **flags: Any) -> None:
     app.run(host=settings.host, port=settings.port, threaded=True)
 
 
+@cli.command()
+@click.option("--socket", "socket_path", help="Unix socket to listen on [writer_socket].")
+@click.pass_context
+@friendly
+def writer(ctx: click.Context, socket_path: str | None) -> None:
+    """Commit the consent writes of every app process on this machine in shared batches."""
+    import signal
+    import threading
+
+    from cookiegov.errors import ConfigError
+    from cookiegov.storage import open_database
+    from cookiegov.storage.writer_service import WriterServer
+
+    path = socket_path or ctx.obj.writer_socket
+    if not path:
+        raise ConfigError("no socket: pass --socket PATH or set writer_socket")
+    server = WriterServer(open_database(ctx.obj.database_url), path)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    err.print(f"consent writer on {path} (Ctrl-C stops)")
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    server.serve_forever(stop)
+    err.print(f"consent writer stopped after {server.records} records")
+
+
 # -- demo --------------------------------------------------------------------------------
 @cli.command()
 @click.option("--report", "report_path", default="out/demo-report.html", show_default=True)

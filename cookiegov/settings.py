@@ -61,6 +61,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_from", str, "cookiegov@localhost", "Sender address of e-mail alerts."),
     Setting("worker_interval", int, 30, "Seconds between the scheduler's checks for due scans."),
     Setting("redis_url", str, "", "Redis: shared rate limits, and the broker of queued scans."),
+    Setting(
+        "writer_socket",
+        str,
+        "",
+        "Unix socket of this machine's `cookiegov writer`, which commits the consent writes of"
+        " every app process in shared batches (empty: each process writes its own).",
+    ),
     Setting("queue_name", str, "cookiegov", "Celery queue of scan jobs."),
     Setting("queue_scans", bool, False, "Schedules send scans to Celery workers."),
     Setting("sites", dict, {}, "Sites served by the banner, by id (table [sites.ID])."),
@@ -102,6 +109,7 @@ class Settings:
     smtp_from: str = "cookiegov@localhost"
     worker_interval: int = 30
     redis_url: str = ""
+    writer_socket: str = ""
     queue_name: str = "cookiegov"
     queue_scans: bool = False
     sites: dict[str, dict[str, Any]] = field(default_factory=dict)

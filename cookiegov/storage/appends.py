@@ -18,7 +18,7 @@ import queue
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from cookiegov.errors import StorageError
 from cookiegov.storage.consents import FIELDS, GENESIS, ConsentInput, record_hash
@@ -26,6 +26,15 @@ from cookiegov.storage.database import Database, describe_driver_error, utcnow
 
 log = logging.getLogger(__name__)
 Item = tuple[str, ConsentInput]
+
+
+class Appender(Protocol):
+    """What the consent endpoint appends through: :class:`ConsentWriter` (this process) or
+    :class:`cookiegov.storage.writer_service.WriterClient` (the machine's writer process)."""
+
+    def append(self, site: str, entry: ConsentInput, timeout: float = 30.0) -> dict[str, Any]:
+        """Append durably; return the stored record."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,12 +128,59 @@ def append_consent(db: Database, site: str, entry: ConsentInput) -> dict[str, An
     return append_many(db, [(site, entry)])[0]
 
 
+class BatchCommitter:
+    """Commits batches of appends on a driver connection of its own (kept between batches)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._connection: Any = None
+
+    def commit(self, items: list[Item]) -> list[dict[str, Any]]:
+        """Append ``items`` in one transaction; the caller holds ``db.write_lock()``."""
+        db = self.db
+        if self._connection is None:
+            self._connection = db.engine.raw_connection()
+        connection = self._connection
+        cursor = connection.cursor()
+        try:
+            if db.dialect == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")  # psycopg opens a transaction itself
+            records = _append(cursor, db.dialect == "postgresql", items)
+            connection.commit()
+            cursor.close()
+            return records
+        except Exception as exc:
+            self._discard(cursor)  # nothing of the batch stays; the next one starts afresh
+            if isinstance(exc, db.engine.dialect.loaded_dbapi.Error):
+                raise StorageError(describe_driver_error(exc)) from exc
+            raise
+
+    def _discard(self, cursor: Any) -> None:
+        """Roll back and drop the connection. The rollback comes first: SQLite keeps a closed
+        connection (and its write lock) alive while one of its statements is unfinished."""
+        connection, self._connection = self._connection, None
+        try:
+            cursor.close()
+            connection.rollback()
+        except Exception:  # the connection is gone already
+            log.debug("rolling back a consent batch failed", exc_info=True)
+        try:
+            connection.invalidate()
+        except Exception:
+            log.debug("discarding the consent writer's connection failed", exc_info=True)
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
 class ConsentWriter:
     """Group commit: appends from many request threads share one transaction and one fsync.
 
     A request thread hands its record over and waits; the writer thread takes everything that
-    is waiting (up to ``max_batch``), appends it in one transaction on a driver connection of
-    its own and answers each thread only after the commit.
+    is waiting (up to ``max_batch``), appends it in one transaction and answers each thread
+    only after the commit.
     """
 
     def __init__(self, db: Database, max_batch: int = 128) -> None:
@@ -133,7 +189,7 @@ class ConsentWriter:
         self._queue: queue.SimpleQueue[tuple[Item, Future[dict[str, Any]]]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._connection: Any = None
+        self._committer = BatchCommitter(db)
         self.largest_batch = 0
 
     def append(self, site: str, entry: ConsentInput, timeout: float = 30.0) -> dict[str, Any]:
@@ -164,44 +220,10 @@ class ConsentWriter:
                         break
                 self.largest_batch = max(self.largest_batch, len(batch))
                 try:
-                    records = self._commit([item for item, _ in batch])
+                    records = self._committer.commit([item for item, _ in batch])
                 except Exception as exc:
                     for _, future in batch:
                         future.set_exception(exc)
                     continue
             for (_, future), record in zip(batch, records, strict=True):
                 future.set_result(record)
-
-    def _commit(self, items: list[Item]) -> list[dict[str, Any]]:
-        """Append ``items`` in one transaction; the caller holds the write lock."""
-        db = self.db
-        if self._connection is None:
-            self._connection = db.engine.raw_connection()
-        connection = self._connection
-        cursor = connection.cursor()
-        try:
-            if db.dialect == "sqlite":
-                cursor.execute("BEGIN IMMEDIATE")  # psycopg opens a transaction itself
-            records = _append(cursor, db.dialect == "postgresql", items)
-            connection.commit()
-            cursor.close()
-            return records
-        except Exception as exc:
-            self._discard(cursor)  # nothing of the batch stays; the next one starts afresh
-            if isinstance(exc, db.engine.dialect.loaded_dbapi.Error):
-                raise StorageError(describe_driver_error(exc)) from exc
-            raise
-
-    def _discard(self, cursor: Any) -> None:
-        """Roll back and drop the connection. The rollback comes first: SQLite keeps a closed
-        connection (and its write lock) alive while one of its statements is unfinished."""
-        connection, self._connection = self._connection, None
-        try:
-            cursor.close()
-            connection.rollback()
-        except Exception:  # the connection is gone already
-            log.debug("rolling back the consent writer's batch failed", exc_info=True)
-        try:
-            connection.invalidate()
-        except Exception:
-            log.debug("discarding the consent writer's connection failed", exc_info=True)
