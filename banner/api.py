@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 bp = Blueprint("v1", __name__, url_prefix="/v1")
 COOKIE_NAME = "cookiegov"
 _CONSENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_COOKIE_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 _STATIC = resources.files("banner").joinpath("static")
 METHODS = ("banner", "gpc", "api")
 
@@ -289,7 +290,7 @@ def _parse_consent(body: Any) -> dict[str, Any]:
         "language": body.get("language"),
         "page_url": body.get("page_url"),
         "texts_hash": body.get("texts_hash"),
-        "gpc": gpc or request.headers.get("Sec-GPC") == "1",
+        "gpc": gpc or context.header("Sec-GPC") == "1",
     }
 
 
@@ -314,7 +315,7 @@ def record_consent(site: str) -> tuple[Response, int]:
             language=parsed["language"],
             page_url=parsed["page_url"],
             texts_hash=parsed["texts_hash"],
-            user_agent=request.headers.get("User-Agent", "")[:512] or None,
+            user_agent=(context.header("User-Agent") or "")[:512] or None,
             ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or site),
         ),
     )
@@ -349,21 +350,21 @@ def cookie_value(record: dict[str, Any]) -> str:
 
 def _set_consent_cookie(response: Response, cfg: SiteConfig, record: dict[str, Any]) -> None:
     """Set the consent cookie by header when the endpoint is same-site with the page."""
-    origin = request.headers.get("Origin") or ""
+    origin = context.header("Origin") or ""
     host = request.host.split(":")[0]
     if origin and registrable_domain(origin) != registrable_domain(host):
         return  # cross-site deployment: the script sets the cookie itself
     domain = registrable_domain(host)
-    response.set_cookie(
-        COOKIE_NAME,
-        cookie_value(record),
-        max_age=context.settings().consent_days * 86400,
-        path="/",
-        domain=domain if "." in domain and not domain.replace(".", "").isdigit() else None,
-        secure=True,
-        httponly=False,
-        samesite="Lax",
-    )
+    attributes = [
+        f"{COOKIE_NAME}={cookie_value(record)}",  # letters, digits, '-', '_' and '.' only
+        f"Max-Age={context.settings().consent_days * 86400}",
+        "Path=/",
+        "Secure",
+        "SameSite=Lax",
+    ]
+    if _COOKIE_DOMAIN.match(domain) and not domain.replace(".", "").isdigit():
+        attributes.insert(1, f"Domain={domain}")
+    response.headers.add("Set-Cookie", "; ".join(attributes))
 
 
 def _own_records(site: str, consent_id: str) -> list[dict[str, Any]]:
@@ -431,10 +432,10 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
             choices={c.value: False for c in CONSENT_CATEGORIES},
             revision=int(last["revision"]),
             method="api",
-            gpc=request.headers.get("Sec-GPC") == "1",
+            gpc=context.header("Sec-GPC") == "1",
             action="withdraw",
             language=last.get("language"),
-            user_agent=request.headers.get("User-Agent", "")[:512] or None,
+            user_agent=(context.header("User-Agent") or "")[:512] or None,
             ip=anonymize_ip(_client_ip(), context.settings().ip_mode, cfg.salt or site),
         ),
     )
@@ -461,7 +462,7 @@ def _load_site() -> None:
 @bp.after_request
 def _cors(response: Response) -> Response:
     cfg: SiteConfig | None = g.get("site")
-    origin = request.headers.get("Origin")
+    origin = context.header("Origin")
     if cfg is not None and cfg.allows_origin(origin):
         response.headers["Access-Control-Allow-Origin"] = origin or ""
         response.headers["Access-Control-Allow-Credentials"] = "true"

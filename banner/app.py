@@ -63,8 +63,9 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+        headers = response.headers
+        present = {name.lower() for name, _ in headers.items()}
+        headers.extend([h for h in SECURITY_HEADERS.items() if h[0].lower() not in present])
         return response
 
     return app

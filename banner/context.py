@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
@@ -21,4 +21,10 @@ def db() -> Database:
 
 def writer() -> Appender:
     value: Appender = current_app.extensions["cookiegov_writer"]
+    return value
+
+
+def header(name: str) -> str | None:
+    """A request header straight from the WSGI environ (cheaper than ``request.headers``)."""
+    value: str | None = request.environ.get("HTTP_" + name.upper().replace("-", "_"))
     return value

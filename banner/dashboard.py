@@ -65,8 +65,8 @@ class DashboardSessions(SecureCookieSessionInterface):
     """
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        if self.get_cookie_name(app) not in request.cookies:
-            return self.session_class()
+        if self.get_cookie_name(app) not in request.environ.get("HTTP_COOKIE", ""):
+            return self.session_class()  # no session cookie: nothing to parse or verify
         return super().open_session(app, request)
 
 

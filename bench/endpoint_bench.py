@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,7 +47,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(app: str, cwd: Path, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+def serve(app: str, cwd: Path, workers: int, threads: int) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     proc = subprocess.Popen(
         [
@@ -56,7 +57,7 @@ def serve(app: str, cwd: Path, workers: int) -> tuple[subprocess.Popen[bytes], i
             "--worker-class",
             "gthread",
             "--threads",
-            "8",
+            str(threads),
             "-b",
             f"127.0.0.1:{port}",
             "--log-level",
@@ -75,6 +76,25 @@ def serve(app: str, cwd: Path, workers: int) -> tuple[subprocess.Popen[bytes], i
         except requests.RequestException:
             time.sleep(0.05)
     raise RuntimeError(f"gunicorn {app} did not start")
+
+
+def start_writer(cwd: Path, socket_path: Path) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [str(BIN / "cookiegov"), "writer", "--socket", str(socket_path)],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        if socket_path.exists():
+            return proc
+        time.sleep(0.05)
+    raise RuntimeError("cookiegov writer did not start")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    proc.wait()
 
 
 def wrk(
@@ -105,71 +125,86 @@ def wrk(
     }
 
 
-def line(name: str, r: dict[str, float], base: float) -> None:
+def line(name: str, runs: list[dict[str, float]], base: float) -> None:
+    r = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     print(
-        f"{name:<34} {r['rps']:>9.0f} {r['rps'] / base:>8.0%} {r['p50']:>8.1f} "
-        f"{r['p99']:>8.1f} {r['errors']:>7.0f}"
+        f"{name:<54} {r['rps']:>7.0f} {r['rps'] / base:>8.0%} {r['p50']:>7.1f} "
+        f"{r['p99']:>7.1f} {sum(run['errors'] for run in runs):>7.0f}"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=3, help="Rounds; medians are printed.")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="cookiegov-bench-"))
     script = work / "post.lua"
     script.write_text(POST_LUA)
-    print(
-        f"gunicorn -w {args.workers} --threads 8 (gthread), "
-        f"wrk -t2 -c{args.connections} -d{args.seconds}s, {os.cpu_count()} cores"
-    )
-    print(f"{'':<34} {'req/s':>9} {'vs hello':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>7}")
-    hello, port = serve("bench.hello_app:app", ROOT, args.workers)
-    base = wrk(f"http://127.0.0.1:{port}/", args.seconds, args.connections)
-    hello.send_signal(signal.SIGTERM)
-    hello.wait()
-    line("hello world GET", base, base["rps"])
+    sock = work / "writer.sock"
     name = f"cgbench_{uuid.uuid4().hex[:8]}"
+    engines = {"SQLite": f"sqlite:///{work / 'bench.db'}", "PostgreSQL": f"{PG}/{name}"}
     admin = sqlalchemy.create_engine(f"{PG}/test", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
+    results: dict[str, list[dict[str, float]]] = {}
+
+    def measure(label: str, app: str, cwd: Path, path: str, lua: str | None = None) -> None:
+        proc, port = serve(app, cwd, args.workers, args.threads)
+        try:
+            run = wrk(f"http://127.0.0.1:{port}{path}", args.seconds, args.connections, lua)
+        finally:
+            stop(proc)
+        results.setdefault(label, []).append(run)
+
     try:
-        for label, url in (
-            ("SQLite", f"sqlite:///{work / 'bench.db'}"),
-            ("PostgreSQL", f"{PG}/{name}"),
-        ):
-            (work / "cookiegov.toml").write_text(
-                f'database_url = "{url}"\nrate_limit = 1000000000\n[sites."shop.test"]\n'
-            )
+        for url in engines.values():
+            (work / "cookiegov.toml").write_text(f'database_url = "{url}"\n')
             subprocess.run(
                 [str(BIN / "cookiegov"), "migrate"], cwd=work, check=True, capture_output=True
             )
-            app, port = serve("banner.wsgi:app", work, args.workers)
-            post = wrk(
-                f"http://127.0.0.1:{port}/v1/sites/shop.test/consents",
-                args.seconds,
-                args.connections,
-                str(script),
-            )
-            line(f"consent POST ({label}, durable)", post, base["rps"])
-            if label == "SQLite":
-                get = wrk(
-                    f"http://127.0.0.1:{port}/v1/sites/shop.test/banner.js",
-                    args.seconds,
-                    args.connections,
-                )
-                line("banner.js GET", get, base["rps"])
-            app.send_signal(signal.SIGTERM)
-            app.wait()
+        for _ in range(args.rounds):  # rounds interleave the cases, so drift hits all alike
+            measure("hello world GET", "bench.hello_app:app", ROOT, "/")
+            for engine, url in engines.items():
+                for writer in (False, True):
+                    config = f'database_url = "{url}"\nrate_limit = 1000000000\n'
+                    config += f'writer_socket = "{sock}"\n' if writer else ""
+                    (work / "cookiegov.toml").write_text(config + '[sites."shop.test"]\n')
+                    mode = "writer process" if writer else "each worker writes"
+                    writer_proc = start_writer(work, sock) if writer else None
+                    try:
+                        measure(
+                            f"consent POST ({engine}, durable, {mode})",
+                            "banner.wsgi:app",
+                            work,
+                            "/v1/sites/shop.test/consents",
+                            str(script),
+                        )
+                    finally:
+                        if writer_proc:
+                            stop(writer_proc)
+            measure("banner.js GET", "banner.wsgi:app", work, "/v1/sites/shop.test/banner.js")
+        print(
+            f"gunicorn -w {args.workers} --threads {args.threads} (gthread), wrk -t2 "
+            f"-c{args.connections} -d{args.seconds}s, {os.cpu_count()} cores, "
+            f"median of {args.rounds} rounds"
+        )
+        print(f"{'':<54} {'req/s':>7} {'vs hello':>8} {'p50 ms':>7} {'p99 ms':>7} {'non-2xx':>7}")
+        base = statistics.median(run["rps"] for run in results["hello world GET"])
+        for label, runs in results.items():
+            line(label, runs, base)
+        for engine, url in engines.items():
+            (work / "cookiegov.toml").write_text(f'database_url = "{url}"\n')
             verify = subprocess.run(
                 [str(BIN / "cookiegov"), "consents", "verify", "shop.test"],
                 cwd=work,
                 capture_output=True,
                 text=True,
             )
-            print(f"{'':<34} {verify.stdout.strip()}")
+            print(f"{engine}: {verify.stdout.strip()}")
     finally:
         with admin.connect() as conn:
             conn.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

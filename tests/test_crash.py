@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from cookiegov.storage import open_database
@@ -28,10 +30,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_acknowledged_consents_survive_sigkill(db_url: str, tmp_path: Path) -> None:
+@pytest.fixture(params=["in-process", "writer"])
+def write_mode(request: pytest.FixtureRequest) -> str:
+    """Consents written by the app process itself, or by the machine's writer process."""
+    return str(request.param)
+
+
+def test_acknowledged_consents_survive_sigkill(
+    db_url: str, write_mode: str, tmp_path: Path
+) -> None:
+    """SIGKILL at random moments, ten times: the app server (in-process writes), or the app
+    server, the writer or both (writer process). No acknowledged consent may be lost."""
     port = free_port()
+    sock = tmp_path / "writer.sock"
+    writer_line = f'writer_socket = "{sock}"\n' if write_mode == "writer" else ""
     (tmp_path / "cookiegov.toml").write_text(
-        f'database_url = "{db_url}"\nrate_limit = 1000000\n'
+        f'database_url = "{db_url}"\nrate_limit = 1000000\n{writer_line}'
         '[sites."shop.test"]\n[sites."other.test"]\n'
     )
     open_database(db_url).close()  # migrate once, before the first start
@@ -77,26 +91,54 @@ def test_acknowledged_consents_survive_sigkill(db_url: str, tmp_path: Path) -> N
         proc.kill()
         raise AssertionError("server did not start")
 
+    def start_writer() -> subprocess.Popen[bytes] | None:
+        if write_mode != "writer":
+            return None
+        proc = subprocess.Popen(
+            [str(BIN), "writer"], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        for _ in range(200):
+            if sock.exists():
+                return proc
+            time.sleep(0.02)
+        proc.kill()
+        raise AssertionError("writer did not start")
+
+    def kill(proc: subprocess.Popen[bytes] | None) -> None:
+        if proc is not None:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+
     threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(CLIENTS)]
+    writer = start_writer()
     proc = start()
     for t in threads:
         t.start()
     random.seed(7)
     kills = 0
     try:
-        for _ in range(CYCLES):
+        for cycle in range(CYCLES):
             time.sleep(random.uniform(0.3, 1.0))
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
+            victim = "server" if write_mode != "writer" else ("server", "writer", "both")[cycle % 3]
+            if victim in ("server", "both"):
+                kill(proc)
+            if victim in ("writer", "both"):
+                kill(writer)
+                writer = start_writer()
+            if victim in ("server", "both"):
+                proc = start()
             kills += 1
-            proc = start()
         time.sleep(0.5)
     finally:
         stop.set()
         for t in threads:
             t.join(timeout=10)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        kill(proc)
+        if writer is not None:
+            writer.send_signal(signal.SIGTERM)
+            _, stderr = writer.communicate(timeout=10)
+            last = re.search(rb"stopped after (\d+) records", stderr)
+            assert last and int(last.group(1)) > 0, stderr  # appends went through the writer
     assert kills == CYCLES and len(acked) > 100
     db = open_database(db_url)
     stored = {

@@ -22,7 +22,7 @@ import selectors
 import socket
 import threading
 import time
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from cookiegov.storage.database import Database
 
 log = logging.getLogger(__name__)
 MAX_LINE = 64 * 1024  # an append is well under 4 KB; anything longer is refused
+_ENTRY_FIELDS = tuple(f.name for f in fields(ConsentInput))
 
 
 class WriterServer:
@@ -181,7 +182,8 @@ class WriterClient:
         self._down_until = 0.0
 
     def append(self, site: str, entry: ConsentInput, timeout: float = 30.0) -> dict[str, Any]:
-        line = json.dumps({"site": site, "entry": asdict(entry)}).encode() + b"\n"
+        body = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
+        line = json.dumps({"site": site, "entry": body}).encode() + b"\n"
         for attempt in (1, 2):
             channel = self._channel()
             if channel is None:
