@@ -13,6 +13,8 @@ from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
 from banner.errors import register_error_handlers
 from banner.openapi import openapi_document
+from cookiegov.domains import registrable_domain
+from cookiegov.knowledge import builtin_cookies
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
 from cookiegov.storage.appends import Appender, ConsentWriter
@@ -26,6 +28,13 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
+
+
+def _warm_up() -> None:
+    """Load the public suffix list and the cookie knowledge base now, while the worker boots,
+    rather than in the first visitor's request (about 100 ms)."""
+    registrable_domain("www.example.com")
+    builtin_cookies()
 
 
 def create_app(settings: Settings, db: Database | None = None) -> Flask:
@@ -52,6 +61,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
     )
     register_error_handlers(app)
+    _warm_up()
 
     @app.get("/v1/openapi.json")
     def openapi() -> Response:
