@@ -1,9 +1,12 @@
 """Endpoint load: gunicorn on loopback, wrk as the load generator in its own process.
 
-Prints throughput and p50/p99 latency of the consent POST (durable writes) and the banner
-script GET, next to a bare Flask hello-world served the same way, on SQLite and PostgreSQL.
+Prints throughput and p50/p99 latency of the consent POST (durable writes, on SQLite and
+PostgreSQL, each gunicorn worker writing or the machine's `cookiegov writer`) and the banner
+script GET, next to a bare Flask hello world served the same way. Two more rows split the
+cost: a bare Flask JSON echo POST (HTTP and JSON alone) and the consent POST with its storage
+stubbed (cookiegov's request handling alone).
 Goal (issue 7): consent writes at >= 60% of hello-world throughput, p99 under 50 ms.
-Run: ``.venv/bin/python bench/endpoint_bench.py [--seconds N] [--connections N]``.
+Run: ``.venv/bin/python bench/endpoint_bench.py [--rounds N] [--seconds N]``.
 """
 
 from __future__ import annotations
@@ -144,6 +147,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="cookiegov-bench-"))
     script = work / "post.lua"
     script.write_text(POST_LUA)
+    lua = str(script)
     sock = work / "writer.sock"
     name = f"cgbench_{uuid.uuid4().hex[:8]}"
     engines = {"SQLite": f"sqlite:///{work / 'bench.db'}", "PostgreSQL": f"{PG}/{name}"}
@@ -168,6 +172,7 @@ def main() -> None:
             )
         for _ in range(args.rounds):  # rounds interleave the cases, so drift hits all alike
             measure("hello world GET", "bench.hello_app:app", ROOT, "/")
+            measure("JSON echo POST (bare Flask)", "bench.hello_app:app", ROOT, "/echo", lua)
             for engine, url in engines.items():
                 for writer in (False, True):
                     config = f'database_url = "{url}"\nrate_limit = 1000000000\n'
@@ -175,13 +180,21 @@ def main() -> None:
                     (work / "cookiegov.toml").write_text(config + '[sites."shop.test"]\n')
                     mode = "writer process" if writer else "each worker writes"
                     writer_proc = start_writer(work, sock) if writer else None
+                    if engine == "SQLite" and not writer:
+                        measure(
+                            "consent POST, storage stubbed (handling only)",
+                            "bench.stub_app:app",
+                            work,
+                            "/v1/sites/shop.test/consents",
+                            lua,
+                        )
                     try:
                         measure(
                             f"consent POST ({engine}, durable, {mode})",
                             "banner.wsgi:app",
                             work,
                             "/v1/sites/shop.test/consents",
-                            str(script),
+                            lua,
                         )
                     finally:
                         if writer_proc:

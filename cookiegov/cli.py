@@ -485,7 +485,10 @@ def writer(ctx: click.Context, socket_path: str | None) -> None:
     err.print(f"consent writer on {path} (Ctrl-C stops)")
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     server.serve_forever(stop)
-    err.print(f"consent writer stopped after {server.records} records")
+    err.print(
+        f"consent writer stopped after {server.records} records in {server.commits} commits"
+        f" (largest batch {server.largest_batch})"
+    )
 
 
 # -- demo --------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class WriterServer:
         self.committer = BatchCommitter(db)
         self.largest_batch = 0
         self.records = 0
+        self.commits = 0
         self._selector = selectors.DefaultSelector()
         self._buffers: dict[socket.socket, bytearray] = {}
         self._listener = self._listen()
@@ -130,6 +131,7 @@ class WriterServer:
                 self._answer(conn, {"error": exc.message})
             return
         self.records += len(records)
+        self.commits += 1
         for (conn, _), record in zip(batch, records, strict=True):
             self._answer(conn, {"record": record})
 
