@@ -28,7 +28,7 @@ from cookiegov.optout import visitor_status
 from cookiegov.privacy import anonymize_ip
 from cookiegov.settings import Settings
 from cookiegov.storage.consents import ConsentInput, records_for
-from cookiegov.storage.scans import baseline_scan, latest_scan
+from cookiegov.storage.scans import baseline_scan
 
 log = logging.getLogger(__name__)
 bp = Blueprint("v1", __name__, url_prefix="/v1")
@@ -47,7 +47,8 @@ def _site(site: str) -> SiteConfig:
 
 # -- banner script -----------------------------------------------------------------------
 def _inventory(site: str) -> list[dict[str, Any]]:
-    scan = latest_scan(context.db(), site)
+    """The cookies the banner lists: those of the baseline scan, as in the declaration."""
+    scan = baseline_scan(context.db(), site)
     if scan is None:
         return []
     out = []

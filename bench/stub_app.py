@@ -7,7 +7,9 @@ import itertools
 from typing import Any
 
 from banner.wsgi import app
-from cookiegov.storage.consents import GENESIS, ConsentInput, record_hash
+from cookiegov.storage.appends import build_record
+from cookiegov.storage.consents import GENESIS, ConsentInput
+from cookiegov.storage.database import utcnow
 
 
 class StubAppender:
@@ -17,24 +19,7 @@ class StubAppender:
         self._seq = itertools.count(1)
 
     def append(self, site: str, entry: ConsentInput, timeout: float = 30.0) -> dict[str, Any]:
-        record: dict[str, Any] = {
-            "seq": next(self._seq),
-            "consent_id": entry.consent_id,
-            "created_at": "2026-01-01T00:00:00.000+00:00",
-            "action": entry.action,
-            "choices": dict(sorted(entry.choices.items())),
-            "revision": entry.revision,
-            "method": entry.method,
-            "gpc": entry.gpc,
-            "language": entry.language,
-            "page_url": entry.page_url,
-            "texts_hash": entry.texts_hash,
-            "user_agent": entry.user_agent,
-            "ip": entry.ip,
-            "prev_hash": GENESIS,
-        }
-        record["hash"] = record_hash(site, record)
-        return record
+        return build_record(site, entry, next(self._seq), GENESIS, utcnow())
 
 
 app.extensions["cookiegov_writer"] = StubAppender()

@@ -219,3 +219,20 @@ def test_rate_limits_are_shared_through_redis(db: Database) -> None:
 
     codes = [hit(servers[i % 2]) for i in range(7)]
     assert codes == [201] * 5 + [429, 429]
+
+
+def test_banner_lists_the_cookies_of_the_baseline_scan(client: FlaskClient, db: Database) -> None:
+    """The banner lists what "Accept all" sets, also after a later scan in another state (a
+    compliance check after "Reject all" sees fewer cookies)."""
+    from dataclasses import replace
+
+    from cookiegov.storage.scans import save_scan
+    from tests.test_storage import _scan
+
+    accepted = _scan()
+    promo = replace(accepted.cookies[0], name="promo_tracker", http_only=False)
+    save_scan(db, replace(accepted, consent="accept", cookies=[accepted.cookies[0], promo]))
+    save_scan(db, replace(accepted, consent="reject"))  # the latest scan: promo_tracker refused
+    line = client.get("/v1/sites/shop.test/banner.js").get_data(as_text=True).split("\n")[0]
+    config = json.loads(line.removeprefix("window.__cookiegovConfig=").removesuffix(";"))
+    assert sorted(c["name"] for c in config["cookies"]) == ["promo_tracker", "sessionid"]

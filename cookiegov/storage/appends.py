@@ -69,6 +69,30 @@ def _statements(postgresql: bool) -> _Statements:
 _SQL = {False: _statements(False), True: _statements(True)}
 
 
+def build_record(
+    site: str, entry: ConsentInput, seq: int, previous: str, created_at: str
+) -> dict[str, Any]:
+    """The record that follows ``previous`` in the site's chain, its hash included."""
+    record: dict[str, Any] = {
+        "seq": seq,
+        "consent_id": entry.consent_id,
+        "created_at": created_at,
+        "action": entry.action,
+        "choices": dict(sorted(entry.choices.items())),
+        "revision": entry.revision,
+        "method": entry.method,
+        "gpc": entry.gpc,
+        "language": entry.language,
+        "page_url": entry.page_url,
+        "texts_hash": entry.texts_hash,
+        "user_agent": entry.user_agent,
+        "ip": entry.ip,
+        "prev_hash": previous,
+    }
+    record["hash"] = record_hash(site, record)
+    return record
+
+
 def _append(cursor: Any, postgresql: bool, items: list[Item]) -> list[dict[str, Any]]:
     """Append ``items`` inside the cursor's open transaction; the caller commits."""
     sql = _SQL[postgresql]
@@ -87,23 +111,7 @@ def _append(cursor: Any, postgresql: bool, items: list[Item]) -> list[dict[str, 
             last = cursor.fetchone()
             heads[site] = (found[0], last[0], last[1]) if last else (found[0], 0, GENESIS)
         site_id, seq, previous = heads[site]
-        record: dict[str, Any] = {
-            "seq": seq + 1,
-            "consent_id": entry.consent_id,
-            "created_at": utcnow(),
-            "action": entry.action,
-            "choices": dict(sorted(entry.choices.items())),
-            "revision": entry.revision,
-            "method": entry.method,
-            "gpc": entry.gpc,
-            "language": entry.language,
-            "page_url": entry.page_url,
-            "texts_hash": entry.texts_hash,
-            "user_agent": entry.user_agent,
-            "ip": entry.ip,
-            "prev_hash": previous,
-        }
-        record["hash"] = record_hash(site, record)
+        record = build_record(site, entry, seq + 1, previous, utcnow())
         heads[site] = (site_id, seq + 1, record["hash"])
         rows.append({**record, "site_id": site_id, "choices": json.dumps(record["choices"])})
         records.append(record)
