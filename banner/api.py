@@ -425,7 +425,8 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
     """Withdrawal: appends a record refusing every category and clears the consent cookie."""
     cfg: SiteConfig = g.site
     last = _own_records(site, consent_id)[-1]
-    _limit(site, _client_ip())
+    ip = _client_ip()
+    _limit(site, ip)
     record = context.writer().append(
         site,
         ConsentInput(
@@ -437,7 +438,7 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
             action="withdraw",
             language=last.get("language"),
             user_agent=(context.header("User-Agent") or "")[:512] or None,
-            ip=anonymize_ip(_client_ip(), context.settings().ip_mode, cfg.salt or site),
+            ip=anonymize_ip(ip, context.settings().ip_mode, cfg.salt or site),
         ),
     )
     response = jsonify(_public(record))

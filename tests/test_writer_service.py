@@ -114,3 +114,22 @@ def test_a_stale_socket_file_is_replaced(db_url: str, tmp_path: Path) -> None:
     server.close()
     db.close()
     assert not path.exists()
+
+
+def test_a_failed_commit_is_reported_to_the_app_and_the_writer_goes_on(
+    db: Database, writer: WriterServer
+) -> None:
+    import sqlalchemy as sa
+
+    from cookiegov.errors import StorageError
+
+    client = WriterClient(writer.path, fallback=ConsentWriter(db))
+    client.append("shop.test", _consent("visitor-ok-0000001"))
+    with db.engine.begin() as conn:  # the next commit cannot succeed
+        conn.execute(sa.text("ALTER TABLE consents RENAME TO consents_away"))
+    with pytest.raises(StorageError, match="database error"):
+        client.append("shop.test", _consent("visitor-lost-000001"))
+    with db.engine.begin() as conn:
+        conn.execute(sa.text("ALTER TABLE consents_away RENAME TO consents"))
+    assert client.append("shop.test", _consent("visitor-ok-0000002"))["seq"] == 2
+    assert writer.records == 2 and verify_chain(db, "shop.test").ok

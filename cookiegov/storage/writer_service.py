@@ -173,12 +173,9 @@ class WriterClient:
     ``retry_after`` seconds.
     """
 
-    def __init__(
-        self, path: str | Path, fallback: Appender, timeout: float = 30.0, retry_after: float = 5
-    ) -> None:
+    def __init__(self, path: str | Path, fallback: Appender, retry_after: float = 5) -> None:
         self.path = str(path)
         self.fallback = fallback
-        self.timeout = timeout
         self.retry_after = retry_after
         self._local = threading.local()
         self._down_until = 0.0
@@ -187,11 +184,12 @@ class WriterClient:
         body = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
         line = json.dumps({"site": site, "entry": body}).encode() + b"\n"
         for attempt in (1, 2):
-            channel = self._channel()
+            channel = self._channel(timeout)
             if channel is None:
                 return self.fallback.append(site, entry, timeout)
             sock, replies = channel
             try:
+                sock.settimeout(timeout)
                 sock.sendall(line)
             except OSError:
                 self._close()  # a writer restarted since this thread last wrote: reconnect once
@@ -212,14 +210,14 @@ class WriterClient:
             return record
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _channel(self) -> tuple[socket.socket, Any] | None:
+    def _channel(self, timeout: float) -> tuple[socket.socket, Any] | None:
         channel = getattr(self._local, "channel", None)
         if channel is not None:
             return channel
         if time.monotonic() < self._down_until:
             return None
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(self.timeout)
+        sock.settimeout(timeout)
         try:
             sock.connect(self.path)
         except OSError as exc:
