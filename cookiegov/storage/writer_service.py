@@ -183,32 +183,41 @@ class WriterClient:
     def append(self, site: str, entry: ConsentInput, timeout: float = 30.0) -> dict[str, Any]:
         body = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
         line = json.dumps({"site": site, "entry": body}).encode() + b"\n"
-        for attempt in (1, 2):
+        replies = self._send(line, timeout)
+        if replies is None:
+            return self.fallback.append(site, entry, timeout)
+        try:
+            answer = replies.readline(MAX_LINE)
+        except OSError:
+            answer = b""
+        if not answer.endswith(b"\n"):
+            self._close()
+            raise StorageError("the consent writer stopped before confirming the record; retry")
+        message = json.loads(answer)
+        if "error" in message:
+            raise StorageError(str(message["error"]))
+        record: dict[str, Any] = message["record"]
+        return record
+
+    def _send(self, line: bytes, timeout: float) -> Any | None:
+        """Send ``line`` to the writer; its reply stream, or None when no writer takes it.
+
+        A send fails on a connection whose writer has restarted since this thread last wrote
+        (the line never reached a writer), so it is tried once more on a new connection.
+        """
+        for _ in range(2):
             channel = self._channel(timeout)
             if channel is None:
-                return self.fallback.append(site, entry, timeout)
+                return None
             sock, replies = channel
             try:
                 sock.settimeout(timeout)
                 sock.sendall(line)
             except OSError:
-                self._close()  # a writer restarted since this thread last wrote: reconnect once
-                if attempt == 2:
-                    return self.fallback.append(site, entry, timeout)
-                continue
-            try:
-                answer = replies.readline(MAX_LINE)
-            except OSError:
-                answer = b""
-            if not answer.endswith(b"\n"):
                 self._close()
-                raise StorageError("the consent writer stopped before confirming the record; retry")
-            message = json.loads(answer)
-            if "error" in message:
-                raise StorageError(str(message["error"]))
-            record: dict[str, Any] = message["record"]
-            return record
-        raise AssertionError("unreachable")  # pragma: no cover
+                continue
+            return replies
+        return None
 
     def _channel(self, timeout: float) -> tuple[socket.socket, Any] | None:
         channel = getattr(self._local, "channel", None)
