@@ -6,8 +6,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import re
-import secrets
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +15,16 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from banner import context
+from banner.consents import (
+    CONSENT_ID,
+    COOKIE_NAME,
+    consent_cookie,
+    consent_entry,
+    limit_key,
+    parse_consent,
+    public,
+)
+from banner.headers import cors_headers
 from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
 from cookiegov.declaration import declaration, declaration_html
@@ -32,11 +40,7 @@ from cookiegov.storage.scans import baseline_scan
 
 log = logging.getLogger(__name__)
 bp = Blueprint("v1", __name__, url_prefix="/v1")
-COOKIE_NAME = "cookiegov"
-_CONSENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_COOKIE_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 _STATIC = resources.files("banner").joinpath("static")
-METHODS = ("banner", "gpc", "api")
 
 
 def _site(site: str) -> SiteConfig:
@@ -244,132 +248,39 @@ def limiter_for(settings: Settings) -> RateLimiter | RedisRateLimiter:
 def _limit(site: str, ip: str) -> None:
     """One write more for this client (site and /24 or /48 network) in this app."""
     limiter: RateLimiter | RedisRateLimiter = current_app.extensions["cookiegov_limiter"]
-    limiter.hit(f"{site}|{anonymize_ip(ip, 'truncate')}", context.settings().rate_limit)
+    limiter.hit(limit_key(site, ip), context.settings().rate_limit)
 
 
 def _client_ip() -> str:
     return request.remote_addr or ""
 
 
-def _parse_consent(body: Any) -> dict[str, Any]:
-    if not isinstance(body, dict):
-        raise InputError("the request body must be a JSON object")
-    choices = body.get("categories")
-    if not isinstance(choices, dict):
-        raise InputError("'categories' must be an object of category → true/false")
-    allowed = {c.value for c in CONSENT_CATEGORIES}
-    unknown = sorted(set(choices) - allowed - {Category.NECESSARY.value})
-    if unknown:
-        raise InputError(
-            f"unknown categories: {', '.join(unknown)}", details={"allowed": sorted(allowed)}
-        )
-    if not all(isinstance(v, bool) for v in choices.values()):
-        raise InputError("each category must be true or false")
-    method = body.get("method", "banner")
-    if method not in METHODS:
-        raise InputError(f"'method' must be one of {', '.join(METHODS)}")
-    revision = body.get("revision", 1)
-    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
-        raise InputError("'revision' must be a non-negative integer")
-    consent_id = body.get("consent_id")
-    if consent_id is not None and (
-        not isinstance(consent_id, str) or not _CONSENT_ID.match(consent_id)
-    ):
-        raise InputError("'consent_id' must be 16–64 letters, digits, '-' or '_'")
-    for key, limit in (("language", 16), ("page_url", 2048), ("texts_hash", 64)):
-        value = body.get(key)
-        if value is not None and (not isinstance(value, str) or len(value) > limit):
-            raise InputError(f"'{key}' must be a string of at most {limit} characters")
-    gpc = body.get("gpc", False)
-    if not isinstance(gpc, bool):
-        raise InputError("'gpc' must be true or false")
-    return {
-        "choices": {c: bool(choices.get(c, False)) for c in sorted(allowed)},
-        "method": method,
-        "revision": revision,
-        "consent_id": consent_id or secrets.token_urlsafe(18),
-        "language": body.get("language"),
-        "page_url": body.get("page_url"),
-        "texts_hash": body.get("texts_hash"),
-        "gpc": gpc or context.header("Sec-GPC") == "1",
-    }
-
-
 @bp.post("/sites/<site>/consents")
 def record_consent(site: str) -> tuple[Response, int]:
+    """Serves what the fast path (:mod:`banner.fastpath`) leaves to Flask, by the same rules."""
     cfg: SiteConfig = g.site
     settings = context.settings()
     ip = _client_ip()
     _limit(site, ip)
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        body = None
     if body is None:
         raise InputError("the request body must be valid JSON (Content-Type: application/json)")
-    parsed = _parse_consent(body)
-    record = context.writer().append(
-        site,
-        ConsentInput(
-            consent_id=parsed["consent_id"],
-            choices=parsed["choices"],
-            revision=parsed["revision"],
-            method=parsed["method"],
-            gpc=parsed["gpc"],
-            language=parsed["language"],
-            page_url=parsed["page_url"],
-            texts_hash=parsed["texts_hash"],
-            user_agent=(context.header("User-Agent") or "")[:512] or None,
-            ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or site),
-        ),
-    )
-    response = jsonify(_public(record))
-    _set_consent_cookie(response, cfg, record)
+    parsed = parse_consent(body, context.header("Sec-GPC"))
+    entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
+    record = context.writer().append(site, entry)
+    response = jsonify(public(record))
+    host = request.host.split(":")[0]
+    cookie = consent_cookie(settings, record, context.header("Origin"), host)
+    if cookie:
+        response.headers.add("Set-Cookie", cookie)
     return response, 201
 
 
-def _public(record: dict[str, Any]) -> dict[str, Any]:
-    keep = (
-        "consent_id",
-        "seq",
-        "created_at",
-        "action",
-        "choices",
-        "revision",
-        "method",
-        "gpc",
-        "language",
-        "page_url",
-        "hash",
-    )
-    return {k: record[k] for k in keep}
-
-
-def cookie_value(record: dict[str, Any]) -> str:
-    cats = "".join(
-        c.value[0] if record["choices"].get(c.value) else "-" for c in CONSENT_CATEGORIES
-    )
-    return f"v1.{record['consent_id']}.{record['revision']}.{int(time.time())}.{cats}"
-
-
-def _set_consent_cookie(response: Response, cfg: SiteConfig, record: dict[str, Any]) -> None:
-    """Set the consent cookie by header when the endpoint is same-site with the page."""
-    origin = context.header("Origin") or ""
-    host = request.host.split(":")[0]
-    if origin and registrable_domain(origin) != registrable_domain(host):
-        return  # cross-site deployment: the script sets the cookie itself
-    domain = registrable_domain(host)
-    attributes = [
-        f"{COOKIE_NAME}={cookie_value(record)}",  # letters, digits, '-', '_' and '.' only
-        f"Max-Age={context.settings().consent_days * 86400}",
-        "Path=/",
-        "Secure",
-        "SameSite=Lax",
-    ]
-    if _COOKIE_DOMAIN.match(domain) and not domain.replace(".", "").isdigit():
-        attributes.insert(1, f"Domain={domain}")
-    response.headers.add("Set-Cookie", "; ".join(attributes))
-
-
 def _own_records(site: str, consent_id: str) -> list[dict[str, Any]]:
-    if not _CONSENT_ID.match(consent_id):
+    if not CONSENT_ID.match(consent_id):
         raise InputError("malformed consent ID")
     records = records_for(context.db(), site, consent_id)
     if not records:
@@ -381,7 +292,7 @@ def _own_records(site: str, consent_id: str) -> list[dict[str, Any]]:
 def read_consent(site: str, consent_id: str) -> Response:
     """Access: a visitor's own records, newest last."""
     records = _own_records(site, consent_id)
-    return jsonify({"consent_id": consent_id, "records": [_public(r) for r in records]})
+    return jsonify({"consent_id": consent_id, "records": [public(r) for r in records]})
 
 
 @bp.get("/sites/<site>/consents/<consent_id>/export")
@@ -389,7 +300,7 @@ def export_consent(site: str, consent_id: str) -> Response:
     """Portability: the visitor's records as a downloadable JSON document."""
     records = _own_records(site, consent_id)
     body = json.dumps(
-        {"site": site, "consent_id": consent_id, "records": [_public(r) for r in records]},
+        {"site": site, "consent_id": consent_id, "records": [public(r) for r in records]},
         indent=2,
     )
     response = Response(body, mimetype="application/json")
@@ -441,7 +352,7 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
             ip=anonymize_ip(ip, context.settings().ip_mode, cfg.salt or site),
         ),
     )
-    response = jsonify(_public(record))
+    response = jsonify(public(record))
     domain = registrable_domain(request.host.split(":")[0])
     response.delete_cookie(
         COOKIE_NAME,
@@ -463,12 +374,6 @@ def _load_site() -> None:
 
 @bp.after_request
 def _cors(response: Response) -> Response:
-    cfg: SiteConfig | None = g.get("site")
-    origin = context.header("Origin")
-    if cfg is not None and cfg.allows_origin(origin):
-        response.headers["Access-Control-Allow-Origin"] = origin or ""
-        response.headers["Access-Control-Allow-Credentials"] = "true"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, DELETE, OPTIONS"
-        response.headers["Vary"] = "Origin"
+    for name, value in cors_headers(g.get("site"), context.header("Origin")):
+        response.headers[name] = value
     return response

@@ -12,6 +12,8 @@ from banner.api import bp as api_bp
 from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
 from banner.errors import register_error_handlers
+from banner.fastpath import ConsentFastPath
+from banner.headers import SECURITY_HEADERS
 from banner.openapi import openapi_document
 from cookiegov.domains import registrable_domain
 from cookiegov.knowledge import builtin_cookies
@@ -21,13 +23,6 @@ from cookiegov.storage.appends import Appender, ConsentWriter
 from cookiegov.storage.writer_service import WriterClient
 
 log = logging.getLogger(__name__)
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-}
 
 
 def _warm_up() -> None:
@@ -75,7 +70,9 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     def _headers(response: Response) -> Response:
         headers = response.headers
         present = {name.lower() for name, _ in headers.items()}
-        headers.extend([h for h in SECURITY_HEADERS.items() if h[0].lower() not in present])
+        headers.extend([h for h in SECURITY_HEADERS if h[0].lower() not in present])
         return response
+
+    app.wsgi_app = ConsentFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
 
     return app

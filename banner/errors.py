@@ -12,11 +12,16 @@ from cookiegov.errors import CookiegovError
 log = logging.getLogger(__name__)
 
 
-def error_response(status: int, code: str, message: str, details: object = None) -> Response:
+def error_body(code: str, message: str, details: object = None) -> dict[str, object]:
+    """The error document: for the Flask app and the WSGI fast path alike."""
     body: dict[str, object] = {"code": code, "message": message}
     if details:
         body["details"] = details
-    response = jsonify({"error": body})
+    return {"error": body}
+
+
+def error_response(status: int, code: str, message: str, details: object = None) -> Response:
+    response = jsonify(error_body(code, message, details))
     response.status_code = status
     return response
 

@@ -1,0 +1,147 @@
+"""The rules of a consent write, free of any web framework: how a request body is validated,
+which record it appends, what the answer shows and which consent cookie it sets.
+
+The Flask views in :mod:`banner.api` and the WSGI fast path in :mod:`banner.fastpath` both
+follow these rules, so a consent is recorded the same way whichever of them serves it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from typing import Any
+
+from banner.sites import SiteConfig
+from cookiegov.domains import registrable_domain
+from cookiegov.errors import InputError
+from cookiegov.models import CONSENT_CATEGORIES, Category
+from cookiegov.privacy import anonymize_ip
+from cookiegov.settings import Settings
+from cookiegov.storage.consents import ConsentInput
+
+COOKIE_NAME = "cookiegov"
+METHODS = ("banner", "gpc", "api")
+CONSENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_COOKIE_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+_ALLOWED = frozenset(c.value for c in CONSENT_CATEGORIES)
+_ORDER = tuple(sorted(_ALLOWED))
+PUBLIC_FIELDS = (
+    "consent_id",
+    "seq",
+    "created_at",
+    "action",
+    "choices",
+    "revision",
+    "method",
+    "gpc",
+    "language",
+    "page_url",
+    "hash",
+)
+
+
+def parse_consent(body: Any, gpc_header: str | None) -> dict[str, Any]:
+    """The visitor's choice from a decoded JSON body; :class:`InputError` says what is wrong.
+    A ``Sec-GPC: 1`` request header counts as a GPC signal even if the body says otherwise."""
+    if not isinstance(body, dict):
+        raise InputError("the request body must be a JSON object")
+    choices = body.get("categories")
+    if not isinstance(choices, dict):
+        raise InputError("'categories' must be an object of category → true/false")
+    unknown = sorted(set(choices) - _ALLOWED - {Category.NECESSARY.value})
+    if unknown:
+        raise InputError(
+            f"unknown categories: {', '.join(unknown)}", details={"allowed": sorted(_ALLOWED)}
+        )
+    if not all(isinstance(v, bool) for v in choices.values()):
+        raise InputError("each category must be true or false")
+    method = body.get("method", "banner")
+    if method not in METHODS:
+        raise InputError(f"'method' must be one of {', '.join(METHODS)}")
+    revision = body.get("revision", 1)
+    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
+        raise InputError("'revision' must be a non-negative integer")
+    consent_id = body.get("consent_id")
+    if consent_id is not None and (
+        not isinstance(consent_id, str) or not CONSENT_ID.match(consent_id)
+    ):
+        raise InputError("'consent_id' must be 16–64 letters, digits, '-' or '_'")
+    for key, limit in (("language", 16), ("page_url", 2048), ("texts_hash", 64)):
+        value = body.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > limit):
+            raise InputError(f"'{key}' must be a string of at most {limit} characters")
+    gpc = body.get("gpc", False)
+    if not isinstance(gpc, bool):
+        raise InputError("'gpc' must be true or false")
+    return {
+        "choices": {c: choices.get(c, False) for c in _ORDER},
+        "method": method,
+        "revision": revision,
+        "consent_id": consent_id or secrets.token_urlsafe(18),
+        "language": body.get("language"),
+        "page_url": body.get("page_url"),
+        "texts_hash": body.get("texts_hash"),
+        "gpc": gpc or gpc_header == "1",
+    }
+
+
+def consent_entry(
+    parsed: dict[str, Any],
+    cfg: SiteConfig,
+    settings: Settings,
+    ip: str,
+    user_agent: str | None,
+) -> ConsentInput:
+    """The record to append for a parsed choice; the client address only as ``ip_mode`` keeps
+    it (truncated or hashed with the site's salt), never raw."""
+    return ConsentInput(
+        consent_id=parsed["consent_id"],
+        choices=parsed["choices"],
+        revision=parsed["revision"],
+        method=parsed["method"],
+        gpc=parsed["gpc"],
+        language=parsed["language"],
+        page_url=parsed["page_url"],
+        texts_hash=parsed["texts_hash"],
+        user_agent=(user_agent or "")[:512] or None,
+        ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or cfg.site),
+    )
+
+
+def limit_key(site: str, ip: str) -> str:
+    """The rate limiter's key: the site and the client's /24 (IPv4) or /48 (IPv6) network."""
+    return f"{site}|{anonymize_ip(ip, 'truncate')}"
+
+
+def public(record: dict[str, Any]) -> dict[str, Any]:
+    """What the visitor is shown of a stored record (no address, no user agent)."""
+    return {k: record[k] for k in PUBLIC_FIELDS}
+
+
+def cookie_value(record: dict[str, Any]) -> str:
+    cats = "".join(
+        c.value[0] if record["choices"].get(c.value) else "-" for c in CONSENT_CATEGORIES
+    )
+    return f"v1.{record['consent_id']}.{record['revision']}.{int(time.time())}.{cats}"
+
+
+def consent_cookie(
+    settings: Settings, record: dict[str, Any], origin: str | None, host: str
+) -> str | None:
+    """The ``Set-Cookie`` value for a recorded choice, when the endpoint is same-site with the
+    page (``host`` without port); None for a cross-site deployment, where the script sets the
+    cookie itself."""
+    if origin and registrable_domain(origin) != registrable_domain(host):
+        return None
+    domain = registrable_domain(host)
+    attributes = [
+        f"{COOKIE_NAME}={cookie_value(record)}",  # letters, digits, '-', '_' and '.' only
+        f"Max-Age={settings.consent_days * 86400}",
+        "Path=/",
+        "Secure",
+        "SameSite=Lax",
+    ]
+    if _COOKIE_DOMAIN.match(domain) and not domain.replace(".", "").isdigit():
+        attributes.insert(1, f"Domain={domain}")
+    return "; ".join(attributes)

@@ -1,0 +1,113 @@
+"""The consent POST as a plain WSGI handler in front of the Flask app.
+
+``POST /v1/sites/<site>/consents`` is the endpoint every visitor's choice goes through, so it
+is served without Flask's per-request machinery (request context, routing, response object,
+hooks): the request is read from the WSGI environ and the answer written as a list of headers
+and one body. It follows the same rules (:mod:`banner.consents`), the same error document
+(:func:`banner.errors.error_body`) and the same headers (:mod:`banner.headers`) as the Flask
+view, which still serves what the fast path leaves to it: a body without a length, or one
+over the size limit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask
+
+from banner.consents import consent_cookie, consent_entry, limit_key, parse_consent, public
+from banner.errors import error_body
+from banner.headers import SECURITY_HEADERS, cors_headers
+from banner.sites import SiteConfig, site_config
+from cookiegov.errors import CookiegovError, InputError
+from cookiegov.settings import Settings
+from cookiegov.storage.appends import Appender
+
+log = logging.getLogger(__name__)
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+_PATH = re.compile(r"^/v1/sites/([^/]+)/consents$")
+_STATUS = {s.value: f"{s.value} {s.phrase.upper()}" for s in HTTPStatus}
+Answer = tuple[int, dict[str, Any], list[tuple[str, str]]]
+
+
+def is_json(content_type: str) -> bool:
+    """``application/json`` or ``application/<anything>+json``, as Flask decides."""
+    mimetype = content_type.split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+class ConsentFastPath:
+    """WSGI middleware: answers consent POSTs itself and passes everything else to ``inner``
+    (the Flask app's own ``wsgi_app``)."""
+
+    def __init__(self, app: Flask, inner: WSGIApp) -> None:
+        self.app = app
+        self.inner = inner
+        self.max_body = int(app.config.get("MAX_CONTENT_LENGTH") or 64 * 1024)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return self.inner(environ, start_response)
+        match = _PATH.match(environ.get("PATH_INFO") or "")
+        length = environ.get("CONTENT_LENGTH") or ""
+        if (
+            match is None
+            or not length.isdigit()
+            or int(length) > self.max_body
+            or "HTTP_TRANSFER_ENCODING" in environ
+        ):
+            return self.inner(environ, start_response)
+        cfg: SiteConfig | None = None
+        try:
+            cfg = site_config(self.app.config["COOKIEGOV_SETTINGS"], match.group(1))
+            status, document, headers = self.record(environ, cfg, int(length))
+        except CookiegovError as exc:
+            if exc.http_status >= 500:
+                log.error("request failed: %s", exc.message)
+            status, headers = exc.http_status, []
+            document = error_body(exc.code, exc.message, exc.details or None)
+        except Exception:
+            log.exception("unexpected error")
+            status, headers = 500, []
+            document = error_body("internal_error", "an unexpected error occurred")
+        body = (self.app.json.dumps(document) + "\n").encode()
+        headers = [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            *headers,
+            *cors_headers(cfg, environ.get("HTTP_ORIGIN")),
+            *SECURITY_HEADERS,
+        ]
+        start_response(_STATUS[status], headers)
+        return [body]
+
+    def record(self, environ: dict[str, Any], cfg: SiteConfig, length: int) -> Answer:
+        """Rate limit, validate and append durably, in the Flask view's order."""
+        settings: Settings = self.app.config["COOKIEGOV_SETTINGS"]
+        extensions = self.app.extensions
+        ip = environ.get("REMOTE_ADDR") or ""
+        extensions["cookiegov_limiter"].hit(limit_key(cfg.site, ip), settings.rate_limit)
+        raw = environ["wsgi.input"].read(length)
+        try:
+            if not is_json(environ.get("CONTENT_TYPE") or ""):
+                raise ValueError("not JSON")
+            body = json.loads(raw)
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python goes
+            raise InputError(
+                "the request body must be valid JSON (Content-Type: application/json)"
+            ) from None
+        parsed = parse_consent(body, environ.get("HTTP_SEC_GPC"))
+        entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
+        writer: Appender = extensions["cookiegov_writer"]
+        record = writer.append(cfg.site, entry)
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or ""
+        cookie = consent_cookie(settings, record, environ.get("HTTP_ORIGIN"), host.split(":")[0])
+        return 201, public(record), [("Set-Cookie", cookie)] if cookie else []
