@@ -6,7 +6,9 @@ write lock, taken by one writer at a time through :meth:`Database.write_lock`). 
 acknowledged only after the commit that holds it, so an acknowledged consent is on disk.
 
 This is the hot path, so it talks to the database driver directly: two statements per site
-for the chain head, one ``executemany`` for the records, one commit (one fsync) per batch.
+for the chain head, one ``executemany`` for the records, one commit (one fsync) per batch. On
+PostgreSQL they travel in psycopg's pipeline mode: one round trip for the heads, one for the
+records and the commit.
 :class:`ConsentWriter` batches the appends of concurrent requests (group commit).
 """
 
@@ -41,7 +43,7 @@ class Appender(Protocol):
 class _Statements:
     site: str  # the site's id; on PostgreSQL its row stays locked until the commit
     new_site: str
-    head: str  # the last record of the chain
+    head: str  # the last record of the chain, by the site's domain
     insert: str
 
 
@@ -59,14 +61,14 @@ def _statements(postgresql: bool) -> _Statements:
     return _Statements(
         site=site + (" FOR UPDATE" if postgresql else ""),
         new_site=new_site + (" ON CONFLICT (domain) DO NOTHING" if postgresql else ""),
-        head=f"SELECT seq, hash FROM consents WHERE site_id = {p.format('site_id')}"
-        " ORDER BY seq DESC LIMIT 1",
+        head=f"SELECT seq, hash FROM consents WHERE site_id = ({site}) ORDER BY seq DESC LIMIT 1",
         insert=f"INSERT INTO consents ({', '.join(columns)})"
         f" VALUES ({', '.join(p.format(c) for c in columns)})",
     )
 
 
 _SQL = {False: _statements(False), True: _statements(True)}
+Head = tuple[int, int, str]  # site id, last seq, last hash
 
 
 def build_record(
@@ -93,23 +95,59 @@ def build_record(
     return record
 
 
-def _append(cursor: Any, postgresql: bool, items: list[Item]) -> list[dict[str, Any]]:
-    """Append ``items`` inside the cursor's open transaction; the caller commits."""
+def _head(cursor: Any, sql: _Statements, site: str) -> Head:
+    """Lock the site (creating it on its first consent) and read its chain head."""
+    cursor.execute(sql.site, {"domain": site})
+    found = cursor.fetchone()
+    if found is None:  # a site's first consent
+        cursor.execute(sql.new_site, {"domain": site, "created_at": utcnow()})
+        cursor.execute(sql.site, {"domain": site})
+        found = cursor.fetchone()
+    cursor.execute(sql.head, {"domain": site})
+    last = cursor.fetchone()
+    return (found[0], last[0], last[1]) if last else (found[0], 0, GENESIS)
+
+
+def _heads_pipelined(connection: Any, sites: list[str]) -> dict[str, Head]:
+    """PostgreSQL: lock every site's row and read its head in one round trip (psycopg's
+    pipeline mode) instead of two per site; a site not stored yet is created the slow way."""
+    sql = _SQL[True]
+    pending = []
+    with connection.pipeline():
+        for site in sites:
+            lock, head = connection.cursor(), connection.cursor()
+            lock.execute(sql.site, {"domain": site})
+            head.execute(sql.head, {"domain": site})
+            pending.append((site, lock, head))
+    heads: dict[str, Head] = {}
+    for site, lock, head in pending:
+        found, last = lock.fetchone(), head.fetchone()
+        if found is None:
+            heads[site] = _head(lock, sql, site)
+        else:
+            heads[site] = (found[0], last[0], last[1]) if last else (found[0], 0, GENESIS)
+        lock.close()
+        head.close()
+    return heads
+
+
+def _append(
+    cursor: Any, postgresql: bool, items: list[Item], driver: Any = None
+) -> list[dict[str, Any]]:
+    """Append ``items`` inside the cursor's open transaction; the caller commits.
+
+    Sites are locked in name order, so two writers with batches of the same sites cannot
+    deadlock. ``driver`` (a psycopg connection) reads the heads in one round trip.
+    """
     sql = _SQL[postgresql]
-    heads: dict[str, tuple[int, int, str]] = {}  # site -> (site id, last seq, last hash)
+    sites = sorted({site for site, _ in items})
+    if driver is not None:
+        heads = _heads_pipelined(driver, sites)
+    else:
+        heads = {site: _head(cursor, sql, site) for site in sites}
     records: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     for site, entry in items:
-        if site not in heads:
-            cursor.execute(sql.site, {"domain": site})
-            found = cursor.fetchone()
-            if found is None:  # a site's first consent
-                cursor.execute(sql.new_site, {"domain": site, "created_at": utcnow()})
-                cursor.execute(sql.site, {"domain": site})
-                found = cursor.fetchone()
-            cursor.execute(sql.head, {"site_id": found[0]})
-            last = cursor.fetchone()
-            heads[site] = (found[0], last[0], last[1]) if last else (found[0], 0, GENESIS)
         site_id, seq, previous = heads[site]
         record = build_record(site, entry, seq + 1, previous, utcnow())
         heads[site] = (site_id, seq + 1, record["hash"])
@@ -151,10 +189,15 @@ class BatchCommitter:
         connection = self._connection
         cursor = connection.cursor()
         try:
-            if db.dialect == "sqlite":
-                cursor.execute("BEGIN IMMEDIATE")  # psycopg opens a transaction itself
-            records = _append(cursor, db.dialect == "postgresql", items)
-            connection.commit()
+            if db.dialect == "postgresql":  # heads in one round trip, rows and commit in one
+                driver = connection.driver_connection
+                with driver.pipeline():  # leaving the block waits for every result
+                    records = _append(cursor, True, items, driver)
+                    driver.commit()
+            else:
+                cursor.execute("BEGIN IMMEDIATE")
+                records = _append(cursor, False, items)
+                connection.commit()
             cursor.close()
             return records
         except Exception as exc:
