@@ -203,6 +203,38 @@ def test_writers_of_several_servers_share_one_chain(db_url: str) -> None:
             server.close()
 
 
+def test_batches_of_several_sites_in_opposite_orders_never_deadlock(db_url: str) -> None:
+    """Two servers commit batches holding the same two sites, listed in opposite orders: each
+    batch locks the sites in one fixed order, so none waits on the other forever (PostgreSQL
+    would abort one of them as a deadlock)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cookiegov.storage.appends import BatchCommitter
+
+    servers = [open_database(db_url) for _ in range(2)]
+    committers = [BatchCommitter(server) for server in servers]
+    order = [("a.test", "b.test"), ("b.test", "a.test")]
+
+    def run(k: int) -> int:
+        done = 0
+        for i in range(40):
+            items = [(site, _consent(f"visitor-{k}-{site}-{i:06d}", True)) for site in order[k]]
+            with servers[k].write_lock():
+                done += len(committers[k].commit(items))
+        return done
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            assert sum(pool.map(run, range(2))) == 160
+        for site in ("a.test", "b.test"):
+            report = verify_chain(servers[0], site)
+            assert report.ok and report.records == 80
+    finally:
+        for committer, server in zip(committers, servers, strict=True):
+            committer.close()
+            server.close()
+
+
 def test_writer_reports_a_failed_batch_and_recovers(db: Database) -> None:
     from cookiegov.errors import StorageError
     from cookiegov.storage.appends import ConsentWriter
