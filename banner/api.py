@@ -33,9 +33,8 @@ from cookiegov.errors import InputError, NotFoundError, RateLimitError
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.models import CONSENT_CATEGORIES, Category
 from cookiegov.optout import visitor_status
-from cookiegov.privacy import anonymize_ip
 from cookiegov.settings import Settings
-from cookiegov.storage.consents import ConsentInput, records_for
+from cookiegov.storage.consents import records_for
 from cookiegov.storage.scans import baseline_scan
 
 log = logging.getLogger(__name__)
@@ -338,20 +337,17 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
     last = _own_records(site, consent_id)[-1]
     ip = _client_ip()
     _limit(site, ip)
-    record = context.writer().append(
-        site,
-        ConsentInput(
-            consent_id=consent_id,
-            choices={c.value: False for c in CONSENT_CATEGORIES},
-            revision=int(last["revision"]),
-            method="api",
-            gpc=context.header("Sec-GPC") == "1",
-            action="withdraw",
-            language=last.get("language"),
-            user_agent=(context.header("User-Agent") or "")[:512] or None,
-            ip=anonymize_ip(ip, context.settings().ip_mode, cfg.salt or site),
-        ),
-    )
+    withdrawal = {
+        "consent_id": consent_id,
+        "choices": {c.value: False for c in CONSENT_CATEGORIES},
+        "revision": int(last["revision"]),
+        "method": "api",
+        "gpc": context.header("Sec-GPC") == "1",
+        "action": "withdraw",
+        "language": last.get("language"),
+    }
+    entry = consent_entry(withdrawal, cfg, context.settings(), ip, context.header("User-Agent"))
+    record = context.writer().append(site, entry)
     response = jsonify(public(record))
     domain = registrable_domain(request.host.split(":")[0])
     response.delete_cookie(

@@ -93,17 +93,19 @@ def consent_entry(
     ip: str,
     user_agent: str | None,
 ) -> ConsentInput:
-    """The record to append for a parsed choice; the client address only as ``ip_mode`` keeps
-    it (truncated or hashed with the site's salt), never raw."""
+    """The record to append for a parsed choice (or a withdrawal, ``action`` "withdraw"); the
+    client address only as ``ip_mode`` keeps it (truncated or hashed with the site's salt),
+    never raw."""
     return ConsentInput(
         consent_id=parsed["consent_id"],
         choices=parsed["choices"],
         revision=parsed["revision"],
         method=parsed["method"],
         gpc=parsed["gpc"],
-        language=parsed["language"],
-        page_url=parsed["page_url"],
-        texts_hash=parsed["texts_hash"],
+        action=parsed.get("action", "grant"),
+        language=parsed.get("language"),
+        page_url=parsed.get("page_url"),
+        texts_hash=parsed.get("texts_hash"),
         user_agent=(user_agent or "")[:512] or None,
         ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or cfg.site),
     )
