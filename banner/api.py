@@ -20,6 +20,7 @@ from banner.consents import (
     COOKIE_NAME,
     consent_cookie,
     consent_entry,
+    cookie_domain,
     limit_key,
     parse_consent,
     public,
@@ -28,7 +29,6 @@ from banner.headers import cors_headers
 from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
 from cookiegov.declaration import declaration, declaration_html
-from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, NotFoundError, RateLimitError
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.models import CONSENT_CATEGORIES, Category
@@ -349,11 +349,10 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
     entry = consent_entry(withdrawal, cfg, context.settings(), ip, context.header("User-Agent"))
     record = context.writer().append(site, entry)
     response = jsonify(public(record))
-    domain = registrable_domain(request.host.split(":")[0])
-    response.delete_cookie(
+    response.delete_cookie(  # with the Domain it was set with, or the browser keeps it
         COOKIE_NAME,
         path="/",
-        domain=domain if "." in domain else None,
+        domain=cookie_domain(request.host.split(":")[0]),
         secure=True,
         samesite="Lax",
     )

@@ -136,7 +136,7 @@ def consent_cookie(
     cookie itself."""
     if origin and registrable_domain(origin) != registrable_domain(host):
         return None
-    domain = registrable_domain(host)
+    domain = cookie_domain(host)
     attributes = [
         f"{COOKIE_NAME}={cookie_value(record)}",  # letters, digits, '-', '_' and '.' only
         f"Max-Age={settings.consent_days * 86400}",
@@ -144,6 +144,16 @@ def consent_cookie(
         "Secure",
         "SameSite=Lax",
     ]
-    if _COOKIE_DOMAIN.match(domain) and not domain.replace(".", "").isdigit():
+    if domain:
         attributes.insert(1, f"Domain={domain}")
     return "; ".join(attributes)
+
+
+def cookie_domain(host: str) -> str | None:
+    """The consent cookie's ``Domain`` for an endpoint on ``host`` (without port): the
+    registrable domain, so every subdomain of the site sees it; None for an IP address or a
+    single-label host, where the cookie stays host-only."""
+    domain = registrable_domain(host)
+    if _COOKIE_DOMAIN.match(domain) and not domain.replace(".", "").isdigit():
+        return domain
+    return None

@@ -236,3 +236,25 @@ def test_banner_lists_the_cookies_of_the_baseline_scan(client: FlaskClient, db: 
     line = client.get("/v1/sites/shop.test/banner.js").get_data(as_text=True).split("\n")[0]
     config = json.loads(line.removeprefix("window.__cookiegovConfig=").removesuffix(";"))
     assert sorted(c["name"] for c in config["cookies"]) == ["promo_tracker", "sessionid"]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "domain"),
+    [("https://consent.shop.test", "Domain=shop.test"), ("https://127.0.0.1:8443", None)],
+)
+def test_withdrawal_clears_the_cookie_with_the_domain_it_was_set_with(
+    client: FlaskClient, base_url: str, domain: str | None
+) -> None:
+    granted = client.post(
+        "/v1/sites/shop.test/consents",
+        data=json.dumps({"categories": {"analytics": True}}),
+        headers={"Content-Type": "application/json"},
+        base_url=base_url,
+    )
+    cid = granted.get_json()["consent_id"]
+    cleared = client.delete(f"/v1/sites/shop.test/consents/{cid}", base_url=base_url)
+    set_attributes = granted.headers["Set-Cookie"].split("; ")
+    clear_attributes = cleared.headers["Set-Cookie"].split("; ")
+    for attributes in (set_attributes, clear_attributes):
+        domains = [a for a in attributes if a.lower().startswith("domain=")]
+        assert [d.lower() for d in domains] == ([domain.lower()] if domain else [])
