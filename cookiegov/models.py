@@ -47,6 +47,24 @@ class SetVia(enum.StrEnum):
     JAR = "jar"  # seen only in the final cookie jar
 
 
+class ConsentState(enum.StrEnum):
+    """The consent state a scan is made in: no answer, Accept all, Reject all, or GPC sent."""
+
+    NONE = "none"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    GPC = "gpc"
+
+
+#: The order in which ``--compare`` and ``check`` scan the states.
+COMPARE_ORDER: tuple[ConsentState, ...] = (
+    ConsentState.NONE,
+    ConsentState.REJECT,
+    ConsentState.GPC,
+    ConsentState.ACCEPT,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     category: Category
