@@ -26,11 +26,11 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.wrappers import Request
 
 from banner import context
-from cookiegov.compliance import RULES, check
-from cookiegov.declaration import declaration, declaration_html
+from cookiegov.compliance import RULES
+from cookiegov.declaration import declaration_html
 from cookiegov.diff import diff_scans
 from cookiegov.errors import NotFoundError
-from cookiegov.models import Category
+from cookiegov.models import COMPARE_ORDER, Category, ConsentState
 from cookiegov.optout import optin_series, refusal_series, vendor_status
 from cookiegov.report import COLORS, lifetime_text
 from cookiegov.schedules import list_schedules
@@ -124,7 +124,7 @@ def index() -> str:
     for site in sorted(context.settings().sites):
         scan = latest_scan(db, site)
         none = latest_scan(db, site, "none")
-        findings = check({"none": none}).findings if none else []
+        findings = context.services().check({ConsentState.NONE: none}).findings if none else []
         stats = consent_stats(db, site)
         rows.append(
             {
@@ -177,7 +177,7 @@ def site_page(site: str) -> str:
     if site not in context.settings().sites:
         raise NotFoundError(f"unknown site {site!r}")
     db = context.db()
-    states = {s: latest_scan(db, site, s) for s in ("none", "reject", "gpc", "accept")}
+    states = {s: latest_scan(db, site, s) for s in COMPARE_ORDER}
     present = {k: v for k, v in states.items() if v is not None}
     scan = latest_scan(db, site)
     category = request.args.get("category", "")
@@ -198,7 +198,7 @@ def site_page(site: str) -> str:
     optin = optin_series(records)
     colors = {c.value: v for c, v in COLORS.items()}
     baseline = baseline_scan(db, site)
-    decl = declaration(baseline) if baseline else None
+    decl = context.services().declaration(db, site) if baseline else None
     return render_template(
         "dashboard/site.html",
         site=site,
@@ -208,14 +208,14 @@ def site_page(site: str) -> str:
         categories=[c.value for c in Category],
         colors=colors,
         lifetime=lifetime_text,
-        report=check(present) if present else None,
+        report=context.services().check(present) if present else None,
         rules=RULES,
         stats=consent_stats(db, site),
         optin_chart=_chart(optin, ["functional", "analytics", "advertising"], colors)
         if optin
         else None,
         refusals=refusal_series([r for r in records if r["action"] == "grant"]),
-        vendors=vendor_status(baseline, states["reject"], states["gpc"]),
+        vendors=vendor_status(baseline, states[ConsentState.REJECT], states[ConsentState.GPC]),
         history=list_scans(db, site, limit=20),
         declaration_snippet=declaration_html(decl) if decl else "",
         script_url=f"{request.host_url.rstrip('/')}/v1/sites/{site}/banner.js",

@@ -191,3 +191,9 @@ def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[d
     with db.connect() as conn:
         rows = conn.execute(query.order_by(desc(scans.c.id)).limit(limit)).all()
     return [dict(r._mapping) for r in rows]
+
+
+def known_site(db: Database, site: str) -> bool:
+    """Whether ``site`` has a row: it was scanned or has consent records."""
+    with db.connect() as conn:
+        return conn.execute(select(sites.c.id).where(sites.c.domain == site)).first() is not None
