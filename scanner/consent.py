@@ -134,6 +134,16 @@ async def _shot(page: Page, selector: str) -> str | None:
         return None
 
 
+async def _frame_shot(page: Page, frame: Frame) -> str | None:
+    """A screenshot of the iframe element that holds ``frame`` (the one clicked in)."""
+    try:
+        element = await frame.frame_element()
+        data = await element.screenshot(timeout=3000)
+        return base64.b64encode(data).decode()
+    except PlaywrightError:
+        return await _shot(page, "body")
+
+
 async def answer_banner(page: Page, state: str, timeout: float = 6.0) -> ConsentEvidence:
     """Accept or reject whatever banner the page shows; never raises."""
     try:
@@ -160,7 +170,7 @@ async def _answer(page: Page, state: str) -> ConsentEvidence:
         shot = (
             await _shot(page, f"[{mark}-box]")
             if frame == page.main_frame
-            else await _shot(page, "iframe")
+            else await _frame_shot(page, frame)
         )
         await frame.locator(f"[{mark}=button]").first.click(timeout=3000)
         return ConsentEvidence(state, True, "button", text, page.url, frame.url, shot)

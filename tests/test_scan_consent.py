@@ -87,3 +87,21 @@ def test_our_banner_through_its_api(banner_site: FixtureServer) -> None:
     assert "cookiegov" in names(rejected)
     accepted = scan("https://www.shop.test/", settings_for(banner_site, consent="accept"))
     assert {"_pk_id.7.4f2a", "adnet_uid"} <= names(accepted)
+
+
+def _png_size(b64: str) -> tuple[int, int]:
+    data = base64.b64decode(b64)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_the_evidence_shows_the_frame_that_was_clicked(fixture_server: FixtureServer) -> None:
+    """The consent dialog is the page's second iframe (420x180); the first is a 120x40
+    widget. The screenshot must show the dialog's frame, not the first iframe."""
+    result = scan(
+        "https://www.framed-cmp.test/", settings_for(fixture_server, consent="reject", max_pages=1)
+    )
+    evidence = result.evidence[0]
+    assert evidence["banner_found"] and evidence["frame"].endswith("/dialog.html")
+    width, height = _png_size(evidence["screenshot"])
+    assert width == 420 and abs(height - 180) <= 1  # subpixel layout may add a row
