@@ -123,7 +123,7 @@ def index() -> str:
     rows = []
     for site in sorted(context.settings().sites):
         scan = latest_scan(db, site)
-        none = latest_scan(db, site, "none")
+        none = latest_scan(db, site, ConsentState.NONE)
         findings = context.services().check({ConsentState.NONE: none}).findings if none else []
         stats = consent_stats(db, site)
         rows.append(

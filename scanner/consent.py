@@ -17,6 +17,8 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
+from cookiegov.models import ConsentState
+
 log = logging.getLogger(__name__)
 
 ACCEPT = [
@@ -158,10 +160,10 @@ async def _answer(page: Page, state: str) -> ConsentEvidence:
     if ours:
         await page.locator(".cg-root").first.wait_for(timeout=1500)
         shot = await _shot(page, ".cg-root")
-        call = "acceptAll" if state == "accept" else "rejectAll"
+        call = "acceptAll" if state == ConsentState.ACCEPT else "rejectAll"
         await page.evaluate(f"() => window.cookiegov.{call}()")
         return ConsentEvidence(state, True, "api", f"cookiegov.{call}()", page.url, None, shot)
-    texts = ACCEPT if state == "accept" else REJECT
+    texts = ACCEPT if state == ConsentState.ACCEPT else REJECT
     mark = "data-cookiegov-target"
     for frame in [page.main_frame, *[f for f in page.frames if f != page.main_frame]]:
         text = await _find(frame, texts, mark)

@@ -23,7 +23,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, ScanError
-from cookiegov.models import PageResult, ScanResult
+from cookiegov.models import ConsentState, PageResult, ScanResult
 from cookiegov.settings import Settings
 from scanner.browser import USER_AGENT, VIEWPORT, ChromiumProcess
 from scanner.collect import STORAGE_JS, Inventory, PageCollector
@@ -173,7 +173,7 @@ class _Runner:
 
     async def new_context(self) -> BrowserContext:
         s = self.settings
-        headers = {"Sec-GPC": "1"} if s.consent == "gpc" else {}
+        headers = {"Sec-GPC": "1"} if s.consent == ConsentState.GPC else {}
         context = await self.browser.new_context(
             user_agent=USER_AGENT,
             viewport=VIEWPORT,  # type: ignore[arg-type]
@@ -184,7 +184,7 @@ class _Runner:
         )
         await context.expose_binding("__cookiegovReport", self._on_hook)
         await context.add_init_script(HOOKS_JS)
-        if s.consent == "gpc":
+        if s.consent == ConsentState.GPC:
             await context.add_init_script(GPC_JS)
         context.on("page", self._on_popup)
         return context
@@ -253,7 +253,7 @@ class _Runner:
         try:
             status = await self._load(page, url, deadline)
             await self.settle(page, collector, deadline)
-            if self.settings.consent in ("accept", "reject") and not answered:
+            if self.settings.consent in (ConsentState.ACCEPT, ConsentState.REJECT) and not answered:
                 evidence = await _within(answer_banner(page, self.settings.consent), deadline)
                 answered = True
                 if not self.evidence:

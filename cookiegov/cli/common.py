@@ -9,20 +9,23 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 
 from cookiegov.errors import CookiegovError, InputError
+from cookiegov.models import ConsentState
 from cookiegov.settings import Settings
-from cookiegov.storage import Database, open_database
+
+if TYPE_CHECKING:
+    from cookiegov.storage import Database
 
 err = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 #: A renderer turns a command's data into text, or into something rich prints (a table).
 Renderer = Callable[[Any], Any]
-CONSENT_CHOICE = click.Choice(["none", "accept", "reject", "gpc"])
+CONSENT_CHOICE = click.Choice([str(s) for s in ConsentState])
 
 
 def _silence_stdout() -> None:
@@ -70,6 +73,8 @@ def settings_of(ctx: click.Context, **flags: Any) -> Settings:
 
 def database_of(ctx: click.Context) -> Database:
     """The run's database, opened once and closed when the command ends."""
+    from cookiegov.storage import open_database
+
     root = ctx.find_root()
     db: Database | None = root.meta.get("cookiegov.db")
     if db is None:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import click
 
 from cookiegov.cli.common import pass_db
 from cookiegov.errors import InputError
-from cookiegov.services.governance import require_site
-from cookiegov.storage import Database
-from cookiegov.storage.consents import purge_before, verify_chain
+
+if TYPE_CHECKING:
+    from cookiegov.storage import Database
 
 
 @click.group()
@@ -24,6 +25,9 @@ def consents() -> None:
 @pass_db
 def consents_verify(ctx: click.Context, db: Database, site: str) -> None:
     """Check SITE's hash chain: exit 1 when any record was altered, inserted or removed."""
+    from cookiegov.services.governance import require_site
+    from cookiegov.storage.consents import verify_chain
+
     require_site(db, ctx.find_root().obj, site)
     result = verify_chain(db, site)
     if result.ok:
@@ -41,6 +45,9 @@ def consents_verify(ctx: click.Context, db: Database, site: str) -> None:
 @pass_db
 def consents_purge(ctx: click.Context, db: Database, site: str, days: int | None) -> None:
     """Delete SITE's records older than the retention period; the chain stays verifiable."""
+    from cookiegov.services.governance import require_site
+    from cookiegov.storage.consents import purge_before
+
     settings = ctx.find_root().obj
     keep = settings.retention_days if days is None else days
     if keep < 0:

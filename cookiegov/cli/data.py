@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cookiegov import report
-from cookiegov.batch import classify_rows, read_rows, write_rows
 from cookiegov.cli.common import err, pass_db
-from cookiegov.evaluate import evaluate
-from cookiegov.kb_sources import classifier_for, read_declared, read_open_cookie_database
-from cookiegov.knowledge import builtin_cookies, builtin_hosts
-from cookiegov.services.governance import require_site
-from cookiegov.storage import Database
-from cookiegov.storage.kb import replace_source, sources
-from cookiegov.storage.scans import list_scans
+
+if TYPE_CHECKING:
+    from cookiegov.storage import Database
 
 
 @click.command("scans")
@@ -24,6 +20,9 @@ from cookiegov.storage.scans import list_scans
 @pass_db
 def scans_list(ctx: click.Context, db: Database, site: str | None) -> None:
     """List stored scans, newest first."""
+    from cookiegov.services.governance import require_site
+    from cookiegov.storage.scans import list_scans
+
     if site:
         require_site(db, ctx.find_root().obj, site)
     click.echo(report.scans_text(list_scans(db, site)), nl=False)
@@ -33,6 +32,8 @@ def scans_list(ctx: click.Context, db: Database, site: str | None) -> None:
 @click.pass_context
 def migrate(ctx: click.Context) -> None:
     """Create or upgrade the database schema in place."""
+    from cookiegov.storage import Database
+
     db = Database(ctx.find_root().obj.database_url)
     before = db.revision()
     db.migrate()
@@ -69,6 +70,9 @@ def classify(
       path, value, same_site, set_by   used by the heuristics when present
     Every input column is kept; category, vendor, confidence and reason are added.
     """
+    from cookiegov.batch import classify_rows, read_rows, write_rows
+    from cookiegov.kb_sources import classifier_for
+
     columns, rows = read_rows(Path(input_file))
     classifier = classifier_for(ctx.find_root().obj, db, site)
     out, bad = classify_rows(classifier, rows)
@@ -97,6 +101,9 @@ def kb() -> None:
 @pass_db
 def kb_import(ctx: click.Context, db: Database, kind: str, file: str, name: str | None) -> None:
     """Import a cookie database or a site's declared cookies into the local knowledge base."""
+    from cookiegov.kb_sources import read_declared, read_open_cookie_database
+    from cookiegov.storage.kb import replace_source
+
     path = Path(file)
     if kind == "open-cookie-database":
         entries, problems = read_open_cookie_database(path)
@@ -114,6 +121,9 @@ def kb_import(ctx: click.Context, db: Database, kind: str, file: str, name: str 
 @pass_db
 def kb_sources(ctx: click.Context, db: Database) -> None:
     """List imported knowledge sources."""
+    from cookiegov.knowledge import builtin_cookies, builtin_hosts
+    from cookiegov.storage.kb import sources
+
     click.echo(f"builtin   {len(builtin_cookies()):>6} cookies  {len(builtin_hosts()):>5} hosts")
     for row in sources(db):
         click.echo(
@@ -127,7 +137,10 @@ def kb_sources(ctx: click.Context, db: Database) -> None:
 @click.pass_context
 def kb_evaluate(ctx: click.Context, labelled: str, builtin_only: bool) -> None:
     """Accuracy, per-class precision and recall, confusion matrix and errors on LABELLED."""
+    from cookiegov.batch import read_rows
     from cookiegov.cli.common import database_of
+    from cookiegov.evaluate import evaluate
+    from cookiegov.kb_sources import classifier_for
 
     _, rows = read_rows(Path(labelled))
     db = None if builtin_only else database_of(ctx)

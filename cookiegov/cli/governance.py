@@ -4,21 +4,18 @@ scans and consent records."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cookiegov import report
 from cookiegov.cli.common import output_options, pass_db, scan_options, settings_of, write_output
 from cookiegov.declaration import declaration_html
-from cookiegov.diff import diff_scans
 from cookiegov.errors import NotFoundError
 from cookiegov.models import ConsentState
-from cookiegov.policy import compare, parse_policy
-from cookiegov.services import governance
-from cookiegov.storage import Database
-from cookiegov.storage.scans import latest_scan, load_scan
-from scanner.fetch import fetch_html
+
+if TYPE_CHECKING:
+    from cookiegov.storage import Database
 
 JSON = {"json": lambda data: json.dumps(data, indent=2)}
 DECLARATION_FORMATS: dict[str, Any] = {"html": declaration_html, **JSON}
@@ -33,6 +30,8 @@ def declaration(
     ctx: click.Context, db: Database, site: str, fmt: str | None, output: str | None
 ) -> None:
     """The cookie declaration of SITE (from its latest scan) as embeddable HTML or JSON."""
+    from cookiegov.services import governance
+
     data = governance.site_declaration(db, site)
     write_output(data, DECLARATION_FORMATS, fmt, output, default="html")
 
@@ -45,6 +44,8 @@ def optout_status(
     ctx: click.Context, db: Database, site: str, fmt: str | None, output: str | None
 ) -> None:
     """Advertising opt-outs of SITE's visitors, and whether each ad vendor honours them."""
+    from cookiegov.services import governance
+
     data = governance.optout_report(db, ctx.find_root().obj, site)
     write_output(data, OPTOUT_FORMATS, fmt, output, default="table")
 
@@ -69,6 +70,10 @@ def policy_check(
     **flags: Any,
 ) -> None:
     """Compare what SITE's policy declares with what its scans found."""
+    from cookiegov.policy import compare, parse_policy
+    from cookiegov.storage.scans import latest_scan
+    from scanner.fetch import fetch_html
+
     settings = settings_of(ctx, **flags)
     states = (ConsentState.ACCEPT, ConsentState.NONE)
     scans = [s for s in (latest_scan(db, site, st) for st in states) if s]
@@ -89,6 +94,9 @@ def policy_check(
 @pass_db
 def diff(ctx: click.Context, db: Database, old_scan: int, new_scan: int) -> None:
     """What changed between two stored scans (JSON)."""
+    from cookiegov.diff import diff_scans
+    from cookiegov.storage.scans import load_scan
+
     old, new = load_scan(db, old_scan), load_scan(db, new_scan)
     if old is None or new is None:
         raise NotFoundError(f"no scan {old_scan if old is None else new_scan}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -22,10 +22,10 @@ from cookiegov.cli.common import (
 )
 from cookiegov.compare import comparison, comparison_table
 from cookiegov.models import COMPARE_ORDER, ConsentState
-from cookiegov.services import governance, queue, scanning
 from cookiegov.settings import Settings
-from cookiegov.storage import Database
-from scanner.scan import check_url
+
+if TYPE_CHECKING:
+    from cookiegov.storage import Database
 
 SCAN_FORMATS: dict[str, Any] = {"table": report.inventory_table, **report.FORMATS}
 COMPARE_FORMATS: dict[str, Any] = {
@@ -95,6 +95,9 @@ def scan(
     **flags: Any,
 ) -> None:
     """Scan URL's site and print its cookie inventory."""
+    from cookiegov.services import scanning
+    from scanner.scan import check_url
+
     settings = settings_of(
         ctx,
         include=list(include) or None,
@@ -138,6 +141,8 @@ def scan(
 
 
 def _enqueue(settings: Settings, url: str, compare: bool, wait: bool) -> None:
+    from cookiegov.services import queue
+
     states = [str(s) for s in COMPARE_ORDER] if compare else None
     task = queue.enqueue(settings, url, queue.overrides_for(settings), states)
     err.print(f"queued scan of {url} as task {task.id}")
@@ -169,6 +174,8 @@ def check(
     **flags: Any,
 ) -> None:
     """Scan URL in the none, reject, gpc and accept states and report violations."""
+    from cookiegov.services import governance, scanning
+
     settings = settings_of(ctx, **flags)
     results = scanning.scan_states(url, settings, db, on_state=_state_status)
     result = governance.run_check(results, settings)

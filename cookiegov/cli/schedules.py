@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from cookiegov import report
 from cookiegov.cli.common import CONSENT_CHOICE, err, pass_db
-from cookiegov.diff import summary_text
 from cookiegov.models import ConsentState
-from cookiegov.schedules import (
-    add_schedule,
-    list_schedules,
-    make_due,
-    remove_schedule,
-    run_due,
-    set_paused,
-    start_scheduler,
-)
-from cookiegov.services.scanning import scan_function
-from cookiegov.storage import Database
-from scanner.scan import check_url
+
+if TYPE_CHECKING:
+    from cookiegov.storage import Database
 
 
 @click.group()
@@ -54,8 +45,11 @@ def schedule_add(
     email: str | None,
 ) -> None:
     """Scan URL on a cron schedule."""
+    from cookiegov import schedules as sched
+    from scanner.scan import check_url
+
     check_url(url)
-    s = add_schedule(
+    s = sched.add_schedule(
         db, url, cron, consent=consent, max_pages=max_pages, webhook=webhook, email=email
     )
     click.echo(f"schedule {s.id}: {s.url} at '{s.cron}', next run {s.next_run_at}")
@@ -65,7 +59,9 @@ def schedule_add(
 @pass_db
 def schedule_list(ctx: click.Context, db: Database) -> None:
     """List schedules."""
-    click.echo(report.schedules_text(list_schedules(db)), nl=False)
+    from cookiegov import schedules as sched
+
+    click.echo(report.schedules_text(sched.list_schedules(db)), nl=False)
 
 
 @schedule.command("remove")
@@ -73,7 +69,9 @@ def schedule_list(ctx: click.Context, db: Database) -> None:
 @pass_db
 def schedule_remove(ctx: click.Context, db: Database, schedule_id: int) -> None:
     """Delete a schedule."""
-    remove_schedule(db, schedule_id)
+    from cookiegov import schedules as sched
+
+    sched.remove_schedule(db, schedule_id)
     click.echo(f"removed schedule {schedule_id}")
 
 
@@ -82,7 +80,9 @@ def schedule_remove(ctx: click.Context, db: Database, schedule_id: int) -> None:
 @pass_db
 def schedule_pause(ctx: click.Context, db: Database, schedule_id: int) -> None:
     """Pause a schedule."""
-    set_paused(db, schedule_id, True)
+    from cookiegov import schedules as sched
+
+    sched.set_paused(db, schedule_id, True)
     click.echo(f"paused schedule {schedule_id}")
 
 
@@ -91,7 +91,9 @@ def schedule_pause(ctx: click.Context, db: Database, schedule_id: int) -> None:
 @pass_db
 def schedule_resume(ctx: click.Context, db: Database, schedule_id: int) -> None:
     """Resume a paused schedule."""
-    s = set_paused(db, schedule_id, False)
+    from cookiegov import schedules as sched
+
+    s = sched.set_paused(db, schedule_id, False)
     click.echo(f"resumed schedule {schedule_id}, next run {s.next_run_at}")
 
 
@@ -100,7 +102,9 @@ def schedule_resume(ctx: click.Context, db: Database, schedule_id: int) -> None:
 @pass_db
 def schedule_run(ctx: click.Context, db: Database, schedule_id: int) -> None:
     """Make a schedule due now (the worker runs it at its next check)."""
-    make_due(db, schedule_id)
+    from cookiegov import schedules as sched
+
+    sched.make_due(db, schedule_id)
     click.echo(f"schedule {schedule_id} is due")
 
 
@@ -116,6 +120,10 @@ def schedule_run(ctx: click.Context, db: Database, schedule_id: int) -> None:
 @pass_db
 def worker(ctx: click.Context, db: Database, once: bool, celery: bool, concurrency: int) -> None:
     """Run scheduled scans (diffs, alerts), or with --celery consume queued scan jobs."""
+    from cookiegov import schedules as sched
+    from cookiegov.diff import summary_text
+    from cookiegov.services.scanning import scan_function
+
     settings = ctx.find_root().obj
     if celery:
         from cookiegov.celery_app import run_worker
@@ -123,7 +131,7 @@ def worker(ctx: click.Context, db: Database, once: bool, celery: bool, concurren
         run_worker(settings, concurrency)
         return
     if once:
-        for outcome in run_due(db, settings, scan_function(db)):
+        for outcome in sched.run_due(db, settings, scan_function(db)):
             if "error" in outcome:
                 err.print(f"[red]schedule {outcome['schedule']} failed:[/] {outcome['error']}")
             elif "diff" in outcome:
@@ -133,4 +141,4 @@ def worker(ctx: click.Context, db: Database, once: bool, celery: bool, concurren
             click.echo(json.dumps(outcome))
         return
     err.print(f"worker checking for due scans every {settings.worker_interval}s (Ctrl-C stops)")
-    start_scheduler(db, settings, scan_function(db), blocking=True)
+    sched.start_scheduler(db, settings, scan_function(db), blocking=True)

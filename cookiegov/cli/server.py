@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from banner import create_app
 from cookiegov.cli.common import err, pass_db, settings_of
 from cookiegov.errors import ConfigError
-from cookiegov.schedules import start_scheduler
-from cookiegov.services.governance import app_services
-from cookiegov.services.scanning import scan_function
-from cookiegov.storage import Database
-from cookiegov.storage.writer_service import WriterServer
+
+if TYPE_CHECKING:
+    from cookiegov.storage import Database
 
 
 @click.command()
@@ -25,6 +22,11 @@ from cookiegov.storage.writer_service import WriterServer
 @pass_db
 def serve(ctx: click.Context, db: Database, no_scheduler: bool, **flags: Any) -> None:
     """Serve the banner script, the preference endpoint and the dashboard; run schedules."""
+    from banner import create_app
+    from cookiegov.schedules import start_scheduler
+    from cookiegov.services.governance import app_services
+    from cookiegov.services.scanning import scan_function
+
     settings = settings_of(ctx, **flags)
     app = create_app(settings, db, app_services(settings, db))
     if not no_scheduler:
@@ -38,6 +40,8 @@ def serve(ctx: click.Context, db: Database, no_scheduler: bool, **flags: Any) ->
 @pass_db
 def writer(ctx: click.Context, db: Database, socket_path: str | None) -> None:
     """Commit the consent writes of every app process on this machine in shared batches."""
+    from cookiegov.storage.writer_service import WriterServer
+
     path = socket_path or ctx.find_root().obj.writer_socket
     if not path:
         raise ConfigError("no socket: pass --socket PATH or set writer_socket")

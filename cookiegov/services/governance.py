@@ -4,9 +4,8 @@ report, cookie declaration, and the callables the Flask app receives."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from banner.context import AppServices
 from cookiegov.compliance import check
 from cookiegov.declaration import declaration
 from cookiegov.errors import NotFoundError
@@ -15,6 +14,9 @@ from cookiegov.optout import optout_report as build_optout_report
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.scans import baseline_scan, known_site
+
+if TYPE_CHECKING:
+    from banner.context import AppServices
 
 
 def require_site(db: Database, settings: Settings, site: str) -> str:
@@ -48,6 +50,7 @@ def site_declaration(db: Database, site: str) -> dict[str, Any]:
 def app_services(settings: Settings, db: Database) -> AppServices:
     """The callables ``banner.create_app`` receives: the governance services, and the scan a
     dashboard action may start (the scheduler's scan function)."""
+    from banner.context import AppServices
     from cookiegov.services.scanning import scan_function
 
     return AppServices(

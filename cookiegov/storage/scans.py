@@ -10,6 +10,7 @@ from sqlalchemy import desc, insert, select
 from cookiegov.models import (
     Category,
     Classification,
+    ConsentState,
     ObservedCookie,
     PageResult,
     ScanResult,
@@ -173,7 +174,7 @@ def latest_scan(db: Database, site: str, consent: str | None = None) -> ScanResu
 def baseline_scan(db: Database, site: str) -> ScanResult | None:
     """The latest scan showing all of a site's tracking: after "Accept all", else without a
     choice. Declarations and opt-out status are measured against it."""
-    return latest_scan(db, site, "accept") or latest_scan(db, site, "none")
+    return latest_scan(db, site, ConsentState.ACCEPT) or latest_scan(db, site, ConsentState.NONE)
 
 
 def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
