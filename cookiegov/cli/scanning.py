@@ -98,17 +98,20 @@ def scan(
     from cookiegov.services import scanning
     from scanner.scan import check_url
 
-    settings = settings_of(
-        ctx,
-        include=list(include) or None,
-        exclude=list(exclude) or None,
-        use_sitemap=False if no_sitemap else None,
+    given = {
         **flags,
-    )
+        "include": list(include) or None,
+        "exclude": list(exclude) or None,
+        "use_sitemap": False if no_sitemap else None,
+    }
+    settings = settings_of(ctx, **given)
     check_url(url)
     scanning.check_budgets(settings)
     if queue:
-        _enqueue(settings, url, compare, wait)
+        overrides = {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
+        _enqueue(
+            settings, url, {k: v for k, v in overrides.items() if v is not None}, compare, wait
+        )
         return
     if compare:
         results = scanning.scan_states(
@@ -140,11 +143,15 @@ def scan(
     )
 
 
-def _enqueue(settings: Settings, url: str, compare: bool, wait: bool) -> None:
+def _enqueue(
+    settings: Settings, url: str, overrides: dict[str, Any], compare: bool, wait: bool
+) -> None:
+    """Send the scan with the options given on the command line (the worker's own settings
+    fill in the rest; --browser-arg adds to its Chromium arguments)."""
     from cookiegov.services import queue
 
     states = [str(s) for s in COMPARE_ORDER] if compare else None
-    task = queue.enqueue(settings, url, queue.overrides_for(settings), states)
+    task = queue.enqueue(settings, url, overrides, states)
     err.print(f"queued scan of {url} as task {task.id}")
     if wait:
         outcome = task.get(timeout=3600)

@@ -43,7 +43,7 @@ def site_declaration(db: Database, site: str) -> dict[str, Any]:
     """The cookie declaration of ``site`` from its baseline scan (accept, else none)."""
     scan = baseline_scan(db, site)
     if scan is None:
-        raise NotFoundError(f"no stored scan of {site}; run `cookiegov scan` first")
+        raise NotFoundError(f"no stored scan of {site} yet; scan it first")
     return declaration(scan)
 
 

@@ -1,8 +1,9 @@
 """Queued scans: a Celery app with a Redis broker (the scaled deployment).
 
-The worker side (:func:`scan_task`) runs the same service as an in-process scan; the sending
-side passes every scan setting the sender resolved, so a queued scan is the scan the sender
-asked for (include/exclude globs, Chromium arguments, sitemaps, consent states).
+The worker side (:func:`scan_task`) runs the same service as an in-process scan, with the
+worker's settings plus the overrides the sender gave (every scan option of ``cookiegov scan``:
+include/exclude globs, Chromium arguments, sitemaps, budgets) and, for ``--compare``, the
+consent states to scan.
 """
 
 from __future__ import annotations
@@ -16,24 +17,6 @@ from celery import Celery
 from cookiegov.errors import ConfigError, CookiegovError
 from cookiegov.models import ConsentState
 from cookiegov.settings import Settings, load_settings
-
-#: The settings that shape a scan; a queued scan carries the sender's values of all of them.
-SCAN_SETTINGS = (
-    "browser_profile",
-    "browser_args",
-    "ignore_https_errors",
-    "max_pages",
-    "max_depth",
-    "page_timeout",
-    "max_per_template",
-    "include",
-    "exclude",
-    "ignore_robots",
-    "use_sitemap",
-    "retries",
-    "concurrency",
-    "consent",
-)
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -54,11 +37,6 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
-def overrides_for(settings: Settings) -> dict[str, Any]:
-    """The scan settings of ``settings`` as JSON-ready overrides for a worker."""
-    return {name: getattr(settings, name) for name in SCAN_SETTINGS if hasattr(settings, name)}
-
-
 def scan_task(
     url: str, overrides: dict[str, Any], states: list[str] | None = None
 ) -> dict[str, Any]:
@@ -68,7 +46,11 @@ def scan_task(
     from cookiegov.storage import open_database
 
     worker = f"{socket.gethostname()}:{os.getpid()}"
+    overrides = dict(overrides)
+    extra_args = overrides.pop("browser_args", None) or []
     settings = load_settings().replace(**overrides)
+    if extra_args:  # appended to the worker's own, as on the command line
+        settings = settings.replace(browser_args=[*settings.browser_args, *extra_args])
     db = open_database(settings.database_url)
     try:
         if states:

@@ -91,9 +91,10 @@ def scan_function(db: Database) -> ScanFunction:
 
     def run(url: str, settings: Settings) -> ScanResult:
         if settings.queue_scans:
-            from cookiegov.services.queue import enqueue, overrides_for
+            from cookiegov.services.queue import enqueue
 
-            outcome = enqueue(settings, url, overrides_for(settings)).get(timeout=3600)
+            overrides = {"consent": settings.consent, "max_pages": settings.max_pages}
+            outcome = enqueue(settings, url, overrides).get(timeout=3600)
             if "error" in outcome:
                 raise ScanError(outcome["error"])
             loaded = load_scan(db, outcome["scan_id"])
