@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import desc, insert, select
 
 from cookiegov.models import (
+    COMPARE_ORDER,
     Category,
     Classification,
+    ConsentState,
     ObservedCookie,
     PageResult,
     ScanResult,
@@ -168,6 +170,12 @@ def latest_scan(db: Database, site: str, consent: str | None = None) -> ScanResu
     with db.connect() as conn:
         scan_id = conn.execute(query.order_by(desc(scans.c.id)).limit(1)).scalar()
     return load_scan(db, int(scan_id)) if scan_id is not None else None
+
+
+def latest_scans_by_state(db: Database, site: str) -> dict[ConsentState, ScanResult]:
+    """The latest scan of ``site`` in each consent state it was scanned in (compare order)."""
+    found = {state: latest_scan(db, site, state) for state in COMPARE_ORDER}
+    return {state: scan for state, scan in found.items() if scan is not None}
 
 
 def baseline_scan(db: Database, site: str) -> ScanResult | None:
