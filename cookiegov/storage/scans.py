@@ -19,6 +19,7 @@ from cookiegov.models import (
     StorageItem,
     ThirdPartyRequest,
 )
+from cookiegov.settings import redact
 from cookiegov.storage.database import Database
 from cookiegov.storage.schema import cookies, pages, requests, scans, sites, storage_items
 
@@ -36,7 +37,7 @@ def save_scan(db: Database, result: ScanResult) -> ScanResult:
                 started_at=result.started_at,
                 finished_at=result.finished_at,
                 status="done",
-                settings=result.settings,
+                settings=redact(result.settings),
                 page_count=len(result.pages),
                 cookie_count=len(result.cookies),
                 evidence=result.evidence,
