@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from cookiegov.errors import ConfigError
+from cookiegov.models import ConsentState
 
 
 def _default_concurrency() -> int:
@@ -85,7 +86,9 @@ class Settings:
         factory=_default_concurrency,
         doc_default="CPU count (max 4)",
     )
-    consent: str = _setting("none", "Consent state of a scan: none, accept, reject or gpc.")
+    consent: str = _setting(
+        ConsentState.NONE.value, "Consent state of a scan: none, accept, reject or gpc."
+    )
     host: str = _setting("127.0.0.1", "Address the server listens on.")
     port: int = _setting(8000, "Port the server listens on.")
     public_url: str = _setting("", "URL the banner endpoint is reached at, if proxied.")
@@ -242,8 +245,9 @@ def load_settings(
 
 
 def _validate(s: Settings) -> None:
-    if s.consent not in {"none", "accept", "reject", "gpc"}:
-        raise ConfigError(f"consent must be none, accept, reject or gpc, not {s.consent!r}")
+    if s.consent not in set(ConsentState):
+        states = ", ".join(ConsentState)
+        raise ConfigError(f"consent must be one of {states}, not {s.consent!r}")
     if s.browser_profile not in {"default", "strict"}:
         raise ConfigError(f"browser_profile must be default or strict, not {s.browser_profile!r}")
     if s.ip_mode not in {"truncate", "hash", "none"}:

@@ -182,7 +182,7 @@ def latest_scans_by_state(db: Database, site: str) -> dict[ConsentState, ScanRes
 def baseline_scan(db: Database, site: str) -> ScanResult | None:
     """The latest scan showing all of a site's tracking: after "Accept all", else without a
     choice. Declarations and opt-out status are measured against it."""
-    return latest_scan(db, site, "accept") or latest_scan(db, site, "none")
+    return latest_scan(db, site, ConsentState.ACCEPT) or latest_scan(db, site, ConsentState.NONE)
 
 
 def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
