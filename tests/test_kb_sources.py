@@ -52,3 +52,17 @@ def test_one_entry_parser_for_builtin_overrides_and_imports() -> None:
         with pytest.raises(InputError, match=message):
             entry_from(bad, source="s")  # type: ignore[arg-type]
     assert len(builtin_cookies()) >= 600  # the built-in base reads through the same parser
+
+
+def test_declared_entries_stored_with_a_host_still_match(tmp_path: Path) -> None:
+    from cookiegov.knowledge import KnownCookie
+    from cookiegov.models import Category
+    from cookiegov.storage import open_database
+    from cookiegov.storage.kb import replace_source
+
+    db = open_database(f"sqlite:///{tmp_path / 'k.db'}")
+    old = KnownCookie("promo", Category.ADVERTISING, None, domain="www.shop.test")  # as stored
+    replace_source(db, "ours.csv", "declared", [old])
+    classifier = classifier_for(Settings(), db, "shop.test")
+    result = classifier.classify(CookieInput("promo", "www.shop.test", site="shop.test"))
+    assert (result.layer, result.category.value) == ("imported", "advertising")
