@@ -32,6 +32,12 @@ def test_every_registered_rule_is_documented() -> None:
         assert (r.id, r.severity.value) in documented, f"docs/governance.md misses rule {r.id}"
 
 
+def test_every_registered_rule_has_a_unit_test_here() -> None:
+    text = Path(__file__).read_text()
+    for rule_id in RULES:
+        assert f'"{rule_id}"' in text, f"no unit test names rule {rule_id}"
+
+
 def test_a_rule_registered_twice_is_refused() -> None:
     with pytest.raises(ValueError, match="twice"):
         rule("lifetime", "warning", "again", "none")(lambda scans, ctx: [])
