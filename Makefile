@@ -1,7 +1,7 @@
 # The README's two commands: `make demo` and `make test`. Each installs what it needs first.
 BIN := .venv/bin
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test test-fast lint format bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -11,6 +11,10 @@ demo: setup
 
 test: setup lint
 	$(BIN)/pytest
+
+# The fast layer: no browser, nothing slow (docs/architecture.md, "Tests").
+test-fast: setup
+	$(BIN)/pytest -m "not browser and not slow"
 
 lint:
 	$(BIN)/ruff check .

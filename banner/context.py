@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import current_app, request
 
+from cookiegov.compliance import CheckContext
 from cookiegov.compliance import check as compliance_check
 from cookiegov.declaration import declaration as build_declaration
 from cookiegov.errors import NotFoundError
@@ -44,9 +45,7 @@ def core_services(app_settings: Settings) -> AppServices:
     return AppServices(
         declaration=_declaration,
         optout_report=build_optout_report,
-        check=lambda results: compliance_check(
-            {str(k): v for k, v in results.items()}, consent_days=app_settings.consent_days
-        ),
+        check=lambda results: compliance_check(results, CheckContext.from_settings(app_settings)),
     )
 
 

@@ -1,36 +1,34 @@
-"""The import contract of pyproject.toml covers every module, and it holds."""
+"""The test layers themselves: markers registered, the fast layer kept away from Chromium."""
 
 from __future__ import annotations
 
-import pkgutil
-import shutil
-import subprocess
-import sys
-import tomllib
 from pathlib import Path
 
-import cookiegov
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-UPPER = {"cookiegov.cli", "cookiegov.celery_app", "cookiegov.services"}
 
 
-def _contracts() -> list[dict]:  # type: ignore[type-arg]
-    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    contracts: list[dict] = data["tool"]["importlinter"]["contracts"]  # type: ignore[type-arg]
-    return contracts
+def test_markers_are_registered_and_make_has_the_fast_layer() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert '"browser: ' in pyproject and '"slow: ' in pyproject
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'test-fast: setup\n\t$(BIN)/pytest -m "not browser and not slow"' in makefile
 
 
-def test_every_core_module_is_in_the_core_contract() -> None:
-    core = next(c for c in _contracts() if c["type"] == "forbidden")
-    listed = set(core["source_modules"])
-    present = {f"cookiegov.{m.name}" for m in pkgutil.iter_modules(cookiegov.__path__)}
-    assert present - UPPER == listed, "list new core modules in pyproject's core contract"
+def test_an_unmarked_test_cannot_drive_chromium() -> None:
+    from playwright.async_api import BrowserType as AsyncBrowserType
+    from playwright.sync_api import BrowserType as SyncBrowserType
+
+    for cls in (SyncBrowserType, AsyncBrowserType):
+        with pytest.raises(AssertionError, match="mark it browser"):
+            cls.launch(None)  # type: ignore[arg-type]
+        with pytest.raises(AssertionError, match="mark it browser"):
+            cls.connect_over_cdp(None, "http://127.0.0.1:9")  # type: ignore[arg-type]
 
 
-def test_the_layering_holds() -> None:
-    linter = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
-    assert linter, "import-linter is a test dependency"
-    r = subprocess.run([linter], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stdout[-3000:]
-    assert "0 broken" in r.stdout
+def test_browser_fixtures_mark_a_test(request: pytest.FixtureRequest) -> None:
+    from tests.conftest import BROWSER_FIXTURES
+
+    assert "fixture_server" in BROWSER_FIXTURES
+    assert request.node.get_closest_marker("browser") is None

@@ -94,10 +94,12 @@ def policy_check(
 @pass_db
 def diff(ctx: click.Context, db: Database, old_scan: int, new_scan: int) -> None:
     """What changed between two stored scans (JSON)."""
+    from cookiegov.compliance import CheckContext
     from cookiegov.diff import diff_scans
     from cookiegov.storage.scans import load_scan
 
     old, new = load_scan(db, old_scan), load_scan(db, new_scan)
     if old is None or new is None:
         raise NotFoundError(f"no scan {old_scan if old is None else new_scan}")
-    click.echo(json.dumps(diff_scans(old, new), indent=2))
+    ctx_check = CheckContext.from_settings(settings_of(ctx))
+    click.echo(json.dumps(diff_scans(old, new, ctx_check), indent=2))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from cookiegov.compliance import check
+from cookiegov.compliance import CheckContext, check
 from cookiegov.declaration import declaration
 from cookiegov.errors import NotFoundError
 from cookiegov.models import ConsentState, ScanResult
@@ -31,7 +31,7 @@ def run_check(
 ) -> Any:
     """The compliance report of scans in several consent states, with the configured
     consent period."""
-    return check({str(k): v for k, v in results.items()}, consent_days=settings.consent_days)
+    return check(results, CheckContext.from_settings(settings))
 
 
 def optout_report(db: Database, settings: Settings, site: str) -> dict[str, Any]:

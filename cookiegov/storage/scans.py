@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import desc, insert, select
 
 from cookiegov.models import (
+    COMPARE_ORDER,
     Category,
     Classification,
     ConsentState,
@@ -18,6 +19,7 @@ from cookiegov.models import (
     StorageItem,
     ThirdPartyRequest,
 )
+from cookiegov.settings import redact
 from cookiegov.storage.database import Database
 from cookiegov.storage.schema import cookies, pages, requests, scans, sites, storage_items
 
@@ -35,7 +37,7 @@ def save_scan(db: Database, result: ScanResult) -> ScanResult:
                 started_at=result.started_at,
                 finished_at=result.finished_at,
                 status="done",
-                settings=result.settings,
+                settings=redact(result.settings),
                 page_count=len(result.pages),
                 cookie_count=len(result.cookies),
                 evidence=result.evidence,
@@ -169,6 +171,12 @@ def latest_scan(db: Database, site: str, consent: str | None = None) -> ScanResu
     with db.connect() as conn:
         scan_id = conn.execute(query.order_by(desc(scans.c.id)).limit(1)).scalar()
     return load_scan(db, int(scan_id)) if scan_id is not None else None
+
+
+def latest_scans_by_state(db: Database, site: str) -> dict[ConsentState, ScanResult]:
+    """The latest scan of ``site`` in each consent state it was scanned in (compare order)."""
+    found = {state: latest_scan(db, site, state) for state in COMPARE_ORDER}
+    return {state: scan for state, scan in found.items() if scan is not None}
 
 
 def baseline_scan(db: Database, site: str) -> ScanResult | None:
