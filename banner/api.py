@@ -15,6 +15,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from banner import context
+from banner.choices import extend as extend_choice
+from banner.choices import visitor_rule
 from banner.consents import (
     CONSENT_ID,
     COOKIE_NAME,
@@ -28,6 +30,8 @@ from banner.consents import (
 from banner.headers import cors_headers
 from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
+from banner.vendors import services_of
+from cookiegov.blocking import service_id
 from cookiegov.declaration import declaration_html
 from cookiegov.errors import InputError, NotFoundError, RateLimitError
 from cookiegov.knowledge import builtin_cookies
@@ -58,12 +62,14 @@ def _inventory(site: str) -> list[dict[str, Any]]:
     for c in scan.cookies:
         if c.blocked_reason:
             continue
+        vendor = (c.classification.vendor if c.classification else None) or ""
         out.append(
             {
                 "name": c.name,
                 "domain": c.domain,
                 "category": c.category.value,
-                "vendor": (c.classification.vendor if c.classification else None) or "",
+                "vendor": vendor,
+                "service": service_id(vendor) if vendor else "",
                 "purpose": (c.classification.purpose if c.classification else None) or "",
                 "lifetime": c.lifetime,
                 "third_party": c.third_party,
@@ -95,7 +101,7 @@ def clear_patterns(inventory: list[dict[str, Any]]) -> list[dict[str, str]]:
     found on the site and of the most common vendors. Only first-party ones can be deleted."""
     vendors = {c["vendor"] for c in inventory if c["vendor"]} | COMMON_VENDORS
     return [
-        {"name": e.pattern, "category": e.category.value}
+        {"name": e.pattern, "category": e.category.value, "service": service_id(e.vendor or "")}
         for e in builtin_cookies()
         if e.vendor in vendors
         and e.category not in (Category.NECESSARY, Category.UNKNOWN)
@@ -104,9 +110,10 @@ def clear_patterns(inventory: list[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def banner_config(cfg: SiteConfig) -> dict[str, Any]:
+def banner_config(cfg: SiteConfig, rule: str = "opt-in") -> dict[str, Any]:
     settings = context.settings()
     inventory = _inventory(cfg.site)
+    services, blocked = services_of(context.db(), cfg)
     return {
         "site": cfg.site,
         "revision": cfg.revision,
@@ -119,6 +126,12 @@ def banner_config(cfg: SiteConfig) -> dict[str, Any]:
         "cookies": inventory,
         "clear": clear_patterns(inventory),
         "css": _STATIC.joinpath("banner.css").read_text("utf-8"),
+        "rule": rule,
+        # service id → [name, category]; host → [category, service id] to hold back
+        "services": {s.id: [s.name, s.category.value] for s in services},
+        "block": {h: [b.category.value, b.service] for h, b in blocked.items()}
+        if cfg.autoblock
+        else {},
     }
 
 
@@ -158,8 +171,8 @@ class ScriptCache:
         return body
 
 
-def _build_script(cfg: SiteConfig) -> str:
-    config = json.dumps(banner_config(cfg), separators=(",", ":"), ensure_ascii=True)
+def _build_script(cfg: SiteConfig, rule: str) -> str:
+    config = json.dumps(banner_config(cfg, rule), separators=(",", ":"), ensure_ascii=True)
     config = config.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     script = _STATIC.joinpath("banner.js").read_text("utf-8")
     return f"window.__cookiegovConfig={config};\n{script}"
@@ -170,9 +183,15 @@ def banner_js(site: str) -> Response:
     cfg: SiteConfig = g.site
     cache: ScriptCache = current_app.extensions["cookiegov_scripts"]
     raw = json.dumps(context.settings().sites.get(site, {}), sort_keys=True, default=str)
-    key = f"{site}:{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
-    body = cache.get_or_build(key, lambda: _build_script(cfg))
-    return _cacheable(body, "application/javascript; charset=utf-8")
+    settings = context.settings()
+    rule = visitor_rule(cfg, settings, context.header).rule.value
+    key = f"{site}:{rule}:{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
+    body = cache.get_or_build(key, lambda: _build_script(cfg, rule))
+    response = _cacheable(body, "application/javascript; charset=utf-8")
+    vary = [h for h in (settings.region_header, settings.region_subdivision_header) if h]
+    if vary:  # the script differs per region: caches in front must keep one per header value
+        response.headers["Vary"] = ", ".join(vary)
+    return response
 
 
 @bp.get("/banner.css")
@@ -268,6 +287,7 @@ def record_consent(site: str) -> tuple[Response, int]:
     if body is None:
         raise InputError("the request body must be valid JSON (Content-Type: application/json)")
     parsed = parse_consent(body, context.header("Sec-GPC"))
+    parsed = extend_choice(parsed, body, cfg, settings, context.db(), context.header)
     entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
     record = context.writer().append(site, entry)
     response = jsonify(public(record))
@@ -343,6 +363,8 @@ def withdraw_consent(site: str, consent_id: str) -> Response:
         "action": "withdraw",
         "language": last.get("language"),
     }
+    applied = visitor_rule(cfg, context.settings(), context.header)
+    withdrawal.update(region=applied.region, rule=applied.rule.value)
     entry = consent_entry(withdrawal, cfg, context.settings(), ip, context.header("User-Agent"))
     record = context.writer().append(site, entry)
     response = jsonify(public(record))

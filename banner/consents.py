@@ -37,6 +37,9 @@ PUBLIC_FIELDS = (
     "gpc",
     "language",
     "page_url",
+    "services",
+    "region",
+    "rule",
     "hash",
 )
 
@@ -108,6 +111,9 @@ def consent_entry(
         texts_hash=parsed.get("texts_hash"),
         user_agent=(user_agent or "")[:512] or None,
         ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or cfg.site),
+        services=parsed.get("services"),
+        region=parsed.get("region"),
+        rule=parsed.get("rule"),
     )
 
 
@@ -118,14 +124,17 @@ def limit_key(site: str, ip: str) -> str:
 
 def public(record: dict[str, Any]) -> dict[str, Any]:
     """What the visitor is shown of a stored record (no address, no user agent)."""
-    return {k: record[k] for k in PUBLIC_FIELDS}
+    return {k: record.get(k) for k in PUBLIC_FIELDS}
 
 
 def cookie_value(record: dict[str, Any]) -> str:
     cats = "".join(
         c.value[0] if record["choices"].get(c.value) else "-" for c in CONSENT_CATEGORIES
     )
-    return f"v1.{record['consent_id']}.{record['revision']}.{int(time.time())}.{cats}"
+    value = f"v1.{record['consent_id']}.{record['revision']}.{int(time.time())}.{cats}"
+    if record.get("services"):  # 1matomo_0google-analytics: per-service choices
+        value += "." + "_".join(f"{int(v)}{k}" for k, v in record["services"].items())
+    return value
 
 
 def consent_cookie(

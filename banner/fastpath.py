@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import Flask
 
+from banner.choices import extend as extend_choice
 from banner.consents import consent_cookie, consent_entry, limit_key, parse_consent, public
 from banner.errors import error_body
 from banner.headers import SECURITY_HEADERS, cors_headers
@@ -105,9 +106,20 @@ class ConsentFastPath:
                 "the request body must be valid JSON (Content-Type: application/json)"
             ) from None
         parsed = parse_consent(body, environ.get("HTTP_SEC_GPC"))
+        db = self.app.config["COOKIEGOV_DB"]
+        header = _header_of(environ)
+        parsed = extend_choice(parsed, body, cfg, settings, db, header)
         entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
         writer: Appender = extensions["cookiegov_writer"]
         record = writer.append(cfg.site, entry)
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or ""
         cookie = consent_cookie(settings, record, environ.get("HTTP_ORIGIN"), host.split(":")[0])
         return 201, public(record), [("Set-Cookie", cookie)] if cookie else []
+
+
+def _header_of(environ: dict[str, Any]) -> Callable[[str], str | None]:
+    def header(name: str) -> str | None:
+        value: str | None = environ.get("HTTP_" + name.upper().replace("-", "_"))
+        return value
+
+    return header

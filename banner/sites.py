@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from banner.texts import TEXTS, texts_for
+from cookiegov.blocking import ALLOW
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import ConfigError, NotFoundError
-from cookiegov.models import CONSENT_CATEGORIES
+from cookiegov.models import CONSENT_CATEGORIES, Category
+from cookiegov.regions import Rule, parse_rules
 from cookiegov.settings import Settings
 
 
@@ -24,6 +26,9 @@ class SiteConfig:
     gpc_refuses: tuple[str, ...] = ("advertising",)
     texts: dict[str, dict[str, str]] = field(default_factory=dict)  # per-language overrides
     salt: str = ""
+    autoblock: bool = True  # hold back hosts the scan attributed to a refused category
+    autoblock_hosts: dict[str, str] = field(default_factory=dict)  # host → category | "allow"
+    regions: dict[str, Rule] = field(default_factory=dict)  # region key → rule
 
     def allows_origin(self, origin: str | None) -> bool:
         if not origin:
@@ -64,6 +69,22 @@ def build_site(site: str, raw: dict[str, Any]) -> SiteConfig:
             gpc_refuses=gpc,
             texts={str(k): dict(v) for k, v in raw.get("texts", {}).items()},
             salt=str(raw.get("salt", "")),
+            autoblock=bool(raw.get("autoblock", True)),
+            autoblock_hosts=_host_overrides(site, raw.get("autoblock_hosts", {})),
+            regions=parse_rules(site, raw.get("regions")),
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"site {site}: invalid configuration ({exc})") from exc
+
+
+def _host_overrides(site: str, raw: dict[str, Any]) -> dict[str, str]:
+    allowed = {ALLOW} | {c.value for c in CONSENT_CATEGORIES}
+    out = {}
+    for host, value in dict(raw).items():
+        value = str(value).lower()
+        if value not in allowed:
+            raise ConfigError(
+                f"site {site}: autoblock_hosts[{host!r}] must be one of {sorted(allowed)}"
+            )
+        out[str(host).lower()] = Category(value).value if value != ALLOW else ALLOW
+    return out

@@ -28,10 +28,19 @@ KEYS = (
     "session",
     "days",
     "months",
+    "ok",
+    "dns",
+    "optout",
 )
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
+        "ok": "OK",
+        "dns": "Do not sell or share my personal information",
+        "optout": (
+            "We and our partners use cookies to measure visits and show relevant ads. You can"
+            " opt out of the sale or sharing of your personal information at any time."
+        ),
         "blocked": "This content is blocked until you allow it",
         "allow": "Allow",
         "session": "session",
@@ -60,6 +69,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookies",
     },
     "fr": {
+        "ok": "OK",
+        "dns": "Ne pas vendre ni partager mes informations personnelles",
+        "optout": (
+            "Nos partenaires et nous utilisons des cookies pour mesurer l’audience et "
+            "afficher des publicités pertinentes. Vous pouvez refuser à tout moment la vente "
+            "ou le partage de vos informations personnelles."
+        ),
         "blocked": "Ce contenu est bloqué tant que vous ne l’autorisez pas",
         "allow": "Autoriser",
         "session": "session",
@@ -90,6 +106,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookies",
     },
     "de": {
+        "ok": "OK",
+        "dns": "Meine personenbezogenen Daten nicht verkaufen oder weitergeben",
+        "optout": (
+            "Wir und unsere Partner verwenden Cookies, um Besuche zu messen und passende "
+            "Werbung zu zeigen. Dem Verkauf oder der Weitergabe Ihrer personenbezogenen Daten"
+            " können Sie jederzeit widersprechen."
+        ),
         "blocked": "Dieser Inhalt ist blockiert, bis Sie ihn erlauben",
         "allow": "Erlauben",
         "session": "Sitzung",
@@ -119,6 +142,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "cookies": "Cookies",
     },
     "es": {
+        "ok": "Aceptar",
+        "dns": "No vender ni compartir mi información personal",
+        "optout": (
+            "Nosotros y nuestros socios usamos cookies para medir visitas y mostrar anuncios "
+            "relevantes. Puede excluirse de la venta o el intercambio de su información "
+            "personal en cualquier momento."
+        ),
         "blocked": "Este contenido está bloqueado hasta que lo permita",
         "allow": "Permitir",
         "session": "sesión",

@@ -96,6 +96,16 @@ class Settings:
         "", "Bearer token of the admin API; empty disables it.", secret=True
     )
     consent_days: int = _setting(182, "Days a consent lasts before the banner asks again.")
+    region_header: str = _setting(
+        "",
+        "Request header with the visitor's country, set by your CDN or proxy (CF-IPCountry,"
+        " CloudFront-Viewer-Country); picks the site's regional rule. Empty: the '*' rule.",
+    )
+    region_subdivision_header: str = _setting(
+        "",
+        "Request header with the visitor's state or province (e.g. CloudFront-Viewer-Country-"
+        "Region), for rules per US state; empty: country only.",
+    )
     ip_mode: str = _setting("truncate", "How a visitor's IP is kept: truncate, hash or none.")
     retention_days: int = _setting(1095, "Days consent records are kept before purge.")
     rate_limit: int = _setting(60, "Consent writes per client and minute.")

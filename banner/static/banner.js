@@ -23,25 +23,90 @@
   function consentMode(kind, granted) {
     var m = {};
     for (var k in SIGNALS) {
-      m[k] = granted && (SIGNALS[k] === "necessary" || granted[SIGNALS[k]]) ? "granted" : "denied";
+      var c = SIGNALS[k];
+      m[k] = granted && (c === "necessary" || ok(c, GS[c], granted)) ? "granted" : "denied";
     }
     if (kind === "default") m.wait_for_update = 500;
     gtag("consent", kind, m);
   }
-  consentMode("default", null);
-  var state = null;
+  // Services: id → [name, category]; Google's decide Consent Mode.
+  var SV = C.services, BL = C.block, held = [], GS = {}, k;
+  for (k in SV) if (/^google/.test(k)) GS[SV[k][1]] = k;
   var root = null;
   var cssReady = false;
   var opener = null;
+
+  function ok(c, v, s) {
+    return !!s && (v && s.services && v in s.services ? s.services[v] : !!s.granted[c]);
+  }
+  function derive(g) {
+    var o = {};
+    for (var k in SV) o[k] = !!g[SV[k][1]];
+    return o;
+  }
+  function mk(g, v) {
+    return { id: state ? state.id : null, revision: C.revision, time: Date.now() / 1000, granted: g, services: v || derive(g) };
+  }
+  // Auto-blocking: hosts of the scan wait for their category or service (docs/embedding.md).
+  function stop(u) {
+    var h, k, b;
+    try { h = new URL(u, location.href).hostname; } catch (e) { return; }
+    for (k in BL) {
+      if (h === k || h.slice(-k.length - 1) === "." + k) b = BL[k];
+    }
+    return b && !ok(b[0], b[1], state) && b;
+  }
+  function grab(e, u, f) {
+    var b = stop(u);
+    if (!b) return 1;
+    held.push({ b: b, f: function () { if (e.nodeName === "SCRIPT") e.async = false; f(); } });
+  }
+  function release() {
+    held = held.filter(function (h) { return !ok(h.b[0], h.b[1], state) || h.f(); });
+  }
+  var state = readCookie();
+  if (!valid(state)) state = null;
+  consentMode("default", null);
+  var TAGS = /^(SCRIPT|IFRAME|IMG)$/;
+  if (Object.keys(BL).length) {
+    [HTMLScriptElement, HTMLIFrameElement, HTMLImageElement].forEach(function (K) {
+      var p = Object.getOwnPropertyDescriptor(K.prototype, "src");
+      Object.defineProperty(K.prototype, "src", { configurable: true, get: p.get, set: function (u) {
+        var e = this, f = function () { p.set.call(e, u); };
+        if (grab(e, u, f)) f();
+      } });
+    });
+    var sa = Element.prototype.setAttribute;
+    Element.prototype.setAttribute = function (n, u) {
+      var e = this, f = function () { sa.call(e, n, u); };
+      if (!/^src$/i.test(n) || !TAGS.test(e.nodeName) || grab(e, u, f)) f();
+    };
+    var nb = navigator.sendBeacon;
+    if (nb) navigator.sendBeacon = function (u, x) {
+      var f = function () { return nb.call(navigator, u, x); };
+      return grab(navigator, u, f) ? f() : true;
+    };
+    // Tags in the HTML after this script, before the parser runs them.
+    new MutationObserver(function (ms) {
+      ms.forEach(function (m) {
+        m.addedNodes.forEach(function (n) {
+          var u = TAGS.test(n.nodeName) && n.getAttribute("src"), js = n.nodeName === "SCRIPT";
+          if (!u || grab(n, u, function () { if (js) revive(n); else n.setAttribute("src", u); })) return;
+          if (js) n.type = "text/plain"; else n.removeAttribute("src");
+        });
+      });
+    }).observe(d.documentElement, { childList: true, subtree: true });
+  }
 
   function readCookie() {
     var m = d.cookie.match(/(?:^|;\s*)cookiegov=([^;]*)/);
     if (!m) return null;
     var p = decodeURIComponent(m[1]).split(".");
-    if (p[0] !== "v1" || p.length !== 5) return null;
-    var granted = {};
+    if (p[0] !== "v1" || p.length < 5) return null;
+    var granted = {}, sv = {};
     CATS.forEach(function (c, i) { granted[c] = p[4].charAt(i) === c.charAt(0); });
-    return { id: p[1], revision: +p[2], time: +p[3], granted: granted };
+    (p[5] || "").split("_").forEach(function (x) { if (x) sv[x.slice(1)] = x.charAt(0) === "1"; });
+    return { id: p[1], revision: +p[2], time: +p[3], granted: granted, services: sv };
   }
 
   function valid(s) {
@@ -50,7 +115,10 @@
 
   function writeCookie(s) {
     var v = ["v1", s.id, s.revision, Math.floor(s.time),
-      CATS.map(function (c) { return s.granted[c] ? c.charAt(0) : "-"; }).join("")].join(".");
+      CATS.map(function (c) { return s.granted[c] ? c.charAt(0) : "-"; }).join("")];
+    var sv = Object.keys(s.services || {}).map(function (k) { return (s.services[k] ? 1 : 0) + k; });
+    if (sv.length) v.push(sv.join("_"));
+    v = v.join(".");
     d.cookie = NAME + "=" + v + "; path=/; max-age=" + C.days * 86400 + "; Secure; SameSite=Lax";
   }
 
@@ -67,7 +135,7 @@
     return re.test(name);
   }
 
-  function clearRefused(granted) {
+  function clearRefused(s) {
     var host = location.hostname.split(".");
     var domains = [""];
     for (var i = 0; i < host.length - 1; i++) domains.push(host.slice(i).join("."));
@@ -78,7 +146,7 @@
       var name = pair.split("=")[0].trim();
       if (!name || name === NAME) return;
       C.cookies.concat(C.clear).forEach(function (k) {
-        if (k.category === "necessary" || k.category === "unknown" || granted[k.category]) return;
+        if (k.category === "necessary" || k.category === "unknown" || ok(k.category, k.service, s)) return;
         if (!matches(name, k.name)) return;
         domains.forEach(function (dom) {
           paths.forEach(function (p) {
@@ -89,25 +157,32 @@
     });
   }
 
-  function activate(granted) {
-    d.querySelectorAll("script[type='text/plain'][data-category]").forEach(function (old) {
-      if (!granted[old.getAttribute("data-category")]) return;
-      var s = d.createElement("script");
-      for (var i = 0; i < old.attributes.length; i++) {
-        var a = old.attributes[i];
-        if (a.name !== "type" && a.name !== "nonce") s.setAttribute(a.name, a.value);
-      }
-      // Browsers hide a parsed nonce attribute; its value lives in the .nonce property.
-      if (old.nonce || nonce) s.nonce = old.nonce || nonce;
-      if (!old.src) s.textContent = old.textContent;
-      old.parentNode.replaceChild(s, old);
+  function want(e, s) {
+    var v = e.getAttribute("data-service"), c = e.getAttribute("data-category") || (SV[v] || [])[1];
+    return [ok(c, v, s), c, v];
+  }
+  function revive(old) {
+    var n = d.createElement("script");
+    for (var i = 0; i < old.attributes.length; i++) {
+      var a = old.attributes[i];
+      if (a.name !== "type" && a.name !== "nonce") n.setAttribute(a.name, a.value);
+    }
+    // A parsed nonce lives in .nonce only.
+    if (old.nonce || nonce) n.nonce = old.nonce || nonce;
+    if (!old.src) n.textContent = old.textContent;
+    if (!old.async) n.async = false;
+    old.parentNode.replaceChild(n, old);
+  }
+  function activate(s) {
+    d.querySelectorAll("script[type='text/plain'][data-category],script[type='text/plain'][data-service]").forEach(function (old) {
+      if (want(old, s)[0]) revive(old);
     });
-    d.querySelectorAll("[data-src][data-category]").forEach(function (e) {
-      var cat = e.getAttribute("data-category");
+    d.querySelectorAll("[data-src][data-category],[data-src][data-service]").forEach(function (e) {
+      var w = want(e, s);
       var ph = e.previousElementSibling;
       var hasPh = ph && ph.className === "cg-ph";
-      if (!granted[cat]) {
-        if (e.tagName === "IFRAME" && !hasPh) placeholder(e, cat);
+      if (!w[0]) {
+        if (e.tagName === "IFRAME" && !hasPh) placeholder(e, w[1], w[2]);
         return;
       }
       if (hasPh) ph.remove();
@@ -117,33 +192,35 @@
     });
   }
 
-  function placeholder(frame, cat) {
+  function placeholder(frame, cat, svc) {
     var box = el("div", { "class": "cg-ph", role: "region", "aria-label": T.blocked });
     box.style.width = (frame.getAttribute("width") || 300) + "px";
     box.style.height = (frame.getAttribute("height") || 150) + "px";
-    box.appendChild(el("p", {}, T.blocked + " (" + T[cat] + ")"));
-    box.appendChild(button(T.allow + ": " + T[cat], "cg-allow", function () {
-      var g = {};
-      CATS.forEach(function (c) { g[c] = !!(state && state.granted[c]); });
-      g[cat] = true;
-      save(g, "banner");
+    var what = svc ? (SV[svc] || [svc])[0] : T[cat];
+    box.appendChild(el("p", {}, T.blocked + " (" + what + ")"));
+    box.appendChild(button(T.allow + ": " + what, "cg-allow", function () {
+      var s = state || mk(all(false)), g = Object.assign({}, s.granted), v = Object.assign({}, s.services);
+      for (var k in SV) if (svc ? k === svc : SV[k][1] === cat) v[k] = true;
+      if (!svc) g[cat] = true;
+      save(g, "banner", v);
     }));
     frame.hidden = true;
     frame.parentNode.insertBefore(box, frame);
   }
 
   function floating() {
-    if (d.querySelector("[data-cookiegov-settings]")) return;
-    var b = button(T.settings, "cg-float", function () { show(true); });
+    if (C.rule === "none" || d.querySelector("[data-cookiegov-settings]")) return;
+    var b = button(C.rule === "opt-out" ? T.dns : T.settings, "cg-float", function () { show(true); });
     b.setAttribute("data-cookiegov-settings", "");
     d.body.appendChild(b);
   }
 
   function apply(s, changed) {
     state = s;
-    consentMode("update", s.granted);
-    clearRefused(s.granted);
-    activate(s.granted);
+    consentMode("update", s);
+    clearRefused(s);
+    activate(s);
+    release();
     floating();
     if (changed) {
       var detail = api.consent();
@@ -152,10 +229,11 @@
     }
   }
 
-  function save(granted, method) {
-    var s = { id: state ? state.id : null, revision: C.revision, time: Date.now() / 1000, granted: granted };
+  function save(granted, method, services) {
+    var s = mk(granted, services);
     var body = { categories: granted, revision: C.revision, language: lang, gpc: gpc,
       page_url: location.href.split("#")[0], method: method || "banner", texts_hash: C.textsHash };
+    if (Object.keys(SV).length) body.services = s.services;
     if (s.id) body.consent_id = s.id;
     close();
     return fetch(base + "/v1/sites/" + encodeURIComponent(C.site) + "/consents", {
@@ -209,18 +287,18 @@
   function show(prefs) {
     close();
     opener = d.activeElement;
-    var current = state && valid(state) ? state.granted : all(false);
-    root = el("div", { "class": "cg-root", role: "dialog", "aria-modal": "true",
+    var current = state && valid(state) ? state : mk(all(false)), out = C.rule === "opt-out" && !prefs;
+    root = el("div", { "class": "cg-root", role: "dialog", "aria-modal": String(!out),
       "aria-labelledby": "cg-title", "aria-describedby": "cg-body", lang: lang });
     if (/^(ar|he|fa|ur)$/.test(lang)) root.setAttribute("dir", "rtl");
     var box = el("div", { "class": "cg-box" });
     box.appendChild(el("h2", { id: "cg-title" }, T.title));
-    var p = el("p", { id: "cg-body" }, T.body + " ");
+    var p = el("p", { id: "cg-body" }, (out ? T.optout : T.body) + " ");
     var a = el("a", { href: C.policy }, T.policy);
     p.appendChild(a);
     box.appendChild(p);
     if (gpc) box.appendChild(el("p", { "class": "cg-gpc", role: "status" }, T.gpc));
-    var toggles = {};
+    var toggles = {}, st = {};
     if (prefs) {
       var list = el("div", { "class": "cg-cats" });
       ["necessary"].concat(CATS).forEach(function (c) {
@@ -228,12 +306,24 @@
         var id = "cg-" + c;
         var box2 = el("input", { type: "checkbox", id: id });
         if (c === "necessary") { box2.checked = true; box2.disabled = true; }
-        else box2.checked = !!current[c];
+        else box2.checked = ok(c, null, current);
         toggles[c] = box2;
         var label = el("label", { "for": id }, T[c] + (c === "necessary" ? " (" + T.always_on + ")" : ""));
         row.appendChild(box2);
         row.appendChild(label);
         row.appendChild(el("p", { "class": "cg-desc" }, T[c + "_desc"]));
+        var us = el("ul", { "class": "cg-svcs" }), sv = [];
+        for (var v in SV) {
+          if (SV[v][1] !== c) continue;
+          var li = el("li", {}), t = el("input", { type: "checkbox", id: "cg-s-" + v });
+          t.checked = ok(c, v, current);
+          sv.push(st[v] = t);
+          li.appendChild(t);
+          li.appendChild(el("label", { "for": "cg-s-" + v }, SV[v][0]));
+          us.appendChild(li);
+        }
+        box2.onchange = function () { sv.forEach(function (t) { t.checked = box2.checked; }); };
+        if (sv.length) row.appendChild(us);
         var ck = C.cookies.filter(function (k) { return k.category === c; });
         if (ck.length) {
           var det = el("details", {});
@@ -251,13 +341,23 @@
       box.appendChild(list);
     }
     var actions = el("div", { "class": "cg-actions" });
-    actions.appendChild(button(T.accept, "cg-accept", function () { api.acceptAll(); }));
-    actions.appendChild(button(T.reject, "cg-reject", function () { api.rejectAll(); }));
+    if (out) {
+      actions.appendChild(button(T.ok, "cg-accept", function () { api.acceptAll(); }));
+      actions.appendChild(button(T.dns, "cg-reject cg-dns", function () {
+        var g = all(true);
+        g.advertising = false;
+        save(g, "banner");
+      }));
+    } else {
+      actions.appendChild(button(T.accept, "cg-accept", function () { api.acceptAll(); }));
+      actions.appendChild(button(T.reject, "cg-reject", function () { api.rejectAll(); }));
+    }
     if (prefs) {
       actions.appendChild(button(T.save, "cg-save", function () {
-        var g = {};
+        var g = {}, v = {};
         CATS.forEach(function (c) { g[c] = toggles[c].checked; });
-        save(g, "banner");
+        for (var k in st) v[k] = st[k].checked;
+        save(g, "banner", v);
       }));
     } else {
       actions.appendChild(button(T.prefs, "cg-prefs", function () { show(true); }));
@@ -275,8 +375,7 @@
       if (e.shiftKey && d.activeElement === first) { last.focus(); e.preventDefault(); }
       else if (!e.shiftKey && d.activeElement === last) { first.focus(); e.preventDefault(); }
     });
-    // Out of the flow at once (CSSOM, allowed under CSP), shown when the stylesheet is in:
-    // no layout shift and no flash of an unstyled banner.
+    // Fixed at once, shown once styled: no layout shift (CSSOM is allowed under CSP).
     root.style.position = "fixed";
     if (!cssReady) root.style.visibility = "hidden";
     d.body.appendChild(root);
@@ -289,14 +388,16 @@
     show: function () { show(true); },
     acceptAll: function () { return save(all(true), "banner"); },
     rejectAll: function () { return save(all(false), "banner"); },
-    accept: function (cats) {
+    accept: function (cats, services) {
       var g = all(false);
       (cats || []).forEach(function (c) { if (c in g) g[c] = true; });
-      return save(g, "api");
+      return save(g, "api", Object.assign(derive(g), services));
     },
     consent: function () {
-      return state ? { id: state.id, revision: state.revision, categories: state.granted, gpc: gpc } : null;
+      return state ? { id: state.id, revision: state.revision, categories: state.granted,
+        services: state.services, gpc: gpc, rule: C.rule } : null;
     },
+    services: SV,
     on: function (event, fn) { if (event === "change") listeners.push(fn); },
     timing: timing
   };
@@ -323,7 +424,7 @@
 
   function init() {
     try {
-      // The stylesheet travels inside the script: no second request, nothing inline for CSP.
+      // CSS inside the script: no second request, nothing inline for CSP.
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(C.css);
       d.adoptedStyleSheets = d.adoptedStyleSheets.concat(sheet);
@@ -339,11 +440,16 @@
       if (t) { e.preventDefault(); show(true); }
     });
     declare();
-    var s = readCookie();
-    if (valid(s)) apply(s, false);
-    else {
-      clearRefused(all(false));
-      activate(all(false));
+    if (state) apply(state, false);
+    else if (C.rule !== "opt-in") {
+      // opt-out: allowed until the visitor or GPC opts out; none: no banner.
+      apply(mk(all(true)), false);
+      if (C.rule === "opt-out") {
+        if (gpc) save(all(true), "gpc"); else show(false);
+      }
+    } else {
+      clearRefused(mk(all(false)));
+      activate(mk(all(false)));
       show(false);
     }
   }

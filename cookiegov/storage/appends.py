@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cookiegov.errors import StorageError
-from cookiegov.storage.consents import FIELDS, GENESIS, ConsentInput, record_hash
+from cookiegov.storage.consents import (
+    FIELDS,
+    GENESIS,
+    OPTIONAL_FIELDS,
+    ConsentInput,
+    record_hash,
+)
 from cookiegov.storage.database import Database, describe_driver_error, utcnow
 
 log = logging.getLogger(__name__)
@@ -52,7 +58,7 @@ def _statements(postgresql: bool) -> _Statements:
     statement that waits for the row lock still reads the rest from the snapshot it started
     with, so the head must be read by a later statement, after the lock is held."""
     p = "%({})s" if postgresql else ":{}"  # psycopg's and sqlite3's named parameters
-    columns = ("site_id", *FIELDS, "hash")
+    columns = ("site_id", *FIELDS, *OPTIONAL_FIELDS, "hash")
     site = f"SELECT id FROM sites WHERE domain = {p.format('domain')}"
     new_site = (
         "INSERT INTO sites (domain, name, created_at) VALUES"
@@ -90,6 +96,9 @@ def build_record(
         "user_agent": entry.user_agent,
         "ip": entry.ip,
         "prev_hash": previous,
+        "services": dict(sorted(entry.services.items())) if entry.services is not None else None,
+        "region": entry.region,
+        "rule": entry.rule,
     }
     record["hash"] = record_hash(site, record)
     return record
@@ -151,7 +160,15 @@ def _append(
         site_id, seq, previous = heads[site]
         record = build_record(site, entry, seq + 1, previous, utcnow())
         heads[site] = (site_id, seq + 1, record["hash"])
-        rows.append({**record, "site_id": site_id, "choices": json.dumps(record["choices"])})
+        services = record["services"]
+        rows.append(
+            {
+                **record,
+                "site_id": site_id,
+                "choices": json.dumps(record["choices"]),
+                "services": None if services is None else json.dumps(services),
+            }
+        )
         records.append(record)
     cursor.executemany(sql.insert, rows)
     return records

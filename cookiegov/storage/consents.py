@@ -35,10 +35,14 @@ FIELDS = (
     "ip",
     "prev_hash",
 )
+#: Fields added later (migration 0020): hashed only when present, so records written before
+#: them keep their hash and the chain still verifies.
+OPTIONAL_FIELDS = ("services", "region", "rule")
 
 
 def record_hash(site: str, record: dict[str, Any]) -> str:
     body = {"site": site, **{k: record.get(k) for k in FIELDS}}
+    body.update({k: record[k] for k in OPTIONAL_FIELDS if record.get(k) is not None})
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -56,6 +60,9 @@ class ConsentInput:
     texts_hash: str | None = None
     user_agent: str | None = None
     ip: str | None = None  # already truncated or hashed; never raw
+    services: dict[str, bool] | None = None  # per-service choices (service id → granted)
+    region: str | None = None  # the region the rule was chosen for (US-CA), from a CDN header
+    rule: str | None = None  # the regional rule that applied: opt-in | opt-out | none
 
 
 def _rows(conn: Connection, site: str, **where: Any) -> list[dict[str, Any]]:

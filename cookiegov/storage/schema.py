@@ -136,6 +136,9 @@ consents = Table(
     Column("ip", String(64)),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("services", JSON),  # per-service choices (0020); hashed only when present
+    Column("region", String(16)),  # region of the rule that applied (0020)
+    Column("rule", String(16)),  # opt-in | opt-out | none (0020)
     UniqueConstraint("site_id", "seq", name="uq_consents_site_seq"),
     Index("ix_consents_consent_id", "consent_id"),
 )
