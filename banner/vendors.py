@@ -18,13 +18,13 @@ from cookiegov.storage.scans import baseline_scan
 TTL = 10.0  # seconds, as the banner script cache: a new scan shows up after this
 MAX_SERVICES = 64
 SiteServices = tuple[list[Service], dict[str, BlockedHost]]
-_cache: dict[tuple[str, str], tuple[float, SiteServices]] = {}
+_cache: dict[tuple[int, str, str], tuple[float, SiteServices]] = {}
 _lock = threading.Lock()
 
 
 def services_of(db: Database, cfg: SiteConfig) -> SiteServices:
     """The site's services and its block list (hosts to hold back), from its baseline scan."""
-    key = (cfg.site, repr(sorted(cfg.autoblock_hosts.items())))
+    key = (id(db), cfg.site, repr(sorted(cfg.autoblock_hosts.items())))
     now = time.monotonic()
     hit = _cache.get(key)
     if hit and hit[0] > now:
