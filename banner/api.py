@@ -31,8 +31,9 @@ from banner.headers import cors_headers
 from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
 from banner.vendors import services_of
-from cookiegov.blocking import service_id
+from cookiegov.blocking import BlockedHost, service_id
 from cookiegov.declaration import declaration_html
+from cookiegov.domains import host_of
 from cookiegov.errors import InputError, NotFoundError, RateLimitError
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.models import CONSENT_CATEGORIES, Category
@@ -53,8 +54,9 @@ def _site(site: str) -> SiteConfig:
 
 
 # -- banner script -----------------------------------------------------------------------
-def _inventory(site: str) -> list[dict[str, Any]]:
-    """The cookies the banner lists: those of the baseline scan, as in the declaration."""
+def _inventory(site: str, blocked: dict[str, BlockedHost]) -> list[dict[str, Any]]:
+    """The cookies the banner lists: those of the baseline scan, as in the declaration; each
+    with its service (its vendor's, else that of the listed host that set it)."""
     scan = baseline_scan(context.db(), site)
     if scan is None:
         return []
@@ -63,13 +65,15 @@ def _inventory(site: str) -> list[dict[str, Any]]:
         if c.blocked_reason:
             continue
         vendor = (c.classification.vendor if c.classification else None) or ""
+        setter = blocked.get(host_of(c.set_by)) if c.set_by else None
+        service = service_id(vendor) if vendor else setter.service if setter else ""
         out.append(
             {
                 "name": c.name,
                 "domain": c.domain,
                 "category": c.category.value,
                 "vendor": vendor,
-                "service": service_id(vendor) if vendor else "",
+                "service": service,
                 "purpose": (c.classification.purpose if c.classification else None) or "",
                 "lifetime": c.lifetime,
                 "third_party": c.third_party,
@@ -112,8 +116,8 @@ def clear_patterns(inventory: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def banner_config(cfg: SiteConfig, rule: str = "opt-in") -> dict[str, Any]:
     settings = context.settings()
-    inventory = _inventory(cfg.site)
     services, blocked = services_of(context.db(), cfg)
+    inventory = _inventory(cfg.site, blocked)
     return {
         "site": cfg.site,
         "revision": cfg.revision,

@@ -272,6 +272,14 @@ def openapi_document() -> dict[str, Any]:
                         "language": {"type": "string", "maxLength": 16},
                         "page_url": {"type": "string", "maxLength": 2048},
                         "texts_hash": {"type": "string", "maxLength": 64},
+                        "services": {
+                            "type": "object",
+                            "description": "Per-service choices by service id (those the"
+                            " banner lists, from the site's scan); unknown ids are refused.",
+                            "maxProperties": 64,
+                            "propertyNames": {"pattern": "^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$"},
+                            "additionalProperties": {"type": "boolean"},
+                        },
                     },
                 },
                 "ConsentRecord": {
@@ -288,6 +296,15 @@ def openapi_document() -> dict[str, Any]:
                         "gpc": {"type": "boolean"},
                         "language": {"type": ["string", "null"]},
                         "page_url": {"type": ["string", "null"]},
+                        "services": {
+                            "type": ["object", "null"],
+                            "additionalProperties": {"type": "boolean"},
+                        },
+                        "region": {
+                            "type": ["string", "null"],
+                            "description": "Region the rule was chosen for, from the CDN's header",
+                        },
+                        "rule": {"enum": ["opt-in", "opt-out", "none", None]},
                         "hash": {"type": "string"},
                     },
                 },

@@ -41,18 +41,26 @@ class Service:
 class BlockedHost:
     host: str
     category: Category
-    service: str  # a service id, or "" when the scan does not say whose host it is
+    service: str  # a service id: the vendor's, else the host's registrable domain's
     reason: str
+    name: str = ""  # the service's name as the banner shows it
 
 
 def _strictest(current: BlockedHost | None, new: BlockedHost) -> BlockedHost:
+    """The stricter category of the two; a vendor's service over an unnamed one."""
     if current is None:
         return new
-    if RANK[new.category] > RANK[current.category]:
-        return BlockedHost(new.host, new.category, new.service or current.service, new.reason)
-    if not current.service and new.service:
-        return BlockedHost(current.host, current.category, new.service, current.reason)
-    return current
+    named = new if new.service and not current.service else current
+    keep = new if RANK[new.category] > RANK[current.category] else current
+    return BlockedHost(keep.host, keep.category, named.service, keep.reason, named.name)
+
+
+def _named(entry: BlockedHost) -> BlockedHost:
+    """A host no vendor is known for is its own service, named by its registrable domain."""
+    if entry.service:
+        return entry
+    domain = registrable_domain(entry.host)
+    return BlockedHost(entry.host, entry.category, service_id(domain), entry.reason, domain)
 
 
 def block_list(
@@ -70,7 +78,9 @@ def block_list(
     def add(host: str, category: Category, vendor: str | None, reason: str) -> None:
         if not host or category not in RANK or registrable_domain(host) == scan.site:
             return
-        entry = BlockedHost(host, category, service_id(vendor) if vendor else "", reason)
+        entry = BlockedHost(
+            host, category, service_id(vendor) if vendor else "", reason, vendor or ""
+        )
         found[host] = _strictest(found.get(host), entry)
 
     for cookie in scan.cookies:
@@ -91,19 +101,21 @@ def block_list(
                 and request.host not in found
                 and registrable_domain(request.host) != scan.site
             ):
-                by = found[source]
+                by = _named(found[source])
                 reason = f"loaded by {source}"
-                found[request.host] = BlockedHost(request.host, by.category, by.service, reason)
+                found[request.host] = BlockedHost(
+                    request.host, by.category, by.service, reason, by.name
+                )
                 changed = True
     for host, value in (overrides or {}).items():
         host = host_of(host)
         if value == ALLOW:
             found.pop(host, None)
         else:
-            found[host] = BlockedHost(
-                host, Category.parse(value), found[host].service if host in found else "", "site"
-            )
-    return dict(sorted(found.items()))
+            old = found.get(host)
+            service, name = (old.service, old.name) if old else ("", "")
+            found[host] = BlockedHost(host, Category.parse(value), service, "site", name)
+    return {host: _named(entry) for host, entry in sorted(found.items())}
 
 
 def site_services(scan: ScanResult | None, blocked: Iterable[BlockedHost] = ()) -> list[Service]:
@@ -111,10 +123,10 @@ def site_services(scan: ScanResult | None, blocked: Iterable[BlockedHost] = ()) 
     under the strictest category it was seen with."""
     seen: dict[str, Service] = {}
 
-    def add(name: str | None, category: Category) -> None:
+    def add(name: str | None, category: Category, sid: str = "") -> None:
         if not name or category not in RANK:
             return
-        sid = service_id(name)
+        sid = sid or service_id(name)
         if not SERVICE_ID.match(sid):
             return
         old = seen.get(sid)
@@ -130,7 +142,7 @@ def site_services(scan: ScanResult | None, blocked: Iterable[BlockedHost] = ()) 
         if tracker is not None:
             add(tracker.vendor, tracker.category)
     for entry in blocked:
-        if entry.service and entry.service not in seen:
-            add(entry.service, entry.category)
+        if entry.service not in seen:
+            add(entry.name or entry.service, entry.category, entry.service)
     order = {c: i for i, c in enumerate(CONSENT_CATEGORIES)}
     return sorted(seen.values(), key=lambda s: (order[s.category], s.name.lower()))

@@ -37,7 +37,11 @@ def test_hosts_that_set_cookies_of_a_category_are_listed_with_their_service() ->
         Category.ANALYTICS,
         "matomo",
     )
-    assert listed["ads.adnet.test"].service == ""
+    # no vendor known: the host is a service of its own, named by its domain
+    assert (listed["ads.adnet.test"].service, listed["ads.adnet.test"].name) == (
+        "adnet-test",
+        "adnet.test",
+    )
 
 
 def test_what_a_listed_script_loads_follows_it_and_the_strictest_category_wins() -> None:

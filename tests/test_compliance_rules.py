@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -173,3 +174,26 @@ def test_string_state_keys_still_work() -> None:
     report = check({"none": scan(NONE, [cookie("_ga", Category.ANALYTICS)], scan_id=4)})
     assert rules_of(report) == ["pre-consent-cookie"]
     assert report.scans == {"none": 4}
+
+
+def test_blocked_host_request_follows_the_accept_scans_block_list() -> None:
+    loaded = dataclasses.replace(
+        request("pixel.partner.example"), initiator="https://cdn.metrics.test/m.js"
+    )
+    accepted = scan(
+        ACCEPT,
+        [cookie("_pk_id.1", Category.ANALYTICS, set_by="https://cdn.metrics.test/m.js")],
+        requests=[loaded],
+        evidence=[banner()],
+    )
+    scans = {
+        NONE: scan(NONE, requests=[request("pixel.partner.example")]),
+        REJECT: scan(REJECT, evidence=[banner()]),
+        ACCEPT: accepted,
+    }
+    report = check(scans)
+    assert rules_of(report) == ["blocked-host-request"]
+    finding = report.findings[0]
+    assert finding.state == NONE and "loaded by cdn.metrics.test" in finding.evidence["tracker"]
+    scans[NONE] = scan(NONE)
+    assert "blocked-host-request" not in rules_of(check(scans))
