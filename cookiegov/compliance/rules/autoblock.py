@@ -1,4 +1,5 @@
-"""Analytics and advertising hosts of the site's own block list contacted before any choice or after Reject all.
+"""Analytics and advertising hosts of the site's own block list, contacted before any choice
+or after Reject all.
 
 The block list is what automatic blocking holds back (:func:`cookiegov.blocking.block_list`,
 built from the accept scan): besides the hosts the tracker rules know, it holds what a listed
