@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 SITE = "plain-shop.test"
 TRACKERS = ("cdn.metrics.test", "collect.metrics.test", "ads.adnet.test", "beacon.tracker-x.test")
 TRACKER_COOKIES = ("_pk_", "adnet_")
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +136,9 @@ def test_per_service_choice_is_recorded_and_enforced(
     page.goto(f"https://www.{SITE}/")
     page.get_by_role("button", name="Preferences").click()
     page.get_by_label("Analytics", exact=True).check()
+    page.add_script_tag(path=str(AXE))  # the service toggles are as accessible as the rest
+    result = page.evaluate("() => axe.run(document.querySelector('.cg-root'))")
+    assert [(v["id"], v["help"]) for v in result["violations"]] == []
     matomo = page.get_by_label("Matomo")
     assert matomo.is_checked()  # the category switches its services
     matomo.uncheck()

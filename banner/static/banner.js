@@ -86,13 +86,12 @@
       var f = function () { return nb.call(navigator, u, x); };
       return grab(navigator, u, f) ? f() : true;
     };
-    // Tags in the HTML after this script, before the parser runs them.
+    // Scripts in the HTML after this one, before the parser runs them.
     new MutationObserver(function (ms) {
       ms.forEach(function (m) {
         m.addedNodes.forEach(function (n) {
-          var u = TAGS.test(n.nodeName) && n.getAttribute("src"), js = n.nodeName === "SCRIPT";
-          if (!u || grab(n, u, function () { if (js) revive(n); else n.setAttribute("src", u); })) return;
-          if (js) n.type = "text/plain"; else n.removeAttribute("src");
+          var u = n.nodeName === "SCRIPT" && n.src;
+          if (u && !grab(n, u, function () { revive(n); })) n.type = "text/plain";
         });
       });
     }).observe(d.documentElement, { childList: true, subtree: true });
