@@ -195,3 +195,38 @@ def test_records_written_before_the_new_fields_still_verify(db: Database) -> Non
     append_consent(db, SITE, entry)
     report = verify_chain(db, SITE)
     assert report.ok and report.records == 2, report.problems
+
+
+@pytest.mark.parametrize(
+    "services", [{"matomo": False, "adnet": True}, {"hotjar": True}], ids=["known", "unknown"]
+)
+def test_the_flask_view_extends_a_choice_as_the_fast_path_does(
+    client: FlaskClient, db: Database, services: dict[str, bool]
+) -> None:
+    from werkzeug.test import Client
+
+    from banner.fastpath import ConsentFastPath
+
+    fast = client.application.wsgi_app
+    assert isinstance(fast, ConsentFastPath)
+    answers = []
+    for wsgi in (fast, fast.inner):
+        r = Client(wsgi).post(
+            f"/v1/sites/{SITE}/consents",
+            data=json.dumps({"categories": {"analytics": True}, "services": services}),
+            headers={"Content-Type": "application/json", "CF-IPCountry": "US"},
+            environ_base={"REMOTE_ADDR": "203.0.113.77"},
+            base_url="https://consent.shop.test",
+        )
+        document = r.get_json()
+        for key in ("consent_id", "created_at", "hash", "seq"):
+            document.pop(key, None)
+        answers.append((r.status_code, document))
+    assert answers[0] == answers[1]
+    if answers[0][0] == 201:
+        stored = all_records(db, SITE)
+        assert [(r["services"], r["rule"], r["region"]) for r in stored] == [
+            ({"adnet": True, "matomo": False}, "opt-out", "US")
+        ] * 2
+    else:
+        assert "unknown services: hotjar" in answers[0][1]["error"]["message"]
