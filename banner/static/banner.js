@@ -263,9 +263,9 @@
 
   function life(sec) {
     if (sec == null) return T.session;
-    var days = Math.round(sec / 86400);
-    return days < 1 ? Math.max(1, Math.round(sec / 3600)) + " h" : days < 60 ? days + " " + T.days
-      : Math.round(days / 30.4) + " " + T.months;
+    var h = sec / 3600, days = Math.round(sec / 86400);
+    return h < 1 ? Math.round(sec / 60) + " min" : h < 48 ? Math.round(h) + " h"
+      : days < 60 ? days + " " + T.days : Math.round(sec / 2630016) + " " + T.months;
   }
 
   function painted() {
@@ -340,17 +340,12 @@
       box.appendChild(list);
     }
     var actions = el("div", { "class": "cg-actions" });
-    if (out) {
-      actions.appendChild(button(T.ok, "cg-accept", function () { api.acceptAll(); }));
-      actions.appendChild(button(T.dns, "cg-reject cg-dns", function () {
-        var g = all(true);
-        g.advertising = false;
-        save(g, "banner");
-      }));
-    } else {
-      actions.appendChild(button(T.accept, "cg-accept", function () { api.acceptAll(); }));
-      actions.appendChild(button(T.reject, "cg-reject", function () { api.rejectAll(); }));
-    }
+    actions.appendChild(button(out ? T.ok : T.accept, "cg-accept", function () { api.acceptAll(); }));
+    actions.appendChild(out ? button(T.dns, "cg-reject cg-dns", function () {
+      var g = all(true);
+      g.advertising = false;
+      save(g, "banner");
+    }) : button(T.reject, "cg-reject", function () { api.rejectAll(); }));
     if (prefs) {
       actions.appendChild(button(T.save, "cg-save", function () {
         var g = {}, v = {};
