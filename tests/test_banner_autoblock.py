@@ -156,7 +156,10 @@ def test_per_service_choice_is_recorded_and_enforced(
     record = [r for r in all_records(stack["db"], SITE) if r["consent_id"] == given["id"]][-1]
     assert record["services"]["matomo"] is False and record["choices"]["analytics"] is True
     assert record["rule"] == "opt-in" and verify_chain(stack["db"], SITE).ok
-    # The next page keeps the per-service choice (it travels in the consent cookie).
+    # The next page keeps the per-service choice (it travels in the consent cookie), and a
+    # Matomo cookie found there is deleted although Analytics is granted.
+    matomo_cookie = {"name": "_pk_id.7.4f2a", "value": "x", "domain": f"www.{SITE}", "path": "/"}
+    ctx.add_cookies([matomo_cookie])
     page.goto(f"https://www.{SITE}/")
     page.wait_for_function("() => window.cookiegov.consent()")
     assert page.evaluate("() => window.cookiegov.consent().services.matomo") is False
