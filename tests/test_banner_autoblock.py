@@ -198,3 +198,70 @@ def test_autoblock_switched_off_per_site(stack: dict[str, Any], ctx: BrowserCont
         assert hits(stack)["cdn.metrics.test"] > before["cdn.metrics.test"]
     finally:
         stack["settings"].sites[SITE]["autoblock"] = True
+
+
+def test_consent_mode_follows_the_google_services_own_choice(
+    ctx: BrowserContext, tmp_path: Path
+) -> None:
+    """The script as the endpoint builds it for a site whose scan found Google Analytics and
+    Matomo; the consent POST is answered in the browser (page.route)."""
+    import json
+
+    from cookiegov.models import Category
+    from cookiegov.storage.scans import save_scan
+    from tests.builders import cookie
+    from tests.builders import scan as scan_of
+
+    db = open_database(f"sqlite:///{tmp_path / 'cm.db'}")
+    save_scan(
+        db,
+        scan_of(
+            cookies=[
+                cookie("_ga", Category.ANALYTICS, vendor="Google Analytics"),
+                cookie("_pk_id.1", Category.ANALYTICS, vendor="Matomo"),
+            ]
+        ),
+    )
+    client = create_app(Settings(sites={"shop.test": {}}), db).test_client()
+    script = client.get("/v1/sites/shop.test/banner.js").get_data(as_text=True)
+    page = ctx.new_page()
+    page.route(
+        "https://www.cm.test/",
+        lambda r: r.fulfill(
+            content_type="text/html",
+            body='<!doctype html><html lang="en"><head>'
+            '<script src="https://consent.cm.test/v1/sites/shop.test/banner.js"></script>'
+            "</head><body><p>page</p></body></html>",
+        ),
+    )
+    page.route(
+        "https://consent.cm.test/v1/sites/shop.test/banner.js",
+        lambda r: r.fulfill(content_type="application/javascript", body=script),
+    )
+    page.route(
+        "https://consent.cm.test/v1/sites/shop.test/consents",
+        lambda r: r.fulfill(
+            status=201,
+            content_type="application/json",
+            headers={
+                "Access-Control-Allow-Origin": "https://www.cm.test",
+                "Access-Control-Allow-Credentials": "true",
+                "Access-Control-Allow-Headers": "Content-Type",
+            },
+            body=json.dumps({"consent_id": "cm-visitor-0000001"}),
+        ),
+    )
+    page.goto("https://www.cm.test/")
+    page.locator(".cg-root").wait_for()
+    last = "() => window.dataLayer.filter(a => a[0] === 'consent').slice(-1)[0][2]"
+    page.evaluate("() => window.cookiegov.accept(['analytics'], {'google-analytics': false})")
+    page.wait_for_function("() => window.cookiegov.consent()")
+    assert page.evaluate("() => window.cookiegov.consent().id") == "cm-visitor-0000001"
+    assert page.evaluate(last)["analytics_storage"] == "denied"  # Analytics on, Google off
+    assert page.evaluate("() => window.cookiegov.consent().services") == {
+        "google-analytics": False,
+        "matomo": True,
+    }
+    page.evaluate("() => window.cookiegov.accept(['analytics'])")
+    page.wait_for_function("() => window.cookiegov.consent().services['google-analytics']")
+    assert page.evaluate(last)["analytics_storage"] == "granted"
