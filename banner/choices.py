@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from banner.sites import SiteConfig
-from banner.vendors import parse_services, services_of
+from banner.vendors import known_services, parse_services, services_of
 from cookiegov.regions import Applied, Rule, applied_rule, region_of
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
@@ -42,8 +42,7 @@ def extend(
     lets GPC refuse, and their services, are refused whatever the body says."""
     services = None
     if body.get("services") is not None:
-        known, _ = services_of(db, cfg)
-        services = parse_services(body, {s.id for s in known})
+        services = parse_services(body, known_services(db, cfg))
     applied = visitor_rule(cfg, settings, header)
     choices = dict(parsed["choices"])
     if applied.rule is Rule.OPT_OUT and parsed["gpc"]:

@@ -16,10 +16,14 @@ from cookiegov.storage import Database
 from cookiegov.storage.scans import baseline_scan
 
 TTL = 10.0  # seconds, as the banner script cache: a new scan shows up after this
+#: A service a new scan no longer finds stays valid this long: a visitor's browser may keep
+#: the banner script that listed it for its Cache-Control max-age (300 s).
+GRACE = 600.0
 MAX_SERVICES = 64
 SiteServices = tuple[list[Service], dict[str, BlockedHost]]
 _cache: dict[tuple[int, str, str], tuple[float, SiteServices]] = {}
 _lock = threading.Lock()
+_recent: dict[tuple[int, str], dict[str, float]] = {}  # service id → valid until
 
 
 def services_of(db: Database, cfg: SiteConfig) -> SiteServices:
@@ -35,8 +39,20 @@ def services_of(db: Database, cfg: SiteConfig) -> SiteServices:
     with _lock:
         if len(_cache) > 10_000:
             _cache.clear()
+            _recent.clear()
         _cache[key] = (now + TTL, value)
+        recent = _recent.setdefault((id(db), cfg.site), {})
+        recent.update({s.id: now + GRACE for s in value[0]})
     return value
+
+
+def known_services(db: Database, cfg: SiteConfig) -> set[str]:
+    """The ids a consent write may name: the site's services now, and those a banner script
+    still in a visitor's cache may have listed (a rescan dropped them less than GRACE ago)."""
+    current = {s.id for s in services_of(db, cfg)[0]}
+    now = time.monotonic()
+    recent = _recent.get((id(db), cfg.site), {})
+    return current | {sid for sid, until in recent.items() if until > now}
 
 
 def parse_services(body: Mapping[str, Any], known: set[str]) -> dict[str, bool] | None:

@@ -230,3 +230,21 @@ def test_the_flask_view_extends_a_choice_as_the_fast_path_does(
         ] * 2
     else:
         assert "unknown services: hotjar" in answers[0][1]["error"]["message"]
+
+
+def test_a_service_a_rescan_dropped_is_accepted_for_a_while(
+    client: FlaskClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A visitor's cached banner script may still list it: their choice is recorded, not lost."""
+    from banner import vendors
+
+    assert post(client, {"categories": {}, "services": {"matomo": True}}).status_code == 201
+    save_scan(db, scan(cookies=[cookie("_ga", Category.ANALYTICS, vendor="Google Analytics")]))
+    monkeypatch.setattr(vendors, "TTL", 0.0)  # the next write reads the new scan
+    vendors._cache.clear()
+    assert post(client, {"categories": {}, "services": {"matomo": True}}).status_code == 201
+    monkeypatch.setattr(vendors, "GRACE", 0.0)
+    vendors._cache.clear()
+    vendors._recent.clear()
+    refused = post(client, {"categories": {}, "services": {"matomo": True}})
+    assert refused.status_code == 400 and "matomo" in refused.get_json()["error"]["message"]
