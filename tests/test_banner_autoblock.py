@@ -265,3 +265,27 @@ def test_consent_mode_follows_the_google_services_own_choice(
     page.evaluate("() => window.cookiegov.accept(['analytics'])")
     page.wait_for_function("() => window.cookiegov.consent().services['google-analytics']")
     assert page.evaluate(last)["analytics_storage"] == "granted"
+
+
+def test_the_check_finds_nothing_of_a_refused_category_with_autoblocking_on(
+    stack: dict[str, Any],
+) -> None:
+    """`cookiegov check` of the unmarked page: clean with auto-blocking on; with it off the
+    same page violates before consent (the check can fail)."""
+    from cookiegov.compliance import check
+    from cookiegov.services.scanning import scan_states
+
+    settings = Settings(
+        browser_args=[stack["server"].resolver_rule],
+        ignore_https_errors=True,
+        max_pages=1,
+        concurrency=2,
+    )
+    report = check(scan_states(f"https://www.{SITE}/", settings))
+    assert [f.message for f in report.violations] == []
+    stack["settings"].sites[SITE]["autoblock"] = False
+    try:
+        off = check(scan_states(f"https://www.{SITE}/", settings))
+    finally:
+        stack["settings"].sites[SITE]["autoblock"] = True
+    assert {"pre-consent-request", "pre-consent-cookie"} <= {f.rule for f in off.violations}
