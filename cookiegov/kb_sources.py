@@ -94,7 +94,7 @@ def load_overrides(settings: Settings, site: str | None) -> list[KnownCookie]:
                 if not isinstance(items, list):
                     raise InputError("expected a list of cookies")
                 return [entry_from(i, source=f"override:{path.name}") for i in items]
-            except (ValueError, UnicodeDecodeError, InputError) as exc:
+            except (ValueError, RecursionError, UnicodeDecodeError, InputError) as exc:
                 raise InputError(f"{path}: invalid overrides file ({exc})") from exc
     return []
 
