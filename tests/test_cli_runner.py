@@ -211,3 +211,29 @@ def test_compare_writes_the_requested_format(fixture_server: FixtureServer, tmp_
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [row["state"] for row in rows] == [str(s) for s in COMPARE_ORDER]
     assert "consentia" in next(row for row in rows if row["state"] == "reject")["adds"]
+
+
+def test_an_import_without_usable_entries_keeps_the_source(tmp_path: Path) -> None:
+    """Before: a declared file whose every row was bad (or that had none) replaced the
+    source's entries with nothing and exited 0."""
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("name,category\n_ga,analytics\nlang,preferences\n")
+    bad.write_text("name;category\n_ga;analytics\n")  # the wrong separator: no 'category'
+    assert invoke(tmp_path, "kb", "import", "csv", str(good), "--name", "ours").exit_code == 0
+    for text in ("name;category\n_ga;analytics\n", "name,category\n", "[]"):
+        bad.write_text(text)
+        r = invoke(
+            tmp_path,
+            "kb",
+            "import",
+            "csv" if text[0] != "[" else "json",
+            str(bad),
+            "--name",
+            "ours",
+        )
+        assert r.exit_code == 2, r.output
+        assert "no usable entries" in r.output and "nothing imported" in r.output
+    listed = invoke(tmp_path, "kb", "sources").output
+    assert [line.split()[:3] for line in listed.splitlines() if "ours" in line] == [
+        ["ours", "declared", "2"]
+    ]
