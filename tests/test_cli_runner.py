@@ -237,3 +237,19 @@ def test_an_import_without_usable_entries_keeps_the_source(tmp_path: Path) -> No
     assert [line.split()[:3] for line in listed.splitlines() if "ours" in line] == [
         ["ours", "declared", "2"]
     ]
+
+
+def test_classify_writes_by_the_one_output_rule(tmp_path: Path) -> None:
+    """Before: classify had its own rule: an unknown --output extension silently wrote CSV, a
+    missing folder was an error, and JSON on stdout ran into the next line."""
+    src = tmp_path / "in.csv"
+    src.write_text("name,domain\n_ga,.shop.test\n")
+    r = invoke(tmp_path, "classify", str(src), "-o", str(tmp_path / "out.txt"))
+    assert r.exit_code == 2 and "cannot tell the format" in r.output
+    out = tmp_path / "new" / "dir" / "out.json"
+    r = invoke(tmp_path, "classify", str(src), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text())[0]["category"] == "analytics"
+    as_json = invoke(tmp_path, "classify", str(src), "--format", "json").output
+    assert as_json.endswith("]\n") and json.loads(as_json)[0]["vendor"] == "Google Analytics"
+    assert invoke(tmp_path, "classify", str(src)).output.startswith("name,domain,category")

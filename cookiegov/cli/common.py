@@ -95,9 +95,11 @@ def pass_db(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def output_options(formats: Mapping[str, Renderer], default: str) -> Callable[[F], F]:
+def output_options(
+    formats: Mapping[str, Renderer], default: str, *, default_text: str | None = None
+) -> Callable[[F], F]:
     """``--format`` and ``--output``, with the same rule in every command (see
-    :func:`resolve_format`)."""
+    :func:`resolve_format`); ``default_text`` says what ``default`` is where it varies."""
     names = list(formats)
 
     def decorate(fn: F) -> F:
@@ -112,7 +114,8 @@ def output_options(formats: Mapping[str, Renderer], default: str) -> Callable[[F
             "--format",
             "fmt",
             type=click.Choice(names),
-            help=f"Output format (default: from the --output extension, else {default}).",
+            help="Output format (default: from the --output extension, else"
+            f" {default_text or default}).",
         )(fn)
 
     return decorate
