@@ -253,3 +253,25 @@ def test_classify_writes_by_the_one_output_rule(tmp_path: Path) -> None:
     as_json = invoke(tmp_path, "classify", str(src), "--format", "json").output
     assert as_json.endswith("]\n") and json.loads(as_json)[0]["vendor"] == "Google Analytics"
     assert invoke(tmp_path, "classify", str(src)).output.startswith("name,domain,category")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_page_timeouts_that_cannot_load_a_page_are_refused(tmp_path: Path, value: str) -> None:
+    """Before: `--page-timeout -1` (or 0, nan) went to the browser and every page "timed out
+    after -1s" (exit 6, and a Node warning); inf waited forever."""
+    r = invoke(tmp_path, "scan", "https://www.shop.test/", "--page-timeout", value)
+    assert r.exit_code == 2, r.output
+    assert "page" in r.output and "timeout" in r.output.replace("_", " ").replace("-", " ")
+    env = {"COOKIEGOV_PAGE_TIMEOUT": value}
+    r = invoke(tmp_path, "check", "https://www.shop.test/", env=env)
+    assert r.exit_code == 2 and "page_timeout" in r.output, r.output
+
+
+def test_purge_keeps_everything_for_a_huge_retention(tmp_path: Path) -> None:
+    """Before: `consents purge SITE --days 99999999999` ended in an OverflowError traceback."""
+    _store_scan(f"sqlite:///{tmp_path / 'cli.db'}")
+    r = invoke(tmp_path, "consents", "purge", "shop.test", "--days", "99999999999")
+    assert r.exit_code == 0, r.output
+    assert "deleted 0 records" in r.output
+    r = invoke(tmp_path, "consents", "purge", "shop.test", "--days", "-1")
+    assert r.exit_code == 2 and "--days" in r.output

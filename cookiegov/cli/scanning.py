@@ -73,7 +73,11 @@ def _state_status(state: ConsentState) -> Any:
     help="default: third-party cookies allowed (desktop Chrome); strict: blocked.",
 )
 @scan_options
-@click.option("--page-timeout", type=float, help="Seconds per page.")
+@click.option(
+    "--page-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds one page may take, load and settle included (default 20).",
+)
 @output_options(SCAN_FORMATS, "table")
 @click.option("--no-store", is_flag=True, help="Do not save the scan in the database.")
 @click.option("--queue", is_flag=True, help="Send the scan to the Celery workers (redis_url).")
