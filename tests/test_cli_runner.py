@@ -275,3 +275,18 @@ def test_purge_keeps_everything_for_a_huge_retention(tmp_path: Path) -> None:
     assert "deleted 0 records" in r.output
     r = invoke(tmp_path, "consents", "purge", "shop.test", "--days", "-1")
     assert r.exit_code == 2 and "--days" in r.output
+
+
+def test_an_unreachable_queue_is_one_line_without_the_password(tmp_path: Path) -> None:
+    """Before: `scan --queue` with Redis down retried for 20 s, then ended in a RuntimeError
+    traceback ("Retry limit exceeded ... result store")."""
+    env = {"COOKIEGOV_REDIS_URL": "redis://:s3cr3t-pw@127.0.0.1:1/0"}
+    r = CliRunner().invoke(
+        cli,
+        ["--db", f"sqlite:///{tmp_path / 'q.db'}", "scan", "https://www.shop.test/", "--queue"],
+        env=env,
+    )
+    assert r.exit_code == 4, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert "cannot reach the scan queue" in r.output and "redis://:***@127.0.0.1:1/0" in r.output
+    assert "s3cr3t-pw" not in r.output
