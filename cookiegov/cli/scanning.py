@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cookiegov import report
@@ -20,7 +21,7 @@ from cookiegov.cli.common import (
     settings_of,
     write_output,
 )
-from cookiegov.compare import comparison, comparison_table
+from cookiegov.compare import comparison
 from cookiegov.models import COMPARE_ORDER, ConsentState
 from cookiegov.settings import Settings
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 SCAN_FORMATS: dict[str, Any] = {"table": report.inventory_table, **report.FORMATS}
 COMPARE_FORMATS: dict[str, Any] = {
-    "table": lambda results: comparison_table(comparison(results)),
+    "table": lambda results: report.comparison_table(comparison(results)),
     "json": lambda results: report.comparison_json(comparison(results)),
     "csv": lambda results: report.comparison_csv(comparison(results)),
     "html": lambda results: report.comparison_html(comparison(results)),
@@ -135,7 +136,7 @@ def scan(
         task = progress.add_task("", total=settings.max_pages)
 
         def advance(page: Any, done: int, total: int) -> None:
-            progress.update(task, completed=done, description=page.url[-60:])
+            progress.update(task, completed=done, description=escape(page.url[-60:]))
 
         result = scanning.scan(url, settings, db, store=not no_store, progress=advance)
     write_output(result, SCAN_FORMATS, fmt, output, default="table")
@@ -156,7 +157,7 @@ def _enqueue(
 
     states = [str(s) for s in COMPARE_ORDER] if compare else None
     task = queue.enqueue(settings, url, overrides, states)
-    err.print(f"queued scan of {url} as task {task.id}")
+    err.print(f"queued scan of {escape(url)} as task {task.id}")
     if wait:
         outcome = task.get(timeout=3600)
         click.echo(json.dumps(outcome))
