@@ -290,3 +290,19 @@ def test_an_unreachable_queue_is_one_line_without_the_password(tmp_path: Path) -
     assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
     assert "cannot reach the scan queue" in r.output and "redis://:***@127.0.0.1:1/0" in r.output
     assert "s3cr3t-pw" not in r.output
+
+
+def test_messages_print_input_as_text_not_markup(tmp_path: Path) -> None:
+    """Before: an error or row message holding "[/]" ended in a rich MarkupError traceback,
+    and "[bold]x" lost its brackets."""
+    r = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'm.db'}", "scan", "[/]"])
+    assert r.exit_code == 2 and "'[/]' is not an http(s) URL" in r.output
+    r = invoke(tmp_path, "consents", "verify", "[bold]x")
+    assert r.exit_code == 3 and "unknown site '[bold]x'" in r.output
+    rows = tmp_path / "m.csv"
+    rows.write_text("name,domain,session\na,b,[/]\n")
+    r = invoke(tmp_path, "classify", str(rows))
+    assert r.exit_code == 1 and "session must be true or false, not '[/]'" in r.output
+    out = tmp_path / "[red]" / "x.json"
+    r = invoke(tmp_path, "classify", str(rows), "-o", str(out))
+    assert f"wrote {out}" in " ".join(r.output.split())

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 
 from cookiegov import report
 from cookiegov.cli.common import err, output_options, pass_db, write_output
@@ -86,7 +87,7 @@ def classify(
     out, bad = classify_rows(classifier, rows)
     write_output((columns, out), CLASSIFY_FORMATS, fmt, output, default=file_format(path))
     for row in bad:
-        err.print(f"[yellow]line {row.line}:[/] {row.message}", highlight=False)
+        err.print(f"[yellow]line {row.line}:[/] {escape(row.message)}", highlight=False)
     if bad:
         sys.exit(1)
 
@@ -115,8 +116,8 @@ def kb_import(ctx: click.Context, db: Database, kind: str, file: str, name: str 
         source, store_kind = name or path.name, "declared"
     count = replace_source(db, source, store_kind, entries)
     for problem in problems:
-        err.print(f"[yellow]skipped[/] {problem}", highlight=False)
-    err.print(f"imported {count} entries as {source!r} ({store_kind})")
+        err.print(f"[yellow]skipped[/] {escape(problem)}", highlight=False)
+    err.print(f"imported {count} entries as {escape(repr(source))} ({store_kind})")
 
 
 @kb.command("sources")
