@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cookiegov.compliance import CheckContext, check
-from cookiegov.declaration import declaration
+from cookiegov.declaration import site_declaration
 from cookiegov.errors import NotFoundError
 from cookiegov.models import ConsentState, ScanResult
 from cookiegov.optout import optout_report as build_optout_report
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
-from cookiegov.storage.scans import baseline_scan, known_site
+from cookiegov.storage.scans import known_site
 
 if TYPE_CHECKING:
     from banner.context import AppServices
@@ -37,14 +37,6 @@ def run_check(
 def optout_report(db: Database, settings: Settings, site: str) -> dict[str, Any]:
     """Refusals of advertising per day, and whether each ad vendor honours reject and GPC."""
     return build_optout_report(db, require_site(db, settings, site))
-
-
-def site_declaration(db: Database, site: str) -> dict[str, Any]:
-    """The cookie declaration of ``site`` from its baseline scan (accept, else none)."""
-    scan = baseline_scan(db, site)
-    if scan is None:
-        raise NotFoundError(f"no stored scan of {site} yet; scan it first")
-    return declaration(scan)
 
 
 def app_services(settings: Settings, db: Database) -> AppServices:
