@@ -306,3 +306,19 @@ def test_messages_print_input_as_text_not_markup(tmp_path: Path) -> None:
     out = tmp_path / "[red]" / "x.json"
     r = invoke(tmp_path, "classify", str(rows), "-o", str(out))
     assert f"wrote {out}" in " ".join(r.output.split())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:pw-SEKRIT@host:notaport/db",
+        "postgresql+nodriver://u:pw-SEKRIT@127.0.0.1/db",
+        "mysql://u:pw-SEKRIT@127.0.0.1:1/db",
+    ],
+)
+def test_a_database_url_that_cannot_be_opened_is_named_without_its_password(url: str) -> None:
+    """Before: "cannot open database 'postgresql://u:pw-SEKRIT@…'" printed the password."""
+    r = CliRunner().invoke(cli, ["--db", url, "scans"])
+    assert r.exit_code == 4, r.output
+    assert "cannot open database" in r.output and "u:***@" in r.output
+    assert "SEKRIT" not in r.output
