@@ -3,7 +3,7 @@ report, cookie declaration, and the callables the Flask app receives."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cookiegov.compliance import CheckContext, check
@@ -13,7 +13,7 @@ from cookiegov.models import ConsentState, ScanResult
 from cookiegov.optout import optout_report as build_optout_report
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
-from cookiegov.storage.scans import known_site
+from cookiegov.storage.scans import known_site, latest_scan
 
 if TYPE_CHECKING:
     from banner.context import AppServices
@@ -37,6 +37,31 @@ def run_check(
 def optout_report(db: Database, settings: Settings, site: str) -> dict[str, Any]:
     """Refusals of advertising per day, and whether each ad vendor honours reject and GPC."""
     return build_optout_report(db, require_site(db, settings, site))
+
+
+def policy_check(
+    db: Database,
+    settings: Settings,
+    site: str,
+    policy_url: str,
+    *,
+    fetch: Callable[[str, Settings], str] | None = None,
+) -> tuple[dict[str, Any], int]:
+    """What the policy at ``policy_url`` declares against what ``site``'s latest accept and
+    none scans found, and how many cookie names those scans found. ``fetch`` loads the
+    policy's HTML (default: through the browser)."""
+    from cookiegov.policy import compare, parse_policy
+
+    states = (ConsentState.ACCEPT, ConsentState.NONE)
+    scans = [s for s in (latest_scan(db, site, state) for state in states) if s]
+    if not scans and latest_scan(db, site) is None:
+        raise NotFoundError(f"no stored scan of {site}; run `cookiegov scan` first")
+    names = {c.name for s in scans for c in s.cookies}
+    if fetch is None:
+        from scanner.fetch import fetch_html
+
+        fetch = fetch_html
+    return compare(parse_policy(fetch(policy_url, settings), names), scans), len(names)
 
 
 def app_services(settings: Settings, db: Database) -> AppServices:
