@@ -322,3 +322,20 @@ def test_a_database_url_that_cannot_be_opened_is_named_without_its_password(url:
     assert r.exit_code == 4, r.output
     assert "cannot open database" in r.output and "u:***@" in r.output
     assert "SEKRIT" not in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--wait"], "--wait goes with --queue"),
+        (["--queue", "--no-store"], "--no-store"),
+        (["--queue", "-o", "x.json"], "--output"),
+    ],
+)
+def test_options_a_queued_scan_cannot_honour_are_refused(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    """Before: `--wait` without `--queue`, and `--queue` with `--no-store` or `--output`, were
+    silently ignored (the worker stores the scan; nothing was written)."""
+    r = invoke(tmp_path, "scan", "https://www.shop.test/", *args)
+    assert r.exit_code == 2 and message in r.output, r.output

@@ -22,6 +22,7 @@ from cookiegov.cli.common import (
     write_output,
 )
 from cookiegov.compare import comparison
+from cookiegov.errors import InputError
 from cookiegov.models import COMPARE_ORDER, ConsentState
 from cookiegov.settings import Settings
 
@@ -112,6 +113,13 @@ def scan(
     settings = settings_of(ctx, **given)
     check_url(url)
     scanning.check_budgets(settings)
+    if wait and not queue:
+        raise InputError("--wait goes with --queue")
+    if queue and (no_store or output or fmt):
+        raise InputError(
+            "a queued scan is stored by the worker: --no-store, --format and --output do not"
+            " apply (--wait prints its summary)"
+        )
     if queue:
         overrides = {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
         _enqueue(
