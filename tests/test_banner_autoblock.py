@@ -254,7 +254,8 @@ def test_consent_mode_follows_the_google_services_own_choice(
     page.goto("https://www.cm.test/")
     page.locator(".cg-root").wait_for()
     last = "() => window.dataLayer.filter(a => a[0] === 'consent').slice(-1)[0][2]"
-    page.evaluate("() => window.cookiegov.accept(['analytics'], {'google-analytics': false})")
+    no_google = "{services: {'google-analytics': false}}"
+    page.evaluate(f"() => window.cookiegov.accept(['analytics'], {no_google})")
     page.wait_for_function("() => window.cookiegov.consent()")
     assert page.evaluate("() => window.cookiegov.consent().id") == "cm-visitor-0000001"
     assert page.evaluate(last)["analytics_storage"] == "denied"  # Analytics on, Google off

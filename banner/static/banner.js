@@ -382,10 +382,10 @@
     show: function () { show(true); },
     acceptAll: function () { return save(all(true), "banner"); },
     rejectAll: function () { return save(all(false), "banner"); },
-    accept: function (cats, services) {
+    accept: function (cats, opts) {
       var g = all(false);
       (cats || []).forEach(function (c) { if (c in g) g[c] = true; });
-      return save(g, "api", Object.assign(derive(g), services));
+      return save(g, "api", Object.assign(derive(g), opts && opts.services));
     },
     consent: function () {
       return state ? { id: state.id, revision: state.revision, categories: state.granted,

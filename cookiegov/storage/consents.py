@@ -35,14 +35,14 @@ FIELDS = (
     "ip",
     "prev_hash",
 )
-#: Fields added later (migration 0020): hashed only when present, so records written before
-#: them keep their hash and the chain still verifies.
+#: Fields added later (migration 0020): hashed only when set (an empty per-service choice is
+#: none), so records written before them keep their hash and the chain still verifies.
 OPTIONAL_FIELDS = ("services", "region", "rule")
 
 
 def record_hash(site: str, record: dict[str, Any]) -> str:
     body = {"site": site, **{k: record.get(k) for k in FIELDS}}
-    body.update({k: record[k] for k in OPTIONAL_FIELDS if record.get(k) is not None})
+    body.update({k: record[k] for k in OPTIONAL_FIELDS if record.get(k)})
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
