@@ -29,7 +29,7 @@
     if (kind === "default") m.wait_for_update = 500;
     gtag("consent", kind, m);
   }
-  // Services: id → [name, category]; Google's decide Consent Mode.
+  // Services: id → [name, category].
   var SV = C.services, BL = C.block, held = [], GS = {}, k;
   for (k in SV) if (/^google/.test(k)) GS[SV[k][1]] = k;
   var root = null;
@@ -47,7 +47,7 @@
   function mk(g, v) {
     return { id: state ? state.id : null, revision: C.revision, time: Date.now() / 1000, granted: g, services: v || derive(g) };
   }
-  // Auto-blocking: hosts of the scan wait for their category or service (docs/embedding.md).
+  // Auto-blocking: see docs/embedding.md.
   function stop(u) {
     var h, k, b;
     try { h = new URL(u, location.href).hostname; } catch (e) { return; }
