@@ -39,13 +39,14 @@ def extend(
 ) -> dict[str, Any]:
     """``parsed`` with ``services`` (checked against the site's known services), ``region``
     and ``rule``. Where the rule is opt-out, a GPC signal opts out: the categories the site
-    lets GPC refuse, and their services, are refused whatever the body says."""
+    lets GPC refuse, and their services, are refused whatever the body says (unless it is an
+    explicit ``gpc_override``)."""
     services = None
     if body.get("services") is not None:
         services = parse_services(body, known_services(db, cfg))
     applied = visitor_rule(cfg, settings, header)
     choices = dict(parsed["choices"])
-    if applied.rule is Rule.OPT_OUT and parsed["gpc"]:
+    if applied.rule is Rule.OPT_OUT and parsed["gpc"] and not parsed.get("gpc_override"):
         refused = set(cfg.gpc_refuses)
         choices.update({c: False for c in refused if c in choices})
         if services:

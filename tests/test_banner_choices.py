@@ -208,7 +208,8 @@ def test_the_flask_view_extends_a_choice_as_the_fast_path_does(
     from banner.fastpath import ConsentFastPath
 
     fast = client.application.wsgi_app
-    assert isinstance(fast, ConsentFastPath)
+    while not isinstance(fast, ConsentFastPath):  # behind whatever middleware wraps it
+        fast = getattr(fast, "app", None) or fast.inner
     answers = []
     for wsgi in (fast, fast.inner):
         r = Client(wsgi).post(
