@@ -4,6 +4,7 @@ the CDN in front of the endpoint adds (here the fixture proxy, as Cloudflare wou
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from tests.conftest import demo_site_with_banner
 
 pytestmark = pytest.mark.browser
 DNS = "Do not sell or share my personal information"
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +74,9 @@ def test_us_visitor_gets_an_opt_out_notice(stack: dict[str, Any], ctx: BrowserCo
     notice.get_by_role("button", name=DNS).wait_for()
     assert notice.get_by_role("button", name="Reject all").count() == 0
     assert notice.get_attribute("aria-modal") == "false"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document.querySelector('.cg-root'))")
+    assert [(v["id"], v["help"]) for v in result["violations"]] == []
     page.wait_for_function("() => window.__metricsLoaded === true")  # allowed until opt-out
     notice.get_by_role("button", name=DNS).click()
     stored = record(stack, page)
