@@ -15,6 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from cookiegov.classification.ocd import OCD_CATEGORIES
 from cookiegov.classify import Classifier
 from cookiegov.errors import InputError
 from cookiegov.knowledge import KnownCookie, builtin_cookies, builtin_hosts
@@ -23,15 +24,6 @@ from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.kb import load_entries
 
-# The Open Cookie Database's categories: its "Functional" means strictly necessary.
-OCD_CATEGORIES = {
-    "functional": Category.NECESSARY,
-    "security": Category.NECESSARY,
-    "personalization": Category.FUNCTIONAL,
-    "preferences": Category.FUNCTIONAL,
-    "analytics": Category.ANALYTICS,
-    "marketing": Category.ADVERTISING,
-}
 OCD_NAME = "Cookie / Data Key name"
 
 
