@@ -22,7 +22,9 @@ class Features:
     cookie: CookieInput
     host: str  # the cookie's domain, lower-case, leading dot stripped
     third_party: bool | None  # None when the visited site is not known
-    kind: str | None  # value shape (values.value_kind); None when no value was given
+    # Value shape (values.value_kind) of a scanned cookie; for an input cookie it is worked
+    # out from ``cookie.value`` only when a layer needs it (see :func:`value_shape`).
+    kind: str | None
     value_length: int | None
     lifetime_known: bool = True  # False for names-only inputs: expires_in None is not "session"
 
@@ -62,13 +64,20 @@ def features_of(cookie: CookieInput | ObservedCookie, site: str | None = None) -
         length: int | None = cookie.value_length
     else:
         c = cookie
-        kind = None if c.value is None else value_kind(c.value)
-        length = None if c.value is None else len(c.value)
+        kind, length = None, None
     host = host_of(c.domain)
     third: bool | None = c.third_party
     if third is None and c.site:
         third = is_third_party(host, c.site)
     return Features(c, host, third, kind, length)
+
+
+def value_shape(f: Features) -> tuple[str | None, int | None]:
+    """(kind, length) of the cookie's value; (None, None) when no value is known."""
+    if f.kind is not None:
+        return f.kind, f.value_length
+    value = f.cookie.value
+    return (None, None) if value is None else (value_kind(value), len(value))
 
 
 def to_input(c: ObservedCookie, site: str | None = None) -> CookieInput:

@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 
-from cookiegov.classification.base import Features
+from cookiegov.classification.base import Features, value_shape
 from cookiegov.domains import registrable_domain
 from cookiegov.knowledge import HostTable
 
@@ -120,6 +120,9 @@ _LEXICON_WORDS = {
     ),
 }
 _LEXICON = {w: c for c, words in _LEXICON_WORDS.items() for w in words.split()}
+_PREFIXES_BY_START: dict[str, list[str]] = {}
+for _p in _KNOWN_PREFIXES:
+    _PREFIXES_BY_START.setdefault(_p[:2], []).append(_p)
 _LIFE_BANDS = (
     (3600, "1h"),
     (86400, "1d"),
@@ -148,7 +151,14 @@ def _split(name: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def name_features(name: str) -> tuple[str, ...]:
-    """Features of a cookie name (cached: real batches repeat names)."""
+    """Features of a cookie name, as the model was trained on them."""
+    words, grams = name_parts(name)
+    return words + tuple(f"g:{g}" for g in sorted(grams))
+
+
+def name_parts(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A name's features apart from its character n-grams, and the n-grams themselves
+    (inference sums the n-grams' weights from a table of their own, without prefixes)."""
     name = name[:64]
     low = name.lower()
     feats: list[str] = []
@@ -156,13 +166,15 @@ def name_features(name: str) -> tuple[str, ...]:
     feats.extend(f"t:{t}" for t in dict.fromkeys(toks))
     if toks:
         feats.append(f"t0:{toks[0]}")
-    feats.extend(f"p:{p}" for p in _KNOWN_PREFIXES if low.startswith(p))
+    feats.extend(f"p:{p}" for p in _PREFIXES_BY_START.get(low[:2], ()) if low.startswith(p))
     feats.extend(sorted({f"lex:{_LEXICON[t]}" for t in toks if t in _LEXICON}))
     folded = _DIGITS.sub("0", low)
     feats.append(f"p3:{folded[:3]}")
     padded = f"^{folded}$"
-    grams = {padded[i : i + n] for n in (3, 4) for i in range(len(padded) - n + 1)}
-    feats.extend(f"g:{g}" for g in sorted(grams))
+    grams = frozenset(
+        [padded[i : i + 3] for i in range(len(padded) - 2)]
+        + [padded[i : i + 4] for i in range(len(padded) - 3)]
+    )
     shape = []
     if name.isupper():
         shape.append("upper")
@@ -174,7 +186,7 @@ def name_features(name: str) -> tuple[str, ...]:
         shape.append("digits")
     shape.append(f"len{min(len(name) // 4, 8)}")
     feats.extend(f"s:{s}" for s in shape)
-    return tuple(feats)
+    return tuple(feats), grams
 
 
 def life_band(seconds: float | None, session: bool) -> str:
@@ -202,11 +214,12 @@ def context_key(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
     domain = registrable_domain(f.host) if f.third_party and f.host else ""
     tracker = hosts.lookup(f.host) if hosts is not None and f.host else None
     tracked = tracker.category.value if tracker else ""
-    if f.kind is None:
+    shape, n = value_shape(f)
+    if shape is None:
         kind, length = "?", "?"
     else:
-        kind = f.kind
-        n = f.value_length or 0
+        kind = shape
+        n = n or 0
         length = "0" if n == 0 else ("s" if n < 8 else "m" if n < 32 else "l" if n < 128 else "xl")
     return (
         life,

@@ -19,7 +19,7 @@ from importlib import resources
 from typing import Any
 
 from cookiegov.classification.base import Candidate, Features
-from cookiegov.classification.features import context_features, context_key, name_features
+from cookiegov.classification.features import context_features, context_key, name_parts
 from cookiegov.knowledge import HostTable
 from cookiegov.models import Category
 
@@ -27,7 +27,7 @@ CLASSES = (Category.NECESSARY, Category.FUNCTIONAL, Category.ANALYTICS, Category
 SCALE = 10_000  # weights are stored as integers of 1/SCALE
 
 Vector = tuple[float, float, float, float]
-Evidence = tuple[tuple[tuple[float, str], ...], ...]  # per class: (contribution, phrase) best first
+Scored = tuple[Vector, tuple[tuple[str, tuple[float, ...]], ...]]  # sums, (phrase, centred)
 
 # What a token in a name suggests, in a reader's words.
 _GLOSSES = (
@@ -51,6 +51,7 @@ _GLOSSES = (
     ),
 )
 _GLOSS = {word: f"name looks like {what}" for words, what in _GLOSSES for word in words.split()}
+_RESEMBLES = "name resembles {cls} cookie names"
 _LIFE_TEXT = {
     "session": "session lifetime",
     "1h": "lives under an hour",
@@ -85,7 +86,7 @@ def _phrase(feature: str) -> str | None:
     if kind == "p":
         return f"name starts with '{value}'"
     if kind in ("g", "p3", "s"):
-        return "name resembles {cls} cookie names"
+        return _RESEMBLES
     if kind == "life" or (kind == "x" and "life" in value):
         band = value.rpartition("life")[2] if kind == "x" else value
         return _LIFE_TEXT.get(band)
@@ -135,10 +136,23 @@ class LinearModel:
         text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
-    def _score(self, features: Iterable[str]) -> tuple[Vector, Evidence]:
+    @functools.cached_property
+    def _phrases(self) -> dict[str, tuple[str, Vector]]:
+        """Feature -> (its readable evidence, its weights minus their mean), once per model."""
+        out = {}
+        for f, w in self.weights.items():
+            phrase = _phrase(f)
+            if phrase:
+                mean = (w[0] + w[1] + w[2] + w[3]) / 4
+                out[f] = (phrase, (w[0] - mean, w[1] - mean, w[2] - mean, w[3] - mean))
+        return out
+
+    def _score(self, features: Iterable[str]) -> Scored:
+        """Sum of the weights, and the readable evidence: (phrase, centred weights) each."""
         s0 = s1 = s2 = s3 = 0.0
-        groups: list[dict[str, float]] = [{}, {}, {}, {}]
         get = self.weights.get
+        phrases = self._phrases
+        evidence: dict[str, list[float]] = {}
         for f in features:
             w = get(f)
             if w is None:
@@ -147,32 +161,45 @@ class LinearModel:
             s1 += w[1]
             s2 += w[2]
             s3 += w[3]
-            phrase = _phrase(f)
-            if phrase:
-                mean = (w[0] + w[1] + w[2] + w[3]) / 4
-                for k in range(4):
-                    g = groups[k]
-                    g[phrase] = g.get(phrase, 0.0) + w[k] - mean
-        evidence = tuple(
-            tuple(
-                sorted(((v, p) for p, v in g.items() if v > 0.05), key=lambda t: (-t[0], t[1]))[:3]
-            )
-            for g in groups
-        )
-        return (s0, s1, s2, s3), evidence
+            hit = phrases.get(f)
+            if hit is not None:
+                cell = evidence.get(hit[0])
+                if cell is None:
+                    evidence[hit[0]] = list(hit[1])
+                else:
+                    for k in range(4):
+                        cell[k] += hit[1][k]
+        return (s0, s1, s2, s3), tuple((p, tuple(v)) for p, v in evidence.items())
+
+    @functools.cached_property
+    def _grams(self) -> dict[str, Vector]:
+        return {f[2:]: w for f, w in self.weights.items() if f.startswith("g:")}
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process
-    def name_score(self, name: str) -> tuple[Vector, Evidence]:
-        return self._score(name_features(name))
+    def name_score(self, name: str) -> Scored:
+        words, grams = name_parts(name)
+        (s0, s1, s2, s3), evidence = self._score(words)
+        vectors = [v for v in map(self._grams.get, grams) if v is not None]
+        if not vectors:
+            return (s0, s1, s2, s3), evidence
+        g0, g1, g2, g3 = map(sum, zip(*vectors, strict=True))
+        mean = (g0 + g1 + g2 + g3) / 4
+        centred = [g0 - mean, g1 - mean, g2 - mean, g3 - mean]
+        merged = []
+        for phrase, v in evidence:
+            if phrase == _RESEMBLES:
+                centred = [a + b for a, b in zip(centred, v, strict=True)]
+            else:
+                merged.append((phrase, v))
+        merged.append((_RESEMBLES, tuple(centred)))
+        return (s0 + g0, s1 + g1, s2 + g2, s3 + g3), tuple(merged)
 
     @functools.lru_cache(maxsize=16384)  # noqa: B019 - one model per process
-    def context_score(self, key: tuple[str, ...]) -> tuple[Vector, Evidence]:
+    def context_score(self, key: tuple[str, ...]) -> Scored:
         return self._score(context_features(key))
 
     def probabilities(self, name: str, key: tuple[str, ...]) -> list[float]:
-        (a, ea), (b, eb) = self.name_score(name), self.context_score(key)
-        del ea, eb
-        return self._softmax(a, b)
+        return self._softmax(self.name_score(name)[0], self.context_score(key)[0])
 
     def _softmax(self, a: Vector, b: Vector) -> list[float]:
         i, t = self.intercept, self.temperature
@@ -182,14 +209,16 @@ class LinearModel:
         total = sum(e)
         return [x / total for x in e]
 
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process
     def predict(self, name: str, key: tuple[str, ...]) -> tuple[int, float, str]:
         """Best class index, its probability, and the evidence for it as a phrase list."""
-        (a, ea), (b, eb) = self.name_score(name), self.context_score(key)
+        (a, name_ev), (b, context_ev) = self.name_score(name), self.context_score(key)
         p = self._softmax(a, b)
         best = max(range(4), key=p.__getitem__)
-        items = sorted(ea[best] + eb[best], key=lambda t: (-t[0], t[1]))[:3]
+        found = [(v[best], phrase) for phrase, v in name_ev + context_ev if v[best] > 0.05]
+        found.sort(key=lambda t: (-t[0], t[1]))
         cls = CLASSES[best].value
-        why = ", ".join(phrase.replace("{cls}", cls) for _, phrase in items)
+        why = ", ".join(phrase.replace("{cls}", cls) for _, phrase in found[:3])
         return best, p[best], why
 
 
@@ -208,7 +237,11 @@ class ModelLayer:
 
     def classify(self, features: Features) -> Candidate:
         key = context_key(features, self.hosts)
-        best, p, why = self.model.predict(features.name, key)
+        return self._answer(features.name, key)
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one layer per classifier
+    def _answer(self, name: str, key: tuple[str, ...]) -> Candidate:
+        best, p, why = self.model.predict(name, key)
         reason = f"learned model: {why or 'no telling feature'} ({p:.2f})"
         return Candidate(CLASSES[best], round(p, 2), reason, self.name)
 
