@@ -63,6 +63,8 @@ def _inventory(site: str) -> list[dict[str, Any]]:
                 "name": c.name,
                 "domain": c.domain,
                 "category": c.category.value,
+                # Not sure enough: the banner treats it as non-necessary (privacy by default).
+                "review": c.needs_review,
                 "vendor": (c.classification.vendor if c.classification else None) or "",
                 "purpose": (c.classification.purpose if c.classification else None) or "",
                 "lifetime": c.lifetime,

@@ -13,12 +13,11 @@ from cookiegov.classification.base import Candidate, Features, Layer, features_o
 from cookiegov.classification.consensus import SiteConsensus
 from cookiegov.classification.model import LinearModel
 from cookiegov.classification.registry import Knowledge, build_layers
+from cookiegov.classification.review import DEFAULT_REVIEW_THRESHOLD
 from cookiegov.knowledge import HostTable, KnownCookie
 from cookiegov.models import Classification, CookieInput, ObservedCookie
 
 __all__ = ["DEFAULT_REVIEW_THRESHOLD", "Classifier", "classify", "default_classifier", "to_input"]
-
-DEFAULT_REVIEW_THRESHOLD = 0.5
 
 
 class Classifier:

@@ -47,6 +47,12 @@ RULES = {
             "ePrivacy Art. 5(3): exempt only when strictly necessary for a requested service",
         ),
         Rule(
+            "pre-consent-unconfirmed",
+            "warning",
+            "Cookie taken as necessary, with too little evidence, before any choice",
+            "ePrivacy Art. 5(3): the exemption needs the cookie to be strictly necessary",
+        ),
+        Rule(
             "after-reject-cookie",
             "violation",
             "Analytics or advertising cookie after Reject all",
@@ -203,6 +209,17 @@ def check(
                     Finding(
                         "pre-consent-cookie",
                         f"{c.name} ({c.category.value}) is set before any choice",
+                        "none",
+                        _cookie_evidence(c, "none", None),
+                    )
+                )
+            elif c.category is Category.NECESSARY and c.needs_review:
+                confidence = c.classification.confidence if c.classification else 0.0
+                findings.append(
+                    Finding(
+                        "pre-consent-unconfirmed",
+                        f"{c.name} is set before any choice and only probably necessary "
+                        f"(confidence {confidence:.2f}): confirm its category",
                         "none",
                         _cookie_evidence(c, "none", None),
                     )

@@ -127,7 +127,7 @@ def load_overrides(settings: Settings, site: str | None) -> list[KnownCookie]:
 
 
 def classifier_for(settings: Settings, db: Database | None, site: str | None) -> Classifier:
-    """The full layered classifier for ``site``: overrides, imports, built-in, heuristics."""
+    """The full layered classifier for ``site``: overrides, imports, shipped knowledge, model."""
     declared = load_entries(db, "declared") if db else []
     imported = load_entries(db, "database") if db else []
     return Classifier(
@@ -136,4 +136,5 @@ def classifier_for(settings: Settings, db: Database | None, site: str | None) ->
         overrides=load_overrides(settings, site),
         declared=declared,
         imported=imported,
+        review_threshold=settings.review_threshold,
     )

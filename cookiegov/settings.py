@@ -56,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("retention_days", int, 1095, "Days consent records are kept before purge."),
     Setting("rate_limit", int, 60, "Consent writes per client and minute."),
     Setting("overrides_dir", str, "", "Folder of per-site classification overrides."),
+    Setting(
+        "review_threshold",
+        float,
+        0.5,
+        "Confidence below which a cookie's category is flagged needs_review.",
+    ),
     Setting("smtp_host", str, "127.0.0.1", "SMTP server for e-mail alerts."),
     Setting("smtp_port", int, 25, "SMTP port for e-mail alerts."),
     Setting("smtp_from", str, "cookiegov@localhost", "Sender address of e-mail alerts."),
@@ -104,6 +110,7 @@ class Settings:
     retention_days: int = 1095
     rate_limit: int = 60
     overrides_dir: str = ""
+    review_threshold: float = 0.5
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_from: str = "cookiegov@localhost"

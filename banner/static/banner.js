@@ -78,7 +78,11 @@
       var name = pair.split("=")[0].trim();
       if (!name || name === NAME) return;
       C.cookies.concat(C.clear).forEach(function (k) {
-        if (k.category === "necessary" || k.category === "unknown" || granted[k.category]) return;
+        // A cookie whose category needs review is not taken as necessary: kept only when
+        // every category is granted.
+        var sure = !k.review && k.category !== "unknown";
+        if (k.category === "necessary" && sure) return;
+        if (sure ? granted[k.category] : C.categories.every(function (c) { return granted[c]; })) return;
         if (!matches(name, k.name)) return;
         domains.forEach(function (dom) {
           paths.forEach(function (p) {
