@@ -852,15 +852,39 @@ def kb_sources(ctx: click.Context) -> None:
 @kb.command("evaluate")
 @click.argument("labelled", type=click.Path(exists=True, dir_okay=False))
 @click.option("--builtin-only", is_flag=True, help="Ignore imported knowledge.")
+@click.option(
+    "--cv",
+    type=click.Choice(["sites", "vendors"]),
+    help="Grouped cross-validation: LABELLED is CookieBlock's crawl CSV (sites) or the "
+    "Open Cookie Database CSV (vendors); the model is retrained in every fold.",
+)
+@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True)
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="With --cv vendors: CookieBlock's crawl CSV to train on as well.",
+)
 @click.pass_context
 @friendly
-def kb_evaluate(ctx: click.Context, labelled: str, builtin_only: bool) -> None:
+def kb_evaluate(
+    ctx: click.Context,
+    labelled: str,
+    builtin_only: bool,
+    cv: str | None,
+    folds: int,
+    sites_file: str | None,
+) -> None:
     """Accuracy, per-class precision and recall, confusion matrix and errors on LABELLED."""
     from cookiegov.batch import read_rows
-    from cookiegov.evaluate import evaluate
+    from cookiegov.evaluate import cross_validate, evaluate
     from cookiegov.kb_sources import classifier_for
     from cookiegov.storage import open_database
 
+    if cv:
+        progress = functools.partial(click.echo, err=True)
+        click.echo(cross_validate(cv, Path(labelled), folds, sites_file, progress))
+        return
     _, rows = read_rows(Path(labelled))
     db = None if builtin_only else open_database(ctx.obj.database_url)
     click.echo(evaluate(classifier_for(ctx.obj, db, None), rows).to_text())

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cookiegov.batch import parse_row
@@ -296,3 +297,34 @@ def _hosts(facts: Sequence[OcdFact]) -> HostTable:
 
 def features_for(row: dict[str, Any]) -> Features:
     return features_of(parse_row(row))
+
+
+def cross_validate(
+    kind: str,
+    path: Path,
+    folds: int = 5,
+    sites_path: str | Path | None = None,
+    progress: Progress | None = None,
+) -> str:
+    """``kb evaluate --cv sites|vendors``: the grouped cross-validation as a text report."""
+    from cookiegov.classification.datasets import read_cookieblock
+    from cookiegov.classification.ocd import facts_from_csv, ocd_facts
+
+    if kind == "sites":
+        ev = site_grouped_cv(
+            read_cookieblock(path), list(ocd_facts()), folds=folds, progress=progress
+        )
+        return f"{path.name}: {folds}-fold site-grouped cross-validation\n\n" + ev.to_text()
+    facts = facts_from_csv(path)
+    if not facts:
+        raise InputError(f"{path}: no usable rows; is it the Open Cookie Database CSV format?")
+    sites = read_cookieblock(Path(sites_path)) if sites_path else []
+    v = vendor_grouped_cv(facts, sites, folds=folds, progress=progress)
+    parts = [f"{path.name}: {folds}-fold vendor-grouped cross-validation, names only"]
+    for title, e in (
+        ("all layers (the built-in vendor knowledge base included)", v.full),
+        ("learned model alone", v.model),
+        ("learned model alone, trained on the other vendors' facts only", v.strict),
+    ):
+        parts += ["", f"-- {title}", e.to_text(show_wrong=False)]
+    return "\n".join(parts)

@@ -24,6 +24,7 @@ from cookiegov.storage.kb import replace_source
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT / "fixtures" / "labelled" / "cookies.csv"
 OCD = ROOT.parent / "shared" / "data" / "open-cookie-database-2023-11-13.csv"
+COOKIEBLOCK = ROOT.parent / "shared" / "data" / "cookieblock-dev.csv"
 BIN = Path(sys.executable).parent / "cookiegov"
 
 
@@ -63,8 +64,10 @@ def _entry(name: str, category: str) -> KnownCookie:
     return entry_from({"name": name, "category": category}, source="import:declared.csv")
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN), *args], capture_output=True, text=True, cwd=cwd, timeout=60)
+def run(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN), *args], capture_output=True, text=True, cwd=cwd, timeout=timeout
+    )
 
 
 def test_classify_command_keeps_order_and_reports_bad_rows(tmp_path: Path) -> None:
@@ -142,3 +145,25 @@ def test_open_cookie_database_import(db: Database, tmp_path: Path) -> None:
     hit = classifier.classify(CookieInput(sample.pattern, "www.x.example"))
     assert hit.layer == "ocd" and hit.category is sample.category
     assert "listed in open-cookie-database" in hit.reason
+
+
+@pytest.mark.skipif(not COOKIEBLOCK.exists() and not os.environ.get("CI"), reason="no ../shared")
+def test_evaluate_command_runs_site_grouped_cross_validation(tmp_path: Path) -> None:
+    with COOKIEBLOCK.open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        rows = list(reader)
+        fields = reader.fieldnames or []
+    sites = sorted({r["first_party_domain"] for r in rows})[:12]
+    part = tmp_path / "part.csv"
+    with part.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["first_party_domain"] in sites)
+    # Each fold retrains the model (on the training sites and the Open Cookie Database).
+    r = run("kb", "evaluate", str(part), "--cv", "sites", "--folds", "2", cwd=tmp_path, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "2-fold site-grouped cross-validation" in r.stdout and "reliability" in r.stdout
+    assert "fold 2/2" in r.stderr and "Traceback" not in r.stderr
+    wrong_format = run("kb", "evaluate", str(LABELLED), "--cv", "sites", cwd=tmp_path)
+    assert wrong_format.returncode != 0 and "CookieBlock" in wrong_format.stderr
+    assert "Traceback" not in wrong_format.stderr

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from cookiegov.errors import InputError
 from cookiegov.knowledge import KnownCookie
 from cookiegov.models import Category
 
@@ -78,8 +79,12 @@ def parse_retention(text: str) -> float | None:
 
 def facts_from_csv(path: Path) -> list[OcdFact]:
     """The facts of the database's CSV release (rows without a name or category skipped)."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read ({exc})") from exc
     facts = []
-    for row in csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))):
+    for row in csv.DictReader(io.StringIO(text)):
         name = (row.get("Cookie / Data Key name") or "").strip()
         category = OCD_CATEGORIES.get((row.get("Category") or "").strip().lower())
         if not name or category is None:
