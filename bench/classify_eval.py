@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cookiegov.classification.datasets import read_cookieblock  # noqa: E402
-from cookiegov.classification.ocd import ocd_facts  # noqa: E402
+from cookiegov.classification.datasets import Labelled, read_cookieblock  # noqa: E402
+from cookiegov.classification.ocd import OcdFact, ocd_facts  # noqa: E402
 from cookiegov.evaluate import site_grouped_cv, vendor_grouped_cv  # noqa: E402
 from cookiegov.reliability import reliability_svg  # noqa: E402
 
@@ -30,9 +30,17 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--svg", type=Path)
     parser.add_argument("--wrong", action="store_true", help="list the wrong answers")
+    parser.add_argument("--only", choices=["sites", "vendors"], help="run one of the two")
     args = parser.parse_args()
     sites = read_cookieblock(COOKIEBLOCK)
     facts = list(ocd_facts())
+    if args.only != "vendors":
+        sites_cv(args, sites, facts)
+    if args.only != "sites":
+        vendors_cv(args, sites, facts)
+
+
+def sites_cv(args: argparse.Namespace, sites: list[Labelled], facts: list[OcdFact]) -> None:
     start = time.perf_counter()
     ev = site_grouped_cv(sites, facts, folds=args.folds, progress=print)
     print(
@@ -43,6 +51,9 @@ def main() -> None:
     if args.svg:
         args.svg.parent.mkdir(parents=True, exist_ok=True)
         args.svg.write_text(reliability_svg(ev, "cookieblock-dev.csv, site-grouped CV"), "utf-8")
+
+
+def vendors_cv(args: argparse.Namespace, sites: list[Labelled], facts: list[OcdFact]) -> None:
     start = time.perf_counter()
     v = vendor_grouped_cv(facts, sites, folds=args.folds, progress=print)
     print(

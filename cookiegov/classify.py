@@ -32,6 +32,7 @@ class Classifier:
         ocd: Iterable[KnownCookie] | None = None,
         consensus: SiteConsensus | None = None,
         model: LinearModel | None = None,
+        confidence: dict[str, float] | None = None,
         review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
         skip: Iterable[str] = (),
     ) -> None:
@@ -44,6 +45,7 @@ class Classifier:
             hosts=hosts,
             consensus=consensus,
             model=model,
+            confidence=confidence,
         )
         self.layers: list[Layer] = build_layers(knowledge, skip=skip)
         self.review_threshold = review_threshold

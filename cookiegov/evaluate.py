@@ -15,6 +15,7 @@ Training needs the ``ml`` extra (scikit-learn).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 from cookiegov.batch import parse_row
 from cookiegov.classification.attribution import hosts_from_facts
 from cookiegov.classification.base import Features, features_of
+from cookiegov.classification.calibration import calibrate
 from cookiegov.classification.consensus import SiteConsensus
 from cookiegov.classification.datasets import Labelled, ocd_labelled, ocd_training
 from cookiegov.classification.ocd import OcdFact, fact_entries
@@ -225,9 +227,11 @@ def site_grouped_cv(
         training = [s for j, s in enumerate(sites) if j not in held]
         model = train([*training, *facts_rows], hosts)
         consensus = SiteConsensus.from_labelled(training)
-        clf = Classifier(
-            ocd=fact_entries(list(facts)), hosts=hosts, consensus=consensus, model=model
+        make = functools.partial(
+            Classifier, ocd=fact_entries(list(facts)), hosts=hosts, consensus=consensus, model=model
         )
+        # The knowledge layers' confidences, measured on the training sites only.
+        clf = make(confidence=calibrate(make(confidence={}), training))
         for j in test:
             s = sites[j]
             ev.add(

@@ -19,10 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cookiegov.classification.attribution import grown_hosts  # noqa: E402
+from cookiegov.classification.calibration import calibrate, calibration_json  # noqa: E402
 from cookiegov.classification.consensus import SiteConsensus  # noqa: E402
 from cookiegov.classification.datasets import ocd_training, read_cookieblock  # noqa: E402
 from cookiegov.classification.ocd import ocd_facts  # noqa: E402
 from cookiegov.classification.train import train  # noqa: E402
+from cookiegov.classify import Classifier  # noqa: E402
 
 COOKIEBLOCK = ROOT.parent / "shared" / "data" / "cookieblock-dev.csv"
 DATA = ROOT / "cookiegov" / "classification" / "data"
@@ -33,12 +35,16 @@ def build(cookieblock: Path, out: Path) -> dict[str, str]:
     examples = [*sites, *ocd_training(ocd_facts())]
     model = train(examples, grown_hosts(), meta={"trained_on": [cookieblock.name, "ocd.json"]})
     consensus = SiteConsensus.from_labelled(sites)
+    # Knowledge layers' confidences: how often their answers agree with the declarations.
+    uncalibrated = Classifier(consensus=consensus, model=model, confidence={})
+    confidence = calibrate(uncalibrated, sites)
     out.mkdir(parents=True, exist_ok=True)
     (out / "model.json.gz").write_bytes(model.to_bytes())
     (out / "consensus.json").write_text(consensus.to_json(), "utf-8")
+    (out / "calibration.json").write_text(calibration_json(confidence), "utf-8")
     return {
         name: hashlib.sha256((out / name).read_bytes()).hexdigest()
-        for name in ("model.json.gz", "consensus.json")
+        for name in ("model.json.gz", "consensus.json", "calibration.json")
     }
 
 

@@ -162,6 +162,7 @@ def _small_training_set() -> list[Labelled]:
     return ocd_training(facts)
 
 
+@pytest.mark.slow  # trains the model
 def test_training_twice_gives_the_same_bytes() -> None:
     examples = _small_training_set()
     first = train(examples, None).to_bytes()
@@ -171,6 +172,7 @@ def test_training_twice_gives_the_same_bytes() -> None:
     assert model.to_bytes() == first and 0.5 <= model.temperature <= 3.0
 
 
+@pytest.mark.slow  # trains the model
 @needs_shared
 def test_the_shipped_model_is_what_the_script_builds(tmp_path: Path) -> None:
     import runpy
@@ -192,6 +194,7 @@ def test_grouped_folds_never_split_a_group() -> None:
     assert grouped_folds(groups, 3) == folds  # deterministic
 
 
+@pytest.mark.slow  # trains the model
 @needs_shared
 def test_site_grouped_evaluation_on_real_declarations() -> None:
     sites = read_cookieblock(COOKIEBLOCK)

@@ -147,6 +147,7 @@ def test_open_cookie_database_import(db: Database, tmp_path: Path) -> None:
     assert "listed in open-cookie-database" in hit.reason
 
 
+@pytest.mark.slow  # trains the model in every fold
 @pytest.mark.skipif(not COOKIEBLOCK.exists() and not os.environ.get("CI"), reason="no ../shared")
 def test_evaluate_command_runs_site_grouped_cross_validation(tmp_path: Path) -> None:
     with COOKIEBLOCK.open(encoding="utf-8") as f:

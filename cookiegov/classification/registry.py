@@ -20,14 +20,17 @@ from dataclasses import dataclass
 
 from cookiegov.classification.attribution import AttributionLayer, grown_hosts
 from cookiegov.classification.base import Layer
+from cookiegov.classification.calibration import shipped_calibration
 from cookiegov.classification.consensus import SiteConsensus, SiteConsensusLayer, shipped_consensus
 from cookiegov.classification.known import KnownCookieLayer
 from cookiegov.classification.model import LinearModel, ModelLayer, shipped_model
 from cookiegov.classification.ocd import ocd_entries
 from cookiegov.knowledge import HostTable, KnownCookie, builtin_cookies
 
-#: Layer names in the order they are asked, with the confidence of an exact-name answer.
+#: Layer names in the order they are asked.
 LAYER_ORDER = ("override", "declared", "kb", "ocd", "sites", "attribution", "model")
+#: Confidence of an exact-name answer. ``kb`` and ``ocd`` are replaced by how often their
+#: answers agree with what sites declare (``data/calibration.json``, see :mod:`.calibration`).
 CONFIDENCE = {"override": 1.0, "declared": 0.95, "kb": 0.95, "ocd": 0.85}
 
 
@@ -43,6 +46,7 @@ class Knowledge:
     hosts: HostTable | None = None
     consensus: SiteConsensus | None = None
     model: LinearModel | None = None
+    confidence: dict[str, float] | None = None  # calibrated per-layer confidences
 
 
 def build_layers(k: Knowledge, *, skip: Iterable[str] = ()) -> list[Layer]:
@@ -50,17 +54,18 @@ def build_layers(k: Knowledge, *, skip: Iterable[str] = ()) -> list[Layer]:
     consensus = shipped_consensus() if k.consensus is None else k.consensus
     hosts = grown_hosts() if k.hosts is None else k.hosts
     ocd = ocd_entries() if k.ocd is None else k.ocd
+    conf = {**CONFIDENCE, **(shipped_calibration() if k.confidence is None else k.confidence)}
     builders: dict[str, Callable[[], Layer]] = {
-        "override": lambda: KnownCookieLayer("override", k.overrides, CONFIDENCE["override"]),
-        "declared": lambda: KnownCookieLayer("declared", k.declared, CONFIDENCE["declared"]),
+        "override": lambda: KnownCookieLayer("override", k.overrides, conf["override"]),
+        "declared": lambda: KnownCookieLayer("declared", k.declared, conf["declared"]),
         "kb": lambda: KnownCookieLayer(
             "kb",
             builtin_cookies() if k.builtin is None else k.builtin,
-            CONFIDENCE["kb"],
+            conf["kb"],
             consensus=consensus,
         ),
         "ocd": lambda: KnownCookieLayer(
-            "ocd", (*k.imported, *ocd), CONFIDENCE["ocd"], consensus=consensus
+            "ocd", (*k.imported, *ocd), conf["ocd"], consensus=consensus
         ),
         "sites": lambda: SiteConsensusLayer(consensus),
         "attribution": lambda: AttributionLayer(hosts),

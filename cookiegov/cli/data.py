@@ -142,7 +142,13 @@ def kb_sources(ctx: click.Context, db: Database) -> None:
     help="Grouped cross-validation: LABELLED is CookieBlock's crawl CSV (sites) or the "
     "Open Cookie Database CSV (vendors); the model is retrained in every fold.",
 )
-@click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True)
+@click.option(
+    "--folds",
+    type=click.IntRange(2, 20),
+    default=5,
+    show_default=True,
+    help="Number of cross-validation folds (with --cv).",
+)
 @click.option(
     "--sites",
     "sites_file",
