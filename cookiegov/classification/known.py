@@ -51,7 +51,11 @@ class KnownCookieLayer:
                 f"{_purpose(entry)}"
             )
         else:
-            vendor = f"a {entry.vendor} cookie" if entry.vendor else "a known cookie"
+            vendor = (
+                f"{_article(entry.vendor)} {entry.vendor} cookie"
+                if entry.vendor
+                else "a known cookie"
+            )
             origin = (
                 _ORIGIN.get(entry.source) or f"listed in {entry.source.removeprefix('import:')}"
             )
@@ -77,6 +81,10 @@ class KnownCookieLayer:
             entry.purpose,
             entry.docs,
         )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeio" else "a"
 
 
 def _what(name: str, e: KnownCookie) -> str:
