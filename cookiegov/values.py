@@ -47,7 +47,7 @@ def value_kind(value: str | None, *, now: float | None = None) -> str:
         try:
             json.loads(v if v[:1] in "{[" else _unquote(v))
             return "json"
-        except ValueError:
+        except (ValueError, RecursionError):  # nested too deep to be data: not JSON to us
             pass
     if _HEX.match(v):
         return "id"

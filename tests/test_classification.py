@@ -266,3 +266,17 @@ def test_declaration_uses_the_review_flag() -> None:
 def test_features_of_a_scanned_cookie_use_its_value_shape() -> None:
     f: Features = features_of(_observed("x", Classification(Category.NECESSARY, None, 1, "", "")))
     assert f.kind == "empty" and f.value_length == 0
+
+
+def test_hostile_cookies_get_an_answer_not_a_traceback() -> None:
+    hostile = [
+        ("a" * 100_000, "x" * 100_000),
+        ("deep", "[" * 100_000),  # nested past Python's recursion limit if parsed as JSON
+        ("deep2", '{"a":' * 5_000),
+        ("(.*)+$[", "%7B%22a%22"),
+        ("\x00名前\u202e", None),
+        ("_ga_" + "9" * 5_000, None),
+    ]
+    for name, value in hostile:
+        r = classify(c(name, value=value))
+        assert r.category is not Category.UNKNOWN and r.reason, name[:20]
