@@ -72,6 +72,8 @@ def _inventory(site: str, blocked: dict[str, BlockedHost]) -> list[dict[str, Any
                 "name": c.name,
                 "domain": c.domain,
                 "category": c.category.value,
+                # Not sure enough: the banner treats it as non-necessary (privacy by default).
+                "review": c.needs_review,
                 "vendor": vendor,
                 "service": service,
                 "purpose": (c.classification.purpose if c.classification else None) or "",

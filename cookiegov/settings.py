@@ -111,6 +111,9 @@ class Settings:
     retention_days: int = _setting(1095, "Days consent records are kept before purge.")
     rate_limit: int = _setting(60, "Consent writes per client and minute.")
     overrides_dir: str = _setting("", "Folder of per-site classification overrides.")
+    review_threshold: float = _setting(
+        0.5, "Confidence below which a cookie's category is flagged needs_review."
+    )
     smtp_host: str = _setting("127.0.0.1", "SMTP server for e-mail alerts.")
     smtp_port: int = _setting(25, "SMTP port for e-mail alerts.")
     smtp_from: str = _setting("cookiegov@localhost", "Sender address of e-mail alerts.")

@@ -238,6 +238,28 @@ def test_banner_lists_the_cookies_of_the_baseline_scan(client: FlaskClient, db: 
     assert sorted(c["name"] for c in config["cookies"]) == ["promo_tracker", "sessionid"]
 
 
+def test_banner_marks_cookies_whose_category_needs_review(
+    client: FlaskClient, db: Database
+) -> None:
+    """A category below the review threshold is a guess: the banner is told, and treats the
+    cookie as non-necessary (banner.js keeps it only when every category is granted)."""
+    from dataclasses import replace
+
+    from cookiegov.models import Category, Classification
+    from cookiegov.storage.scans import save_scan
+    from tests.test_storage import _scan
+
+    scan = _scan()
+    guess = Classification(Category.NECESSARY, None, 0.41, "learned model: …", "model")
+    unsure = replace(scan.cookies[0], name="zz_guess", classification=guess)
+    save_scan(db, replace(scan, consent="accept", cookies=[scan.cookies[0], unsure]))
+    line = client.get("/v1/sites/shop.test/banner.js").get_data(as_text=True).split("\n")[0]
+    config = json.loads(line.removeprefix("window.__cookiegovConfig=").removesuffix(";"))
+    review = {c["name"]: (c["category"], c["review"]) for c in config["cookies"]}
+    assert review["zz_guess"] == ("necessary", True)
+    assert review[scan.cookies[0].name][1] is (scan.cookies[0].classification.confidence < 0.5)
+
+
 @pytest.mark.parametrize(
     ("base_url", "domain"),
     [("https://consent.shop.test", "Domain=shop.test"), ("https://127.0.0.1:8443", None)],

@@ -176,6 +176,21 @@ def test_string_state_keys_still_work() -> None:
     assert report.scans == {"none": 4}
 
 
+def test_pre_consent_unconfirmed_flags_a_guessed_necessary_cookie() -> None:
+    import dataclasses
+
+    from cookiegov.models import Classification
+
+    guess = Classification(Category.NECESSARY, None, 0.41, "learned model: …", "model")
+    guessed = dataclasses.replace(
+        cookie("zz_guess"), classification=dataclasses.replace(guess, needs_review=True)
+    )
+    report = check({NONE: scan(NONE, [guessed, cookie("PHPSESSID", Category.NECESSARY)])})
+    assert rules_of(report) == ["pre-consent-unconfirmed"]
+    assert report.findings[0].severity is Severity.WARNING
+    assert "zz_guess" in report.findings[0].message and "0.41" in report.findings[0].message
+
+
 def test_blocked_host_request_follows_the_accept_scans_block_list() -> None:
     loaded = dataclasses.replace(
         request("pixel.partner.example"), initiator="https://cdn.metrics.test/m.js"

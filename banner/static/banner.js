@@ -1,4 +1,4 @@
-/* cookiegov consent banner: records the visitor's choice and enforces it. */
+/* cookiegov consent banner. Every byte counts (7 KB budget): notes in docs/architecture.md. */
 (function (w, d) {
   "use strict";
   var C = w.__cookiegovConfig;
@@ -29,7 +29,6 @@
     if (kind === "default") m.wait_for_update = 500;
     gtag("consent", kind, m);
   }
-  // Services: id → [name, category].
   var SV = C.services, BL = C.block, held = [], GS = {}, k;
   for (k in SV) if (/^google/.test(k)) GS[SV[k][1]] = k;
   var root = null;
@@ -47,7 +46,6 @@
   function mk(g, v) {
     return { id: state ? state.id : null, revision: C.revision, time: Date.now() / 1000, granted: g, services: v || derive(g) };
   }
-  // Auto-blocking: see docs/embedding.md.
   function stop(u) {
     var h, k, b;
     try { h = new URL(u, location.href).hostname; } catch (e) { return; }
@@ -86,7 +84,6 @@
       var f = function () { return nb.call(navigator, u, x); };
       return grab(navigator, u, f) ? f() : true;
     };
-    // Scripts in the HTML after this one, before the parser runs them.
     new MutationObserver(function (ms) {
       ms.forEach(function (m) {
         m.addedNodes.forEach(function (n) {
@@ -145,7 +142,9 @@
       var name = pair.split("=")[0].trim();
       if (!name || name === NAME) return;
       C.cookies.concat(C.clear).forEach(function (k) {
-        if (k.category === "necessary" || k.category === "unknown" || ok(k.category, k.service, s)) return;
+        var sure = !k.review && k.category !== "unknown";
+        if (k.category === "necessary" && sure) return;
+        if (sure ? ok(k.category, k.service, s) : CATS.every(function (c) { return s.granted[c]; })) return;
         if (!matches(name, k.name)) return;
         domains.forEach(function (dom) {
           paths.forEach(function (p) {
@@ -166,7 +165,6 @@
       var a = old.attributes[i];
       if (a.name !== "type" && a.name !== "nonce") n.setAttribute(a.name, a.value);
     }
-    // A parsed nonce lives in .nonce only.
     if (old.nonce || nonce) n.nonce = old.nonce || nonce;
     if (!old.src) n.textContent = old.textContent;
     if (!old.async) n.async = false;
@@ -311,15 +309,14 @@
         row.appendChild(box2);
         row.appendChild(label);
         row.appendChild(el("p", { "class": "cg-desc" }, T[c + "_desc"]));
-        var us = el("ul", { "class": "cg-svcs" }), sv = [];
+        var us = el("div", { "class": "cg-svcs" }), sv = [];
         for (var v in SV) {
           if (SV[v][1] !== c) continue;
-          var li = el("li", {}), t = el("input", { type: "checkbox", id: "cg-s-" + v });
+          var l = el("label", {}, SV[v][0]), t = el("input", { type: "checkbox" });
           t.checked = ok(c, v, current);
           sv.push(st[v] = t);
-          li.appendChild(t);
-          li.appendChild(el("label", { "for": "cg-s-" + v }, SV[v][0]));
-          us.appendChild(li);
+          l.prepend(t);
+          us.appendChild(l);
         }
         box2.onchange = function () { sv.forEach(function (t) { t.checked = box2.checked; }); };
         if (sv.length) row.appendChild(us);
@@ -342,9 +339,7 @@
     var actions = el("div", { "class": "cg-actions" });
     actions.appendChild(button(out ? T.ok : T.accept, "cg-accept", function () { api.acceptAll(); }));
     actions.appendChild(out ? button(T.dns, "cg-reject cg-dns", function () {
-      var g = all(true);
-      g.advertising = false;
-      save(g, "banner");
+      save(Object.assign(all(true), { advertising: false }), "banner");
     }) : button(T.reject, "cg-reject", function () { api.rejectAll(); }));
     if (prefs) {
       actions.appendChild(button(T.save, "cg-save", function () {
@@ -369,7 +364,6 @@
       if (e.shiftKey && d.activeElement === first) { last.focus(); e.preventDefault(); }
       else if (!e.shiftKey && d.activeElement === last) { first.focus(); e.preventDefault(); }
     });
-    // Fixed at once, shown once styled: no layout shift (CSSOM is allowed under CSP).
     root.style.position = "fixed";
     if (!cssReady) root.style.visibility = "hidden";
     d.body.appendChild(root);
@@ -418,7 +412,6 @@
 
   function init() {
     try {
-      // CSS inside the script: no second request, nothing inline for CSP.
       var sheet = new CSSStyleSheet();
       sheet.replaceSync(C.css);
       d.adoptedStyleSheets = d.adoptedStyleSheets.concat(sheet);
@@ -436,7 +429,6 @@
     declare();
     if (state) apply(state, false);
     else if (C.rule !== "opt-in") {
-      // opt-out: allowed until the visitor or GPC opts out; none: no banner.
       apply(mk(all(true)), false);
       if (C.rule === "opt-out") {
         if (gpc) save(all(true), "gpc"); else show(false);

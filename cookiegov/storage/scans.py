@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import desc, insert, select
 
+from cookiegov.classification.review import DEFAULT_REVIEW_THRESHOLD
 from cookiegov.models import (
     COMPARE_ORDER,
     Category,
@@ -119,6 +120,7 @@ def _cookie_from_row(row: Any) -> ObservedCookie:
             reason=row.reason or "",
             layer="stored",
             purpose=row.purpose,
+            needs_review=row.confidence < DEFAULT_REVIEW_THRESHOLD,
         ),
     )
 
