@@ -26,11 +26,15 @@ from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, ScanError
 from cookiegov.models import PageResult, ScanResult
 from cookiegov.settings import Settings
-from scanner.browser import USER_AGENT, VIEWPORT, ChromiumProcess
+from scanner import identity
+from scanner.browser import VIEWPORT, ChromiumProcess
+from scanner.cmps import Visit
+from scanner.cmps import autoconsent as autoconsent_engine
 from scanner.collect import STORAGE_JS, Inventory, PageCollector
 from scanner.consent import ConsentEvidence, answer_banner
 from scanner.crawl import Frontier, normalize_url
 from scanner.discover import discover
+from scanner.world import World
 
 log = logging.getLogger(__name__)
 HOOKS_JS = resources.files("scanner").joinpath("hooks.js").read_text("utf-8")
@@ -91,6 +95,7 @@ async def scan_async(
         browser = await chromium.start(playwright)
         try:
             runner = _Runner(browser, settings, start, inventory, pages, progress)
+            runner.version = chromium.version
             await runner.prepare()
             workers = max(1, min(settings.concurrency, settings.max_pages))
             await asyncio.gather(*(runner.worker() for _ in range(workers)))
@@ -149,6 +154,7 @@ class _Runner:
         self.pages = pages
         self.progress = progress
         self.active = 0
+        self.version = identity.FALLBACK_VERSION
         self.evidence: list[ConsentEvidence] = []
         self.sitemap_urls = 0
         s = settings
@@ -162,7 +168,7 @@ class _Runner:
         if s.ignore_robots and not s.use_sitemap:
             return
         context = await self.browser.new_context(
-            user_agent=USER_AGENT, ignore_https_errors=s.ignore_https_errors
+            user_agent=identity.user_agent(self.version), ignore_https_errors=s.ignore_https_errors
         )
         try:
             rules = await discover(
@@ -181,9 +187,10 @@ class _Runner:
     async def new_context(self) -> BrowserContext:
         s = self.settings
         headers = {"Sec-GPC": "1"} if s.consent == "gpc" else {}
+        # No user_agent here: each tab sets it with its client hints (identity.ua_override).
         context = await self.browser.new_context(
-            user_agent=USER_AGENT,
             viewport=VIEWPORT,  # type: ignore[arg-type]
+            screen=identity.SCREEN,  # type: ignore[arg-type]
             locale="en-US",
             ignore_https_errors=s.ignore_https_errors,
             accept_downloads=False,
@@ -191,6 +198,7 @@ class _Runner:
         )
         await context.expose_binding("__cookiegovReport", self._on_hook)
         await context.add_init_script(HOOKS_JS)
+        await context.add_init_script(identity.IDENTITY_JS)
         if s.consent == "gpc":
             await context.add_init_script(GPC_JS)
         context.on("page", self._on_popup)
@@ -224,7 +232,7 @@ class _Runner:
                 self.active += 1
                 try:
                     if tab is None:
-                        tab = await _Tab.open(context)
+                        tab = await _Tab.open(context, self.version, self.settings.consent)
                     result, answered = await self.visit(tab, *item, answered)
                 finally:
                     self.active -= 1
@@ -253,6 +261,8 @@ class _Runner:
         budget = self.settings.page_timeout
         deadline = began + budget
         collector = tab.begin(PageCollector(self.inventory, url))
+        if tab.autoconsent is not None:
+            tab.autoconsent.reset()
         page = tab.page
         status: int | None = None
         error: str | None = None
@@ -261,7 +271,9 @@ class _Runner:
             status = await self._load(page, url, deadline)
             await self.settle(page, collector, deadline)
             if self.settings.consent in ("accept", "reject") and not answered:
-                evidence = await _within(answer_banner(page, self.settings.consent), deadline)
+                visit = Visit(page, tab.cdp, tab.world, self.settings.consent)
+                visit.extras["autoconsent"] = tab.autoconsent
+                evidence = await _within(answer_banner(visit), deadline)
                 answered = True
                 if not self.evidence:
                     self.evidence.append(evidence)
@@ -351,12 +363,19 @@ class _Tab:
         self.page, self.cdp = page, cdp
         self.collector: PageCollector | None = None
         self.crashed = False
+        self.world = World(cdp)
+        self.autoconsent: autoconsent_engine.Engine | None = None
 
     @classmethod
-    async def open(cls, context: BrowserContext) -> _Tab:
+    async def open(cls, context: BrowserContext, version: str, consent: str = "none") -> _Tab:
         page = await context.new_page()
         cdp = await context.new_cdp_session(page)
         tab = cls(page, cdp)
+        await cdp.send("Emulation.setUserAgentOverride", identity.ua_override(version))
+        await tab.world.install()
+        if consent in ("accept", "reject") and autoconsent_engine.available():
+            tab.autoconsent = autoconsent_engine.Engine(tab.world)
+            await tab.autoconsent.install()
         page.on("crash", tab._on_crash)
         page.on("dialog", lambda dialog: asyncio.ensure_future(_answer_dialog(dialog)))
         for event, method in (

@@ -40,12 +40,12 @@ def test_look_alike_banners_reject_and_accept(
 ) -> None:
     rejected = scan_site(site, settings_for(fixture_server, consent="reject"))
     evidence = rejected.evidence[0]
-    assert evidence["banner_found"] and evidence["method"] == "button"
-    assert evidence["clicked"] == reject_text
+    assert evidence["banner_found"] and evidence["method"] == "generic"
+    assert evidence["clicked"].lower() == reject_text and evidence["verified"]
     assert len(base64.b64decode(evidence["screenshot"])) > 1000
     assert not {n for n in names(rejected) if n.startswith("_pk_")}
     accepted = scan_site(site, settings_for(fixture_server, consent="accept"))
-    assert accepted.evidence[0]["clicked"] == accept_text
+    assert accepted.evidence[0]["clicked"].lower() == accept_text
     assert "_pk_id.7.4f2a" in names(accepted)
 
 
@@ -54,6 +54,7 @@ def test_no_banner_is_recorded_as_not_found(fixture_server: FixtureServer) -> No
         "https://www.shop.test/", settings_for(fixture_server, consent="reject", max_pages=1)
     )
     assert result.evidence and not result.evidence[0]["banner_found"]
+    assert not result.evidence[0]["verified"]
 
 
 def test_gpc_sends_the_signal(fixture_server: FixtureServer) -> None:
@@ -82,7 +83,7 @@ def banner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureSer
 
 def test_our_banner_through_its_api(banner_site: FixtureServer) -> None:
     rejected = scan_site("https://www.shop.test/", settings_for(banner_site, consent="reject"))
-    assert rejected.evidence[0]["method"] == "api"
+    assert rejected.evidence[0]["method"] == "cookiegov" and rejected.evidence[0]["verified"]
     assert not {n for n in names(rejected) if n.startswith("_pk_") or n.startswith("adnet")}
     assert "cookiegov" in names(rejected)
     accepted = scan_site("https://www.shop.test/", settings_for(banner_site, consent="accept"))

@@ -1,0 +1,106 @@
+"""The test bed: shops behind real consent managers from npm, answered in real Chromium.
+
+Each shop runs an unmodified consent manager (vanilla-cookieconsent 3 and 2, Klaro,
+tarteaucitron, Osano's cookieconsent) configured as its documentation shows, with its
+default bot hiding on; its trackers load only through the manager. One scan per shop and
+state: refusing leaves no analytics or advertising cookie and is verified; accepting finds
+them. The generic handler is also run alone against real managers (autoconsent switched off).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+
+import pytest
+
+from cookiegov.models import Category, ScanResult
+from cookiegov.settings import Settings
+from fixtures.server import FixtureServer
+from scanner import cmps
+from scanner.scan import scan_site
+
+pytestmark = pytest.mark.browser
+TRACKING = {Category.ANALYTICS, Category.ADVERTISING}
+# shop -> (autoconsent's name for its manager, language)
+SHOPS = {
+    "www.vanilla-shop.test": "cookieconsent3",  # hides from navigator.webdriver by default
+    "www.cc2-shop.test": "cookieconsent2",  # v2, Italian, hides from bots too
+    "www.klaro-shop.test": "Klaro",  # German
+    "www.tarte-shop.test": "tarteaucitron deny",  # French
+    "www.osano-shop.test": "Complianz optin",  # Osano's markup, which Complianz reuses
+}
+
+
+def scan(server: FixtureServer, shop: str, state: str) -> ScanResult:
+    settings = Settings(
+        browser_args=[server.resolver_rule],
+        ignore_https_errors=True,
+        max_pages=1,
+        concurrency=1,
+        use_sitemap=False,
+        consent=state,
+    )
+    return scan_site(f"https://{shop}/", settings)
+
+
+def tracking(result: ScanResult) -> set[str]:
+    return {c.name for c in result.cookies if c.category in TRACKING}
+
+
+@pytest.mark.parametrize("shop", sorted(SHOPS))
+def test_reject_is_verified_and_leaves_no_tracking_cookie(
+    fixture_server: FixtureServer, shop: str
+) -> None:
+    result = scan(fixture_server, shop, "reject")
+    evidence = result.evidence[0]
+    assert evidence["banner_found"], evidence["attempts"]
+    assert evidence["method"] == "autoconsent" and evidence["cmp"] == SHOPS[shop]
+    assert evidence["verified"], evidence["verification"]
+    assert evidence["changed"], "the refusal wrote the manager's consent state"
+    assert tracking(result) == set()
+    assert len(base64.b64decode(evidence["screenshot"])) > 1000
+    assert len(base64.b64decode(evidence["screenshot_after"])) > 1000
+
+
+@pytest.mark.parametrize("shop", sorted(SHOPS))
+def test_accept_is_verified_and_finds_the_trackers(
+    fixture_server: FixtureServer, shop: str
+) -> None:
+    result = scan(fixture_server, shop, "accept")
+    evidence = result.evidence[0]
+    assert evidence["verified"] and evidence["cmp"] == SHOPS[shop], evidence
+    assert {"_pk_id.7.4f2a", "adnet_uid"} <= tracking(result)
+
+
+def test_shop_firing_before_consent_keeps_its_trackers_after_a_verified_refusal(
+    fixture_server: FixtureServer,
+) -> None:
+    result = scan(fixture_server, "www.early-shop.test", "reject")
+    assert result.evidence[0]["verified"]
+    assert {"_pk_id.7.4f2a", "adnet_uid"} <= tracking(result)
+
+
+@pytest.fixture
+def generic_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    cmps.handlers()
+    monkeypatch.delitem(cmps.REGISTRY, "autoconsent")
+    yield
+
+
+@pytest.mark.parametrize(
+    ("shop", "state", "label"),
+    [
+        ("www.klaro-shop.test", "reject", "Ich lehne ab"),
+        ("www.osano-shop.test", "accept", "Allow cookies"),
+        ("www.vanilla-shop.test", "reject", "Reject all"),
+    ],
+)
+def test_generic_handler_reads_real_managers_by_meaning(
+    fixture_server: FixtureServer, generic_only: None, shop: str, state: str, label: str
+) -> None:
+    result = scan(fixture_server, shop, state)
+    evidence = result.evidence[0]
+    assert evidence["method"] == "generic" and evidence["clicked"] == label, evidence
+    assert evidence["verified"], evidence["verification"]
+    assert bool(tracking(result)) == (state == "accept")
