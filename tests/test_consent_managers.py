@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -30,6 +31,7 @@ SHOPS = {
     "www.tarte-shop.test": "tarteaucitron deny",  # French
     "www.osano-shop.test": "Complianz optin",  # Osano's markup, which Complianz reuses
 }
+EARLY = "www.early-shop.test"  # vanilla-cookieconsent 3 in front, trackers fired before it
 
 
 def scan(server: FixtureServer, shop: str, state: str) -> ScanResult:
@@ -44,15 +46,24 @@ def scan(server: FixtureServer, shop: str, state: str) -> ScanResult:
     return scan_site(f"https://{shop}/", settings)
 
 
+@pytest.fixture(scope="module")
+def bed(fixture_server: FixtureServer) -> dict[tuple[str, str], ScanResult]:
+    """One scan per shop and state, three at a time (the time is mostly waiting)."""
+    jobs = [(shop, state) for shop in [*SHOPS, EARLY] for state in ("reject", "accept")]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = pool.map(lambda job: scan(fixture_server, *job), jobs)
+        return dict(zip(jobs, results, strict=True))
+
+
 def tracking(result: ScanResult) -> set[str]:
     return {c.name for c in result.cookies if c.category in TRACKING}
 
 
 @pytest.mark.parametrize("shop", sorted(SHOPS))
 def test_reject_is_verified_and_leaves_no_tracking_cookie(
-    fixture_server: FixtureServer, shop: str
+    bed: dict[tuple[str, str], ScanResult], shop: str
 ) -> None:
-    result = scan(fixture_server, shop, "reject")
+    result = bed[shop, "reject"]
     evidence = result.evidence[0]
     assert evidence["banner_found"], evidence["attempts"]
     assert evidence["method"] == "autoconsent" and evidence["cmp"] == SHOPS[shop]
@@ -65,18 +76,18 @@ def test_reject_is_verified_and_leaves_no_tracking_cookie(
 
 @pytest.mark.parametrize("shop", sorted(SHOPS))
 def test_accept_is_verified_and_finds_the_trackers(
-    fixture_server: FixtureServer, shop: str
+    bed: dict[tuple[str, str], ScanResult], shop: str
 ) -> None:
-    result = scan(fixture_server, shop, "accept")
+    result = bed[shop, "accept"]
     evidence = result.evidence[0]
     assert evidence["verified"] and evidence["cmp"] == SHOPS[shop], evidence
     assert {"_pk_id.7.4f2a", "adnet_uid"} <= tracking(result)
 
 
 def test_shop_firing_before_consent_keeps_its_trackers_after_a_verified_refusal(
-    fixture_server: FixtureServer,
+    bed: dict[tuple[str, str], ScanResult],
 ) -> None:
-    result = scan(fixture_server, "www.early-shop.test", "reject")
+    result = bed[EARLY, "reject"]
     assert result.evidence[0]["verified"]
     assert {"_pk_id.7.4f2a", "adnet_uid"} <= tracking(result)
 
