@@ -119,6 +119,7 @@ async def scan_async(
         settings={
             **settings.public(),
             "skipped": dict(runner.frontier.skipped),
+            "cut": inventory.cuts,  # what pages were not allowed to add (collect.LIMITS)
             "sitemap_urls": runner.sitemap_urls,
         },
         evidence=evidence,
@@ -267,6 +268,7 @@ class _Runner:
         status: int | None = None
         error: str | None = None
         title: str | None = None
+        stored: set[tuple[str, str, str]] = set()
         try:
             status = await self._load(page, url, deadline)
             await self.settle(page, collector, deadline)
@@ -284,16 +286,19 @@ class _Runner:
                 deadline,
             )
             self.frontier.add_links(links, page.url, depth + 1)
-            await self.read_storage(page, url, deadline)
+            stored = await self.read_storage(tab, url, deadline)
         except (PageTimeout, PlaywrightTimeout):
             error = f"timed out after {budget:g}s"
         except PlaywrightError as exc:
             error = _describe(str(exc))
         if tab.crashed:
             error = "the renderer crashed"
+        cookies: list[dict[str, Any]] = []
         with contextlib.suppress(PlaywrightError, TimeoutError):  # whatever happened, read the jar
             jar = await asyncio.wait_for(tab.cdp.send("Network.getAllCookies"), 5)
-            self.inventory.add_jar(jar.get("cookies", []), url)
+            cookies = jar.get("cookies", [])
+        collector.confirm(cookies, stored)  # script reports first: they name the setter
+        self.inventory.add_jar(cookies, url)
         elapsed = int((time.monotonic() - began) * 1000)
         return PageResult(url, status, error, title, elapsed, depth), answered
 
@@ -343,17 +348,24 @@ class _Runner:
             elif now - quiet_since >= quiet_needed:
                 return
 
-    async def read_storage(self, page: Page, url: str, deadline: float) -> None:
-        for frame in page.frames:
-            try:
-                found = await _within(frame.evaluate(STORAGE_JS), deadline)
-            except PlaywrightError:
+    async def read_storage(self, tab: _Tab, url: str, deadline: float) -> set[tuple[str, str, str]]:
+        """Storage keys of every frame, read in the scanner's isolated world (the page's own
+        ``Storage`` functions may lie); returns what was read, for confirming script reports."""
+        remaining = max(0.5, deadline - time.monotonic())
+        found_all = await _within(
+            tab.world.evaluate_all(f"({STORAGE_JS})()", timeout=remaining), deadline
+        )
+        stored: set[tuple[str, str, str]] = set()
+        for found in found_all.values():
+            if not isinstance(found, dict):
                 continue
-            origin = found.get("origin") or ""
+            origin = str(found.get("origin") or "")
             if not origin.startswith("http"):
                 continue
-            for kind, key in found.get("items", []):
+            for kind, key in found.get("items", [])[:5000]:
+                stored.add((str(kind), origin, str(key)[:512]))
                 self.inventory.add_storage(kind, origin, str(key)[:512], url)
+        return stored
 
 
 class _Tab:

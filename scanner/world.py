@@ -51,6 +51,7 @@ class World:
         await self.cdp.send("Runtime.enable")
         tree = await self.cdp.send("Page.getFrameTree")
         self.top_frame = tree["frameTree"]["frame"]["id"]
+        await self.add_script("void 0;")  # our world exists in every frame, scripts or not
 
     async def add_script(self, source: str) -> str:
         """Run ``source`` in our world of every frame, before the page's own scripts."""
