@@ -7,6 +7,7 @@ test checks ``docs/settings.md`` covers every name.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -16,9 +17,16 @@ from typing import Any
 
 from cookiegov.errors import ConfigError
 
+# Share of a page visit spent waiting on the site (navigation, settling), measured by
+# bench/scan_bench.py on pages with many third-party tags and short timers (docs/benchmarks.md).
+WAITING_SHARE = 0.86
+
 
 def _default_concurrency() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """Enough tabs to keep the CPUs busy while pages wait, CPUs / (1 - waiting share), at most
+    two per CPU and 8 in all (each tab costs memory; 2 cores: 4 tabs)."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(8, 2 * cpus, math.ceil(cpus / (1 - WAITING_SHARE))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +59,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", int, 8000, "Port the server listens on."),
     Setting("public_url", str, "", "URL the banner endpoint is reached at, if proxied."),
     Setting("admin_token", str, "", "Bearer token of the admin API; empty disables it."),
+    Setting(
+        "scan_key",
+        str,
+        "",
+        "Secret that signs the scanner's consents so the endpoint keeps them out of the log;"
+        " empty derives one from admin_token and database_url.",
+    ),
     Setting("consent_days", int, 182, "Days a consent lasts before the banner asks again."),
     Setting("ip_mode", str, "truncate", "How a visitor's IP is kept: truncate, hash or none."),
     Setting("retention_days", int, 1095, "Days consent records are kept before purge."),
@@ -99,6 +114,7 @@ class Settings:
     port: int = 8000
     public_url: str = ""
     admin_token: str = ""
+    scan_key: str = ""
     consent_days: int = 182
     ip_mode: str = "truncate"
     retention_days: int = 1095
@@ -123,6 +139,7 @@ class Settings:
         """Settings safe to store beside a scan (no secrets)."""
         data = dataclasses.asdict(self)
         data.pop("admin_token", None)
+        data.pop("scan_key", None)
         data.pop("sites", None)
         return data
 
@@ -196,6 +213,6 @@ def settings_markdown() -> str:
     """The settings table of ``docs/settings.md``."""
     lines = ["| Setting | Env | Default | Meaning |", "|---|---|---|---|"]
     for s in SETTINGS:
-        default = "CPU count (max 4)" if s.name == "concurrency" else repr(s.default)
+        default = "2 × CPU count (max 8)" if s.name == "concurrency" else repr(s.default)
         lines.append(f"| `{s.name}` | `COOKIEGOV_{s.name.upper()}` | `{default}` | {s.help} |")
     return "\n".join(lines)

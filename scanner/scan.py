@@ -21,6 +21,7 @@ from playwright.async_api import Browser, BrowserContext, CDPSession, Page, asyn
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from cookiegov import scanmark
 from cookiegov.classify import Classifier, default_classifier
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, ScanError
@@ -34,6 +35,7 @@ from scanner.collect import STORAGE_JS, Inventory, PageCollector
 from scanner.consent import ConsentEvidence, answer_banner
 from scanner.crawl import Frontier, normalize_url
 from scanner.discover import discover
+from scanner.marking import mark_consents
 from scanner.world import World
 
 log = logging.getLogger(__name__)
@@ -156,6 +158,9 @@ class _Runner:
         self.progress = progress
         self.active = 0
         self.version = identity.FALLBACK_VERSION
+        # The scan's own consents are signed so that our endpoint keeps them out of its log.
+        answering = settings.consent in ("accept", "reject", "gpc")
+        self.mark = scanmark.key_for(settings) if answering else b""
         self.evidence: list[ConsentEvidence] = []
         self.sitemap_urls = 0
         s = settings
@@ -233,7 +238,8 @@ class _Runner:
                 self.active += 1
                 try:
                     if tab is None:
-                        tab = await _Tab.open(context, self.version, self.settings.consent)
+                        consent = "none" if answered else self.settings.consent
+                        tab = await _Tab.open(context, self.version, consent, self.mark)
                     result, answered = await self.visit(tab, *item, answered)
                 finally:
                     self.active -= 1
@@ -277,6 +283,9 @@ class _Runner:
                 visit.extras["autoconsent"] = tab.autoconsent
                 evidence = await _within(answer_banner(visit), deadline)
                 answered = True
+                if tab.autoconsent is not None:
+                    await tab.autoconsent.uninstall()
+                    tab.autoconsent = None
                 if not self.evidence:
                     self.evidence.append(evidence)
                 await self.settle(page, collector, deadline)
@@ -379,12 +388,16 @@ class _Tab:
         self.autoconsent: autoconsent_engine.Engine | None = None
 
     @classmethod
-    async def open(cls, context: BrowserContext, version: str, consent: str = "none") -> _Tab:
+    async def open(
+        cls, context: BrowserContext, version: str, consent: str = "none", mark: bytes = b""
+    ) -> _Tab:
         page = await context.new_page()
         cdp = await context.new_cdp_session(page)
         tab = cls(page, cdp)
         await cdp.send("Emulation.setUserAgentOverride", identity.ua_override(version))
         await tab.world.install()
+        if mark:
+            await mark_consents(cdp, mark)
         if consent in ("accept", "reject") and autoconsent_engine.available():
             tab.autoconsent = autoconsent_engine.Engine(tab.world)
             await tab.autoconsent.install()

@@ -9,7 +9,8 @@ import pytest
 
 from cookiegov.models import ScanResult
 from cookiegov.settings import Settings
-from cookiegov.storage import open_database
+from cookiegov.storage import Database, open_database
+from cookiegov.storage.consents import count_records
 from fixtures.server import FixtureServer
 from scanner.scan import compare_sites, scan_site
 from tests.conftest import demo_site_with_banner
@@ -74,17 +75,27 @@ def test_compare_reports_what_each_state_adds(fixture_server: FixtureServer) -> 
 
 
 @pytest.fixture(scope="module")
-def banner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureServer]:
+def banner_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('c') / 'c.db'}")
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def banner_site(banner_db: Database) -> Iterator[FixtureServer]:
     settings = Settings(sites={"shop.test": {}})
-    with demo_site_with_banner(settings, db) as server:
+    with demo_site_with_banner(settings, banner_db) as server:
         yield server
 
 
-def test_our_banner_through_its_api(banner_site: FixtureServer) -> None:
+def test_our_banner_through_its_api(banner_site: FixtureServer, banner_db: Database) -> None:
     rejected = scan_site("https://www.shop.test/", settings_for(banner_site, consent="reject"))
     assert rejected.evidence[0]["method"] == "cookiegov" and rejected.evidence[0]["verified"]
     assert not {n for n in names(rejected) if n.startswith("_pk_") or n.startswith("adnet")}
     assert "cookiegov" in names(rejected)
     accepted = scan_site("https://www.shop.test/", settings_for(banner_site, consent="accept"))
     assert {"_pk_id.7.4f2a", "adnet_uid"} <= names(accepted)
+    assert accepted.evidence[0]["verified"]
+    # The scanner's own answers reached the endpoint but are not visitors' consents.
+    assert "/v1/sites/shop.test/consents" in banner_site.requests_to("consent.shop.test")
+    assert count_records(banner_db, "shop.test") == 0

@@ -93,10 +93,18 @@ class Engine:
         self.messages: list[tuple[str, dict[str, Any]]] = []
         self.lifecycle: dict[str, str] = {}
         self._changed = asyncio.Event()
+        self.script: str | None = None
 
     async def install(self) -> None:
         self.world.listen(self._on_message)
-        await self.world.add_script(content_script())
+        self.script = await self.world.add_script(content_script())
+
+    async def uninstall(self) -> None:
+        """Stop injecting the content script (once the banner is answered, the choice is kept
+        by the site and later pages need not parse the rules)."""
+        if self.script is not None:
+            await self.world.remove_script(self.script)
+            self.script = None
 
     def reset(self) -> None:
         """Forget the previous page's messages (called when a visit begins)."""
