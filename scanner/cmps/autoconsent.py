@@ -176,7 +176,8 @@ class Autoconsent(Handler):
 
     name = "autoconsent"
     priority = 10
-    DETECT_WAIT = 2.5
+    DETECT_WAIT = 2.5  # seconds for the popup of a detected manager
+    QUICK_WAIT = 0.8  # seconds for any rule to match after the page settled
     RESULT_WAIT = 10.0
 
     async def detect(self) -> Detection | None:
@@ -184,12 +185,17 @@ class Autoconsent(Handler):
         if engine is None:
             return None
         found = engine.find("popupFound")
-        if found is None:
-            deadline = time.monotonic() + self.DETECT_WAIT
-            while found is None and time.monotonic() < deadline:
-                if engine.settled_without_cmp() and not engine.find("cmpDetected"):
-                    return None
-                found = await engine.wait_for("popupFound", min(0.25, self.DETECT_WAIT))
+        began = time.monotonic()
+        while found is None:
+            # The page has settled: a rule that matches has usually fired by now. Wait a
+            # little for one, longer for the popup of a manager already detected.
+            waited = time.monotonic() - began
+            if engine.settled_without_cmp() and not engine.find("cmpDetected"):
+                return None
+            limit = self.DETECT_WAIT if engine.find("cmpDetected") else self.QUICK_WAIT
+            if waited >= limit:
+                break
+            found = await engine.wait_for("popupFound", 0.25)
         if found is None:
             return None
         frame, message = found
