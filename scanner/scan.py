@@ -103,7 +103,10 @@ async def scan_async(
             await asyncio.gather(*(runner.worker() for _ in range(workers)))
         finally:
             await chromium.stop()
-    if pages and all(p.status is None for p in pages):
+    if not pages:  # a scan that saw nothing proves nothing: an error, never an empty pass
+        skipped = ", ".join(f"{n} {why}" for why, n in runner.frontier.skipped.items())
+        raise ScanError(f"no page of {start} was visited ({skipped or 'nothing to visit'})")
+    if all(p.status is None for p in pages):
         raise ScanError(f"could not load {start}: {pages[0].error}")
     classifier = classifier or default_classifier()
     cookies = [c.with_classification(classifier.classify(c, site)) for c in inventory.cookies()]
