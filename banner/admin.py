@@ -15,7 +15,6 @@ from flask import Blueprint, Response, jsonify, request
 
 from banner import context
 from cookiegov.errors import AuthError, InputError, NotFoundError
-from cookiegov.optout import optout_report
 from cookiegov.storage.consents import consent_stats, query_records, verify_chain
 
 bp = Blueprint("admin", __name__, url_prefix="/v1/sites/<site>/admin")
@@ -106,7 +105,7 @@ def stats(site: str) -> Response:
 
 @bp.get("/optout")
 def optout(site: str) -> Response:
-    return jsonify(optout_report(context.db(), site))
+    return jsonify(context.services().optout_report(context.db(), site))
 
 
 @bp.get("/verify")

@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cookiegov.models import Category  # noqa: E402
+from cookiegov.services.scanning import scan as scan_site  # noqa: E402
 from cookiegov.settings import Settings  # noqa: E402
 from fixtures.server import FixtureServer  # noqa: E402
 from scanner import cmps  # noqa: E402
-from scanner.scan import scan_site  # noqa: E402
 
 SHOPS = {
     "www.vanilla-shop.test": "vanilla-cookieconsent 3 (en)",

@@ -40,7 +40,7 @@ class ConsentEvidence:
     clicked: str | None  # the first label clicked (or API call)
     page: str
     frame: str | None
-    screenshot: str | None  # base64 JPEG before answering
+    screenshot: str | None  # base64 PNG before answering (of the banner's frame if framed)
     cmp: str | None = None  # the consent manager's name
     labels: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
@@ -75,9 +75,15 @@ class ConsentEvidence:
         }
 
 
-async def _shot(page: Page) -> str | None:
+async def _shot(page: Page, frame_url: str | None = None) -> str | None:
+    """A PNG of the page, or of the iframe element holding the banner when it is in one."""
     try:
-        data = await page.screenshot(type="jpeg", quality=55, timeout=3000)
+        frame = next((f for f in page.frames if frame_url and f.url == frame_url), None)
+        if frame is not None and frame != page.main_frame:
+            element = await frame.frame_element()
+            data = await element.screenshot(timeout=3000)
+        else:
+            data = await page.screenshot(timeout=3000)
         return base64.b64encode(data).decode()
     except PlaywrightError:
         return None
@@ -140,7 +146,7 @@ async def _answer(visit: Visit) -> ConsentEvidence:
         if found is None:
             continue
         before = await snapshot(visit)
-        before_shot = before_shot or await _shot(page)
+        before_shot = await _shot(page, found.frame_url) or before_shot
         answer = await handler.answer(found)
         attempt = {
             "handler": handler.name,
@@ -165,7 +171,7 @@ async def _answer(visit: Visit) -> ConsentEvidence:
             method=handler.name,
             clicked=answer.clicked[0] if answer.clicked else None,
             page=page.url,
-            frame=found.frame,
+            frame=found.frame_url or found.frame,
             screenshot=before_shot,
             cmp=found.cmp,
             labels=answer.clicked,
@@ -173,7 +179,7 @@ async def _answer(visit: Visit) -> ConsentEvidence:
             verified=verified,
             verification=reason,
             changed=written,
-            screenshot_after=await _shot(page),
+            screenshot_after=await _shot(page, found.frame_url),
             attempts=tuple(attempts),
             tcf=await tcf.read(visit),
         )

@@ -16,10 +16,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from cookiegov.models import Category, ScanResult
+from cookiegov.services.scanning import scan as scan_site
 from cookiegov.settings import Settings
 from fixtures.server import FixtureServer
 from scanner import cmps
-from scanner.scan import scan_site
 
 pytestmark = pytest.mark.browser
 TRACKING = {Category.ANALYTICS, Category.ADVERTISING}

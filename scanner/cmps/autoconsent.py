@@ -199,7 +199,8 @@ class Autoconsent(Handler):
         if found is None:
             return None
         frame, message = found
-        return Detection(str(message.get("cmp")), frame, {"url": message.get("url")})
+        url = message.get("url")
+        return Detection(str(message.get("cmp")), frame, {"url": url}, str(url) if url else None)
 
     async def _run(self, found: Detection, kind: str, result: str) -> Answer:
         engine = engine_of(self.visit)

@@ -33,6 +33,7 @@ class Detection:
     cmp: str  # the consent manager's name, as the handler knows it
     frame: str | None = None  # CDP frame id of the banner, when known
     details: dict[str, Any] = field(default_factory=dict)
+    frame_url: str | None = None  # URL of the frame the banner is in
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 
 from scanner.cmps import register
-from scanner.cmps.base import Answer, Detection, Handler, Verification
+from scanner.cmps.base import Answer, Detection, Handler, Verification, Visit
 from scanner.cmps.vocabulary import Meaning, meaning
 
 log = logging.getLogger(__name__)
@@ -49,6 +49,10 @@ class Generic(Handler):
     priority = 90
     LAYER_WAIT = 0.8
 
+    def __init__(self, visit: Visit) -> None:
+        super().__init__(visit)
+        self.frame_urls: dict[str, str] = {}  # CDP frame id -> URL, from the last find
+
     async def find(self) -> tuple[list[Candidate], list[Candidate]]:
         """(buttons, switched-on toggles) of every frame, marked for clicking."""
         world = self.visit.world
@@ -56,9 +60,11 @@ class Generic(Handler):
         found = await world.evaluate_all(f"({FIND_JS})({attr!r})")
         buttons: list[Candidate] = []
         toggles: list[Candidate] = []
+        self.frame_urls = {}
         for frame, result in found.items():
             if not isinstance(result, dict):
                 continue
+            self.frame_urls[frame] = str(result.get("url") or "")
             for b in result.get("buttons") or []:
                 m = meaning(str(b.get("label")))
                 buttons.append(
@@ -96,7 +102,7 @@ class Generic(Handler):
             return None
         top = max(banner, key=lambda b: b.rank)
         labels = sorted({b.label for b in banner if b.frame == top.frame})
-        return Detection("unknown", top.frame, {"labels": labels})
+        return Detection("unknown", top.frame, {"labels": labels}, self.frame_urls.get(top.frame))
 
     async def click(self, candidate: Candidate) -> bool:
         selector = f"[{candidate.attr}='{candidate.id}']"
