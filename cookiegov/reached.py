@@ -29,15 +29,26 @@ def refusal_verified(result: ScanResult | None) -> bool:
     consent state was written)."""
     ev = answer(result)
     return bool(
-        ev and ev.get("state") == "reject" and ev.get("banner_found") and ev.get("verified")
+        result is not None
+        and str(result.consent) == "reject"
+        and ev
+        and ev.get("banner_found")
+        and ev.get("verified")
     )
 
 
-def refused_on_second_layer(result: ScanResult | None) -> bool:
-    """The refusal needed the banner's settings: its first layer has no refusal."""
+def first_layer_lacks_refusal(result: ScanResult | None) -> bool:
+    """Refusing had to open the banner's settings (whether it then succeeded or not): the
+    scanner found no refusal on the first layer."""
     ev = answer(result) or {}
     steps = ev.get("steps") or []
-    return refusal_verified(result) and bool(steps) and str(steps[0]).startswith("opened settings")
+    return (
+        result is not None
+        and str(result.consent) == "reject"
+        and bool(ev.get("banner_found"))
+        and bool(steps)
+        and str(steps[0]).startswith("opened settings")
+    )
 
 
 def refusal_gap(results: dict[str, ScanResult]) -> dict[str, Any] | None:

@@ -29,9 +29,9 @@ def test_a_verified_refusal_is_reached() -> None:
     ok = result("reject", banner_found=True, verified=True, steps=["clicked 'Reject all'"])
     results = {"reject": ok, "accept": result("accept", banner_found=True, verified=True)}
     assert reached.refusal_verified(ok) and reached.refusal_gap(results) is None
-    assert not reached.refused_on_second_layer(ok)
+    assert not reached.first_layer_lacks_refusal(ok)
     second = result("reject", banner_found=True, verified=True, steps=["opened settings 'X'"])
-    assert reached.refused_on_second_layer(second)
+    assert reached.first_layer_lacks_refusal(second)
 
 
 def test_an_unverified_or_missing_refusal_is_a_gap_when_a_banner_was_seen() -> None:

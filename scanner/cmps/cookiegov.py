@@ -23,7 +23,7 @@ class Cookiegov(Handler):
         if not await page.evaluate(DETECT_JS):
             return None
         try:
-            await page.locator(".cg-root").first.wait_for(timeout=1500)
+            await page.locator(".cg-root").first.wait_for(timeout=3000)
         except PlaywrightError:
             return None
         return Detection("cookiegov", None, {})

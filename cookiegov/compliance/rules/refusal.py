@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cookiegov import reached
 from cookiegov.compliance.context import CheckContext
 from cookiegov.compliance.findings import Finding, cookie_evidence, screenshot
 from cookiegov.compliance.registry import Scans, rule
@@ -19,6 +20,8 @@ from cookiegov.models import Category, ConsentState
 )
 def after_reject_cookie(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
     reject = scans.get(ConsentState.REJECT)
+    if not reached.refusal_verified(reject):
+        return  # "after Reject all" only when Reject all was done and took effect
     for c in reject.cookies if reject else ():
         if c.category in TRACKING and not c.blocked_reason:
             yield Finding(
@@ -37,7 +40,9 @@ def after_reject_cookie(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
 )
 def after_gpc(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
     gpc = scans.get(ConsentState.GPC)
-    for c in gpc.cookies if gpc else ():
+    if gpc is None or not any(p.status for p in gpc.pages):
+        return  # the signal reached no page
+    for c in gpc.cookies:
         if c.category is Category.ADVERTISING and not c.blocked_reason:
             yield Finding(
                 "after-gpc",
