@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from cookiegov.compliance import check
 from cookiegov.models import Category, ScanResult
 from cookiegov.services.scanning import scan as scan_site
 from cookiegov.settings import Settings
@@ -32,6 +33,7 @@ SHOPS = {
     "www.osano-shop.test": "Complianz optin",  # Osano's markup, which Complianz reuses
 }
 EARLY = "www.early-shop.test"  # vanilla-cookieconsent 3 in front, trackers fired before it
+COMPLIANT = "www.vanilla-shop.test"
 
 
 def scan(server: FixtureServer, shop: str, state: str) -> ScanResult:
@@ -50,6 +52,7 @@ def scan(server: FixtureServer, shop: str, state: str) -> ScanResult:
 def bed(fixture_server: FixtureServer) -> dict[tuple[str, str], ScanResult]:
     """One scan per shop and state, three at a time (the time is mostly waiting)."""
     jobs = [(shop, state) for shop in [*SHOPS, EARLY] for state in ("reject", "accept")]
+    jobs += [(COMPLIANT, "none"), (EARLY, "none")]
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = pool.map(lambda job: scan(fixture_server, *job), jobs)
         return dict(zip(jobs, results, strict=True))
@@ -90,6 +93,25 @@ def test_shop_firing_before_consent_keeps_its_trackers_after_a_verified_refusal(
     result = bed[EARLY, "reject"]
     assert result.evidence[0]["verified"]
     assert {"_pk_id.7.4f2a", "adnet_uid"} <= tracking(result)
+
+
+def states(bed: dict[tuple[str, str], ScanResult], shop: str) -> dict[str, ScanResult]:
+    return {state: bed[shop, state] for state in ("none", "reject", "accept")}
+
+
+def test_check_finds_nothing_on_a_compliant_shop(bed: dict[tuple[str, str], ScanResult]) -> None:
+    report = check(states(bed, COMPLIANT))
+    assert report.findings == [], [f.message for f in report.findings]
+
+
+def test_check_on_a_shop_firing_before_consent(bed: dict[tuple[str, str], ScanResult]) -> None:
+    report = check(states(bed, EARLY))
+    found = {f.rule for f in report.findings}
+    assert {"pre-consent-cookie", "pre-consent-request", "after-reject-cookie"} <= found
+    # The refusal was reached and verified, so the after-reject findings stand, and the banner
+    # was seen: neither "no banner" nor "could not refuse".
+    assert not found & {"no-banner", "could-not-refuse", "no-reject"}
+    assert report.failed("violations")
 
 
 @pytest.fixture
