@@ -34,6 +34,7 @@ SHOPS = {
 }
 EARLY = "www.early-shop.test"  # vanilla-cookieconsent 3 in front, trackers fired before it
 COMPLIANT = "www.vanilla-shop.test"
+LAYERS = "www.layers-shop.test"  # vanilla-cookieconsent 3 without any refusal, purposes ticked
 
 
 def scan(server: FixtureServer, shop: str, state: str) -> ScanResult:
@@ -52,7 +53,7 @@ def scan(server: FixtureServer, shop: str, state: str) -> ScanResult:
 def bed(fixture_server: FixtureServer) -> dict[tuple[str, str], ScanResult]:
     """One scan per shop and state, three at a time (the time is mostly waiting)."""
     jobs = [(shop, state) for shop in [*SHOPS, EARLY] for state in ("reject", "accept")]
-    jobs += [(COMPLIANT, "none"), (EARLY, "none")]
+    jobs += [(COMPLIANT, "none"), (EARLY, "none"), (LAYERS, "reject")]
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = pool.map(lambda job: scan(fixture_server, *job), jobs)
         return dict(zip(jobs, results, strict=True))
@@ -112,6 +113,23 @@ def test_check_on_a_shop_firing_before_consent(bed: dict[tuple[str, str], ScanRe
     # was seen: neither "no banner" nor "could not refuse".
     assert not found & {"no-banner", "could-not-refuse", "no-reject"}
     assert report.failed("violations")
+
+
+def test_second_layer_switches_every_purpose_off_and_saves(
+    bed: dict[tuple[str, str], ScanResult],
+) -> None:
+    result = bed[LAYERS, "reject"]
+    evidence = result.evidence[0]
+    assert evidence["method"] == "generic" and evidence["verified"], evidence
+    steps = evidence["steps"]
+    assert steps[0].startswith("opened settings")
+    assert sum(step.startswith("switched off") for step in steps) == 2  # analytics, ads
+    assert steps[-1] == "saved with 'Save preferences'"
+    assert tracking(result) == set()
+    # autoconsent's rule was tried first and failed: recorded, not hidden.
+    assert evidence["attempts"][0]["handler"] == "autoconsent"
+    found = {f.rule for f in check({"reject": result}).findings}
+    assert found == {"no-reject"}  # refused, but not on the first layer
 
 
 @pytest.fixture

@@ -131,15 +131,19 @@ class Generic(Handler):
             if await self.click(first):
                 return Answer(True, (f"clicked {first.label!r}",), (first.label,))
             return Answer(False, (f"could not click {first.label!r}",), error="click failed")
-        # Second layer: open the settings, then refuse there or switch everything off and save.
+        # Second layer: open the settings (unless they are open already, e.g. left open by a
+        # handler before us), then refuse there or switch everything off and save.
         settings = self.best(buttons, Meaning.SETTINGS)
-        if settings is None:
-            return Answer(False, error=f"no {kind.value} button and no settings")
-        if not await self.click(settings):
-            return Answer(False, error=f"could not open {settings.label!r}")
-        steps.append(f"opened settings {settings.label!r}")
-        clicked.append(settings.label)
-        await asyncio.sleep(self.LAYER_WAIT)
+        if self.best(buttons, Meaning.SAVE) is None:
+            if settings is None:
+                return Answer(False, error=f"no {kind.value} button and no settings")
+            if not await self.click(settings):
+                return Answer(False, error=f"could not open {settings.label!r}")
+            clicked.append(settings.label)
+            steps.append(f"opened settings {settings.label!r}")
+            await asyncio.sleep(self.LAYER_WAIT)
+        else:
+            steps.append("opened settings: they were already open")
         buttons, toggles = await self.find()
         second = self.best(buttons, kind)
         if second is not None and await self.click(second):
