@@ -33,6 +33,7 @@ SHOPS = {
     "www.osano-shop.test": "Osano cookieconsent (en)",
     "www.boulangerie.test": "look-alike, plain markup (fr)",
     "www.velo-shop.test": "look-alike, shadow root (de)",
+    "www.layers-shop.test": "vanilla-cookieconsent 3, no refusal (en)",
 }
 TRACKING = {Category.ANALYTICS, Category.ADVERTISING}
 
@@ -46,7 +47,7 @@ def main() -> None:
         cmps.handlers()
         del cmps.REGISTRY["autoconsent"]
     print(
-        f"{'manager':<32} {'state':<7} {'handler':<12} {'found as':<20} {'right':<6} "
+        f"{'manager':<42} {'state':<7} {'handler':<12} {'found as':<20} {'right':<6} "
         f"{'verified':<9} {'answer s':>8} {'scan s':>7}"
     )
     with FixtureServer() as fx:
@@ -71,7 +72,7 @@ def main() -> None:
                     right = right and (bool(tracking) == (state == "accept"))
                     verified = verified and bool(evidence["verified"])
                 print(
-                    f"{label:<32} {state:<7} {evidence['method']:<12} "
+                    f"{label:<42} {state:<7} {evidence['method']:<12} "
                     f"{str(evidence['cmp'])[:20]:<20} {'yes' if right else 'NO':<6} "
                     f"{'yes' if verified else 'no':<9} {statistics.median(answers):>8.2f} "
                     f"{statistics.median(scans):>7.1f}"

@@ -15,7 +15,7 @@ import asyncio
 import base64
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
@@ -51,7 +51,6 @@ class ConsentEvidence:
     attempts: tuple[dict[str, Any], ...] = ()
     tcf: dict[str, Any] | None = None
     seconds: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,8 +126,6 @@ async def answer_banner(visit: Visit, timeout: float = 20.0) -> ConsentEvidence:
 
 
 def _with_time(evidence: ConsentEvidence, seconds: float) -> ConsentEvidence:
-    from dataclasses import replace
-
     return replace(evidence, seconds=round(seconds, 2))
 
 

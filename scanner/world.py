@@ -38,7 +38,6 @@ class World:
         self.main: dict[str, int] = {}  # frameId -> the page's context
         self.top_frame: str | None = None
         self._listeners: list[Listener] = []
-        self._scripts: list[str] = []
         self._tasks: set[asyncio.Future[None]] = set()
 
     async def install(self) -> None:
@@ -58,9 +57,7 @@ class World:
         added = await self.cdp.send(
             "Page.addScriptToEvaluateOnNewDocument", {"source": source, "worldName": WORLD}
         )
-        identifier = str(added["identifier"])
-        self._scripts.append(identifier)
-        return identifier
+        return str(added["identifier"])
 
     async def remove_script(self, identifier: str) -> None:
         with contextlib.suppress(PlaywrightError):

@@ -14,7 +14,6 @@ import itertools
 import logging
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 
@@ -178,11 +177,3 @@ class Generic(Handler):
             if not still:
                 return Verification(True, "the banner closed")
         return Verification(False, "the banner is still shown")
-
-
-def describe(candidates: list[Candidate]) -> list[dict[str, Any]]:
-    return [
-        {"label": c.label, "meaning": c.meaning, "context": c.context}
-        for c in candidates
-        if c.meaning
-    ]
