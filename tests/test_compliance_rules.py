@@ -164,6 +164,20 @@ def test_no_banner_when_neither_state_found_one() -> None:
     assert rules_of(check(scans)) == ["could-not-refuse"]
 
 
+def test_scan_limit_counts_what_a_page_could_not_add() -> None:
+    cut = {
+        "https://s.test/flood": {
+            "cookies over the per-page limit": 4800,
+            "unconfirmed script reports": 50,
+        },
+        "https://s.test/": {"unconfirmed script reports": 2},  # e.g. a deleted test cookie
+    }
+    report = check({NONE: scan(NONE, settings={"cut": cut})})
+    assert rules_of(report) == ["scan-limit"]
+    assert report.findings[0].evidence["cookies over the per-page limit"] == 4800
+    assert not report.failed("violations") and report.failed("warnings")
+
+
 def test_a_check_over_no_page_is_an_error() -> None:
     empty = scan(NONE)
     empty.pages.clear()

@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from cookiegov.compliance import check
 from cookiegov.models import ScanResult
 from cookiegov.settings import Settings
 from fixtures.server import FixtureServer
@@ -114,4 +115,6 @@ def test_a_page_cannot_forge_its_scan(fixture_server: FixtureServer) -> None:
     assert cut["script reports over the per-page limit"] >= 1
     assert len(result.storage) == 200 and cut["storage over the per-page limit"] >= 4800
     evidence = result.evidence[0]
-    assert not evidence["verified"], evidence
+    assert not evidence["verified"], evidence  # the fake banner API wrote no consent
+    rules = {f.rule for f in check({"reject": result}).findings}
+    assert "scan-limit" in rules and "after-reject-cookie" not in rules
