@@ -34,6 +34,7 @@ SHOPS = {
 }
 EARLY = "www.early-shop.test"  # vanilla-cookieconsent 3 in front, trackers fired before it
 COMPLIANT = "www.vanilla-shop.test"
+TCF = "www.tcf-shop.test"  # an IAB TCF v2 stand-in whose TC strings @iabtcf/core made
 LAYERS = "www.layers-shop.test"  # vanilla-cookieconsent 3 without any refusal, purposes ticked
 
 
@@ -54,6 +55,7 @@ def bed(fixture_server: FixtureServer) -> dict[tuple[str, str], ScanResult]:
     """One scan per shop and state, three at a time (the time is mostly waiting)."""
     jobs = [(shop, state) for shop in [*SHOPS, EARLY] for state in ("reject", "accept")]
     jobs += [(COMPLIANT, "none"), (EARLY, "none"), (LAYERS, "reject")]
+    jobs += [(TCF, "reject"), (TCF, "accept")]
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = pool.map(lambda job: scan(fixture_server, *job), jobs)
         return dict(zip(jobs, results, strict=True))
@@ -130,6 +132,18 @@ def test_second_layer_switches_every_purpose_off_and_saves(
     assert evidence["attempts"][0]["handler"] == "autoconsent"
     found = {f.rule for f in check({"reject": result}).findings}
     assert found == {"no-reject"}  # refused, but not on the first layer
+
+
+def test_tc_strings_are_read_and_decoded(bed: dict[tuple[str, str], ScanResult]) -> None:
+    accepted = bed[TCF, "accept"].evidence[0]
+    assert accepted["verified"] and accepted["tcf"]["source"] == "__tcfapi"
+    assert accepted["tcf"]["cmpId"] == 300
+    assert accepted["tcf"]["purposeConsents"] == [1, 3, 4]
+    assert accepted["tcf"]["vendorConsents"] == [2, 755]
+    refused = bed[TCF, "reject"].evidence[0]
+    assert refused["verified"] and refused["tcf"]["purposeConsents"] == []
+    assert refused["tcf"]["vendorConsents"] == []
+    assert tracking(bed[TCF, "reject"]) == set()
 
 
 @pytest.fixture
