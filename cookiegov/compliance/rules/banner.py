@@ -23,7 +23,7 @@ from cookiegov.models import ConsentState
 def could_not_refuse(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
     gap = reached.refusal_gap({str(k): v for k, v in scans.items()})
     if gap is not None:
-        where = f" ({gap['cmp']})" if gap.get("cmp") else ""
+        where = f" ({gap['cmp']})" if gap.get("cmp") not in (None, "unknown") else ""
         yield Finding(
             "could-not-refuse",
             f"could not refuse on this site{where}: {gap['reason']}",
