@@ -266,7 +266,11 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"browser_profile must be default or strict, not {s.browser_profile!r}")
     if s.ip_mode not in {"truncate", "hash", "none"}:
         raise ConfigError(f"ip_mode must be truncate, hash or none, not {s.ip_mode!r}")
-    if s.max_pages < 1 or s.concurrency < 1 or s.page_timeout <= 0:
+    if (
+        s.max_pages < 1
+        or s.concurrency < 1
+        or not (math.isfinite(s.page_timeout) and s.page_timeout > 0)
+    ):
         raise ConfigError("max_pages, concurrency and page_timeout must be positive")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from cookiegov import reached
 from cookiegov.compliance.context import CheckContext
-from cookiegov.compliance.findings import Finding, cookie_evidence, screenshot
+from cookiegov.compliance.findings import Finding, cookie_evidence, screenshot, set_cookies
 from cookiegov.compliance.registry import Scans, rule
 from cookiegov.compliance.rules.before_choice import TRACKING
 from cookiegov.models import Category, ConsentState
@@ -22,14 +22,14 @@ def after_reject_cookie(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
     reject = scans.get(ConsentState.REJECT)
     if not reached.refusal_verified(reject):
         return  # "after Reject all" only when Reject all was done and took effect
-    for c in reject.cookies if reject else ():
-        if c.category in TRACKING and not c.blocked_reason:
-            yield Finding(
-                "after-reject-cookie",
-                f"{c.name} ({c.category.value}) is set after Reject all",
-                ConsentState.REJECT,
-                cookie_evidence(c, ConsentState.REJECT, screenshot(reject)),
-            )
+    shot = screenshot(reject)
+    for c in set_cookies(scans, ConsentState.REJECT, TRACKING):
+        yield Finding(
+            "after-reject-cookie",
+            f"{c.name} ({c.category.value}) is set after Reject all",
+            ConsentState.REJECT,
+            cookie_evidence(c, ConsentState.REJECT, shot),
+        )
 
 
 @rule(
@@ -42,11 +42,10 @@ def after_gpc(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
     gpc = scans.get(ConsentState.GPC)
     if gpc is None or not any(p.status for p in gpc.pages):
         return  # the signal reached no page
-    for c in gpc.cookies:
-        if c.category is Category.ADVERTISING and not c.blocked_reason:
-            yield Finding(
-                "after-gpc",
-                f"{c.name} (advertising) is set despite GPC",
-                ConsentState.GPC,
-                cookie_evidence(c, ConsentState.GPC),
-            )
+    for c in set_cookies(scans, ConsentState.GPC, (Category.ADVERTISING,)):
+        yield Finding(
+            "after-gpc",
+            f"{c.name} (advertising) is set despite GPC",
+            ConsentState.GPC,
+            cookie_evidence(c, ConsentState.GPC),
+        )
