@@ -26,11 +26,13 @@ from banner.consents import (
     limit_key,
     parse_consent,
     public,
+    scan_record,
 )
 from banner.headers import cors_headers
 from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
 from banner.vendors import services_of
+from cookiegov import scanmark
 from cookiegov.blocking import BlockedHost, service_id
 from cookiegov.declaration import declaration_html
 from cookiegov.domains import host_of
@@ -294,8 +296,11 @@ def record_consent(site: str) -> tuple[Response, int]:
         raise InputError("the request body must be valid JSON (Content-Type: application/json)")
     parsed = parse_consent(body, context.header("Sec-GPC"))
     parsed = extend_choice(parsed, body, cfg, settings, context.db(), context.header)
-    entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
-    record = context.writer().append(site, entry)
+    if scanmark.verify(context.header(scanmark.HEADER), scanmark.key_for(settings)):
+        record = scan_record(parsed)  # our own scanner: answered, never logged
+    else:
+        entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
+        record = context.writer().append(site, entry)
     response = jsonify(public(record))
     host = request.host.split(":")[0]
     cookie = consent_cookie(settings, record, context.header("Origin"), host)

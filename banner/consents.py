@@ -117,6 +117,27 @@ def consent_entry(
     )
 
 
+def scan_record(parsed: dict[str, Any]) -> dict[str, Any]:
+    """The answer to a consent the scanner marked (:mod:`cookiegov.scanmark`): shaped like a
+    stored record, never appended (no sequence number, no hash)."""
+    return {
+        "consent_id": parsed["consent_id"],
+        "seq": 0,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "action": parsed.get("action", "grant"),
+        "choices": parsed["choices"],
+        "revision": parsed["revision"],
+        "method": parsed["method"],
+        "gpc": parsed["gpc"],
+        "language": parsed.get("language"),
+        "page_url": parsed.get("page_url"),
+        "services": parsed.get("services"),
+        "region": parsed.get("region"),
+        "rule": parsed.get("rule"),
+        "hash": "",
+    }
+
+
 def limit_key(site: str, ip: str) -> str:
     """The rate limiter's key: the site and the client's /24 (IPv4) or /48 (IPv6) network."""
     return f"{site}|{anonymize_ip(ip, 'truncate')}"

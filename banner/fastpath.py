@@ -21,10 +21,18 @@ from typing import Any
 from flask import Flask
 
 from banner.choices import extend as extend_choice
-from banner.consents import consent_cookie, consent_entry, limit_key, parse_consent, public
+from banner.consents import (
+    consent_cookie,
+    consent_entry,
+    limit_key,
+    parse_consent,
+    public,
+    scan_record,
+)
 from banner.errors import error_body
 from banner.headers import SECURITY_HEADERS, cors_headers
 from banner.sites import SiteConfig, site_config
+from cookiegov import scanmark
 from cookiegov.errors import CookiegovError, InputError
 from cookiegov.settings import Settings
 from cookiegov.storage.appends import Appender
@@ -107,11 +115,13 @@ class ConsentFastPath:
             ) from None
         parsed = parse_consent(body, environ.get("HTTP_SEC_GPC"))
         db = self.app.config["COOKIEGOV_DB"]
-        header = _header_of(environ)
-        parsed = extend_choice(parsed, body, cfg, settings, db, header)
-        entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
-        writer: Appender = extensions["cookiegov_writer"]
-        record = writer.append(cfg.site, entry)
+        parsed = extend_choice(parsed, body, cfg, settings, db, _header_of(environ))
+        if scanmark.verify(environ.get("HTTP_X_COOKIEGOV_SCAN"), scanmark.key_for(settings)):
+            record = scan_record(parsed)  # our own scanner: answered, never logged
+        else:
+            entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
+            writer: Appender = extensions["cookiegov_writer"]
+            record = writer.append(cfg.site, entry)
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or ""
         cookie = consent_cookie(settings, record, environ.get("HTTP_ORIGIN"), host.split(":")[0])
         return 201, public(record), [("Set-Cookie", cookie)] if cookie else []

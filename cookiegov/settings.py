@@ -23,9 +23,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from cookiegov.errors import ConfigError
 from cookiegov.models import ConsentState
 
+# Share of a page visit spent waiting on the site (navigation, settling), measured by
+# bench/scan_bench.py on pages with many third-party tags and short timers (docs/benchmarks.md).
+WAITING_SHARE = 0.86
+
 
 def _default_concurrency() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """Enough tabs to keep the CPUs busy while pages wait, CPUs / (1 - waiting share), at most
+    two per CPU and 8 in all (each tab costs memory; 2 cores: 4 tabs)."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(8, 2 * cpus, math.ceil(cpus / (1 - WAITING_SHARE))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +92,7 @@ class Settings:
     concurrency: int = _setting(
         help="Pages scanned in parallel.",
         factory=_default_concurrency,
-        doc_default="CPU count (max 4)",
+        doc_default="2 × CPU count (max 8)",
     )
     consent: str = _setting(
         ConsentState.NONE.value, "Consent state of a scan: none, accept, reject or gpc."
@@ -95,6 +102,12 @@ class Settings:
     public_url: str = _setting("", "URL the banner endpoint is reached at, if proxied.")
     admin_token: str = _setting(
         "", "Bearer token of the admin API; empty disables it.", secret=True
+    )
+    scan_key: str = _setting(
+        "",
+        "Secret that signs the scanner's consents so the endpoint keeps them out of the log;"
+        " empty derives one from admin_token and database_url.",
+        secret=True,
     )
     consent_days: int = _setting(182, "Days a consent lasts before the banner asks again.")
     region_header: str = _setting(

@@ -181,10 +181,27 @@ def latest_scans_by_state(db: Database, site: str) -> dict[ConsentState, ScanRes
     return {state: scan for state, scan in found.items() if scan is not None}
 
 
-def baseline_scan(db: Database, site: str) -> ScanResult | None:
+def baseline_scan(db: Database, site: str, history: int = 5) -> ScanResult | None:
     """The latest scan showing all of a site's tracking: after "Accept all", else without a
-    choice. Declarations and opt-out status are measured against it."""
-    return latest_scan(db, site, ConsentState.ACCEPT) or latest_scan(db, site, ConsentState.NONE)
+    choice. Declarations and opt-out status are measured against it. Cookies that earlier
+    scans of the same state saw on pages this one did not visit are kept
+    (:func:`cookiegov.coverage.carry_over`)."""
+    from cookiegov.coverage import carry_over
+
+    for consent in (ConsentState.ACCEPT, ConsentState.NONE):
+        query = (
+            select(scans.c.id)
+            .join(sites)
+            .where(sites.c.domain == site, scans.c.consent == consent)
+            .order_by(desc(scans.c.id))
+            .limit(1 + history)
+        )
+        with db.connect() as conn:
+            ids = [int(i) for i in conn.execute(query).scalars()]
+        loaded = [s for s in (load_scan(db, i) for i in ids) if s is not None]
+        if loaded:
+            return carry_over(loaded[0], loaded[1:])
+    return None
 
 
 def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cookiegov import reached
 from cookiegov.blocking import block_list
 from cookiegov.compliance.context import CheckContext
 from cookiegov.compliance.findings import Finding, request_evidence
@@ -38,6 +39,8 @@ def blocked_host_request(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
         (ConsentState.REJECT, "after Reject all"),
     ):
         result = scans.get(state)
+        if state is ConsentState.REJECT and not reached.refusal_verified(result):
+            continue  # "after Reject all" only after a verified refusal (could-not-refuse)
         hosts: set[str] = set()
         for r in result.requests if result else ():
             entry = listed.get(r.host)
