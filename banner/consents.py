@@ -24,6 +24,9 @@ COOKIE_NAME = "cookiegov"
 METHODS = ("banner", "gpc", "api")
 CONSENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _COOKIE_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+MAX_REVISION = 2**31 - 1  # PostgreSQL's integer; SQLite's holds up to 2**63 - 1
+TEXT_LIMITS = (("language", 16), ("page_url", 2048), ("texts_hash", 64))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ALLOWED = frozenset(c.value for c in CONSENT_CATEGORIES)
 _ORDER = tuple(sorted(_ALLOWED))
 PUBLIC_FIELDS = (
@@ -60,17 +63,24 @@ def parse_consent(body: Any, gpc_header: str | None) -> dict[str, Any]:
     if method not in METHODS:
         raise InputError(f"'method' must be one of {', '.join(METHODS)}")
     revision = body.get("revision", 1)
-    if not isinstance(revision, int) or isinstance(revision, bool) or revision < 0:
-        raise InputError("'revision' must be a non-negative integer")
+    if (
+        not isinstance(revision, int)
+        or isinstance(revision, bool)
+        or not 0 <= revision <= MAX_REVISION
+    ):
+        raise InputError(f"'revision' must be an integer from 0 to {MAX_REVISION}")
     consent_id = body.get("consent_id")
     if consent_id is not None and (
         not isinstance(consent_id, str) or not CONSENT_ID.match(consent_id)
     ):
         raise InputError("'consent_id' must be 16–64 letters, digits, '-' or '_'")
-    for key, limit in (("language", 16), ("page_url", 2048), ("texts_hash", 64)):
+    for key, limit in TEXT_LIMITS:
         value = body.get(key)
-        if value is not None and (not isinstance(value, str) or len(value) > limit):
-            raise InputError(f"'{key}' must be a string of at most {limit} characters")
+        if value is not None and (not isinstance(value, str) or not storable(value, limit)):
+            raise InputError(
+                f"'{key}' must be a string of at most {limit} characters, without control"
+                " characters or unpaired surrogates"
+            )
     gpc = body.get("gpc", False)
     if not isinstance(gpc, bool):
         raise InputError("'gpc' must be true or false")
@@ -84,6 +94,27 @@ def parse_consent(body: Any, gpc_header: str | None) -> dict[str, Any]:
         "texts_hash": body.get("texts_hash"),
         "gpc": gpc or gpc_header == "1",
     }
+
+
+def storable(value: str, limit: int) -> bool:
+    """Whether both engines store ``value`` as it is: at most ``limit`` characters (what a
+    PostgreSQL ``varchar(n)`` counts), valid UTF-8 (no unpaired surrogate, which JSON's
+    ``\\ud800`` escapes can carry) and no control characters (PostgreSQL refuses NUL)."""
+    if len(value) > limit or _CONTROL.search(value):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def clean_header(value: str | None, limit: int) -> str | None:
+    """A request header fit to store: control characters dropped, at most ``limit``
+    characters (WSGI gives headers as latin-1 text, so there is no surrogate to meet)."""
+    if not value:
+        return None
+    return _CONTROL.sub("", value)[:limit] or None
 
 
 def consent_entry(
@@ -106,7 +137,7 @@ def consent_entry(
         language=parsed.get("language"),
         page_url=parsed.get("page_url"),
         texts_hash=parsed.get("texts_hash"),
-        user_agent=(user_agent or "")[:512] or None,
+        user_agent=clean_header(user_agent, 512),
         ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or cfg.site),
     )
 

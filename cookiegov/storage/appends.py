@@ -22,7 +22,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cookiegov.errors import StorageError
+from cookiegov.errors import CookiegovError, InputError, StorageError
 from cookiegov.storage.consents import FIELDS, GENESIS, ConsentInput, record_hash
 from cookiegov.storage.database import Database, describe_driver_error, utcnow
 
@@ -206,6 +206,19 @@ class BatchCommitter:
                 raise StorageError(describe_driver_error(exc)) from exc
             raise
 
+    def commit_isolating(self, items: list[Item]) -> list[dict[str, Any] | CookiegovError]:
+        """Append ``items`` like :meth:`commit`, but a record the database refuses fails alone:
+        a failed batch is split in halves and each half tried again, so one bad record costs
+        about 2·log2(n) extra commits and every other record is stored. A failure of the
+        database itself (disconnected, locked, disk full) fails the whole batch at once."""
+        try:
+            return list(self.commit(items))
+        except Exception as exc:
+            if len(items) == 1 or not _record_at_fault(exc):
+                return [_as_error(exc, len(items) == 1)] * len(items)
+        middle = len(items) // 2
+        return self.commit_isolating(items[:middle]) + self.commit_isolating(items[middle:])
+
     def _discard(self, cursor: Any) -> None:
         """Roll back and drop the connection. The rollback comes first: SQLite keeps a closed
         connection (and its write lock) alive while one of its statements is unfinished."""
@@ -224,6 +237,35 @@ class BatchCommitter:
         if self._connection is not None:
             self._connection.close()
             self._connection = None
+
+
+def _record_at_fault(exc: BaseException) -> bool:
+    """Whether a failure is the record's own: a value the driver cannot send or the column
+    cannot hold (the driver's ``DataError``; Python's ``ValueError``/``OverflowError``, e.g.
+    an unpaired surrogate or an integer wider than SQLite's). Anything else (a lost
+    connection, a lock, a full disk, a missing table) is the database's and fails the batch."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        names = {c.__name__ for c in type(cause).__mro__}
+        if "DataError" in names:
+            return True
+        if "Error" not in names and isinstance(cause, ValueError | OverflowError):
+            return True  # Python's own, not a DB-API error (those derive from ``Error``)
+        cause = cause.__cause__
+    return False
+
+
+def _as_error(exc: Exception, alone: bool) -> CookiegovError:
+    """What the request that handed a record over is told: the database's failure, or, for a
+    record that failed on its own, that the record cannot be stored (its own fault)."""
+    if alone and _record_at_fault(exc):
+        reason = exc.message if isinstance(exc, CookiegovError) else f"{type(exc).__name__}: {exc}"
+        error = InputError(f"this record cannot be stored ({reason})")
+        error.__cause__ = exc
+        return error
+    if isinstance(exc, CookiegovError):
+        return exc
+    return StorageError(f"the consent batch failed: {type(exc).__name__}")
 
 
 class ConsentWriter:
@@ -270,11 +312,9 @@ class ConsentWriter:
                     except queue.Empty:
                         break
                 self.largest_batch = max(self.largest_batch, len(batch))
-                try:
-                    records = self._committer.commit([item for item, _ in batch])
-                except Exception as exc:
-                    for _, future in batch:
-                        future.set_exception(exc)
-                    continue
-            for (_, future), record in zip(batch, records, strict=True):
-                future.set_result(record)
+                outcomes = self._committer.commit_isolating([item for item, _ in batch])
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, CookiegovError):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
