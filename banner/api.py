@@ -6,7 +6,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from importlib import resources
@@ -21,19 +20,19 @@ from banner.consents import (
     consent_cookie,
     consent_entry,
     cookie_domain,
-    limit_key,
+    limit_consents,
     parse_consent,
     public,
 )
 from banner.headers import cors_headers
+from banner.ratelimit import REDIS_TIMEOUT
 from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
 from cookiegov.declaration import declaration, declaration_html
-from cookiegov.errors import InputError, NotFoundError, RateLimitError
+from cookiegov.errors import InputError, NotFoundError
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.models import CONSENT_CATEGORIES, Category
 from cookiegov.optout import visitor_status
-from cookiegov.settings import Settings
 from cookiegov.storage.consents import records_for
 from cookiegov.storage.scans import baseline_scan
 
@@ -135,7 +134,9 @@ class ScriptCache:
         if redis_url:
             import redis
 
-            self._redis = redis.Redis.from_url(redis_url, socket_timeout=1)
+            self._redis = redis.Redis.from_url(
+                redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+            )
 
     def get_or_build(self, key: str, build: Callable[[], str]) -> str:
         now = time.monotonic()
@@ -193,61 +194,11 @@ def _cacheable(body: str, ctype: str) -> Response:
 
 
 # -- consents ----------------------------------------------------------------------------
-class RateLimiter:
-    """Fixed-window counter per client key (in-process)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._windows: dict[str, tuple[int, int]] = {}
-
-    def hit(self, key: str, limit: int) -> None:
-        window = int(time.time() // 60)
-        with self._lock:
-            start, count = self._windows.get(key, (window, 0))
-            if start != window:
-                start, count = window, 0
-            count += 1
-            self._windows[key] = (start, count)
-            if len(self._windows) > 100_000:
-                self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
-        if count > limit:
-            raise RateLimitError("too many consent writes from this client; retry in a minute")
-
-
-class RedisRateLimiter:
-    """Fixed-window counter in Redis, shared by every app server that uses the same Redis."""
-
-    def __init__(self, url: str, prefix: str = "cookiegov:rl") -> None:
-        import redis
-
-        self.client = redis.Redis.from_url(url, socket_timeout=2)
-        self.prefix = prefix
-
-    def hit(self, key: str, limit: int) -> None:
-        import redis
-
-        window = int(time.time() // 60)
-        name = f"{self.prefix}:{window}:{key}"
-        try:
-            pipe = self.client.pipeline()
-            pipe.incr(name)
-            pipe.expire(name, 120)
-            count = int(pipe.execute()[0])
-        except redis.RedisError as exc:  # fail open: consent must still be recordable
-            log.warning("rate limiter unavailable: %s", exc)
-            return
-        if count > limit:
-            raise RateLimitError("too many consent writes from this client; retry in a minute")
-
-
-def limiter_for(settings: Settings) -> RateLimiter | RedisRateLimiter:
-    return RedisRateLimiter(settings.redis_url) if settings.redis_url else RateLimiter()
-
-
 def _limit(site: str, ip: str) -> None:
-    """One write more for this client (site and /24 or /48 network) in this app."""
-    limiter: RateLimiter | RedisRateLimiter = current_app.extensions["cookiegov_limiter"]
-    limiter.hit(limit_key(site, ip), context.settings().rate_limit)
+    """One write more for this client (site and /24 or /48 network)."""
+    limit_consents(
+        current_app.extensions["cookiegov_limiter"], site, ip, context.settings().rate_limit
+    )
 
 
 def _client_ip() -> str:

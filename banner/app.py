@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, jsonify
 
 from banner.admin import bp as admin_bp
-from banner.api import ScriptCache, limiter_for
+from banner.api import ScriptCache
 from banner.api import bp as api_bp
 from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
@@ -15,6 +15,8 @@ from banner.errors import register_error_handlers
 from banner.fastpath import ConsentFastPath
 from banner.headers import SECURITY_HEADERS
 from banner.openapi import openapi_document
+from banner.proxies import TrustedProxies
+from banner.ratelimit import Limiter
 from cookiegov.domains import registrable_domain
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.settings import Settings
@@ -41,7 +43,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
         writer = WriterClient(settings.writer_socket, fallback=writer)
     app.extensions["cookiegov_writer"] = writer
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
-    app.extensions["cookiegov_limiter"] = limiter_for(settings)
+    app.extensions["cookiegov_limiter"] = Limiter(settings.redis_url)
     app.extensions["cookiegov_scripts"] = ScriptCache(settings.redis_url)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api_bp)
@@ -74,5 +76,6 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
         return response
 
     app.wsgi_app = ConsentFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
 
     return app

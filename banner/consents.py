@@ -12,6 +12,7 @@ import secrets
 import time
 from typing import Any
 
+from banner.ratelimit import Limiter
 from banner.sites import SiteConfig
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError
@@ -145,6 +146,16 @@ def consent_entry(
 def limit_key(site: str, ip: str) -> str:
     """The rate limiter's key: the site and the client's /24 (IPv4) or /48 (IPv6) network."""
     return f"{site}|{anonymize_ip(ip, 'truncate')}"
+
+
+def limit_consents(limiter: Limiter, site: str, ip: str, per_minute: int) -> None:
+    """One consent write more for this client (site and /24 or /48 network)."""
+    limiter.hit(
+        "consent",
+        limit_key(site, ip),
+        per_minute,
+        "too many consent writes from this client; retry later",
+    )
 
 
 def public(record: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,13 @@ from typing import Any
 
 from flask import Flask
 
-from banner.consents import consent_cookie, consent_entry, limit_key, parse_consent, public
+from banner.consents import (
+    consent_cookie,
+    consent_entry,
+    limit_consents,
+    parse_consent,
+    public,
+)
 from banner.errors import error_body
 from banner.headers import SECURITY_HEADERS, cors_headers
 from banner.sites import SiteConfig, site_config
@@ -72,7 +78,7 @@ class ConsentFastPath:
         except CookiegovError as exc:
             if exc.http_status >= 500:
                 log.error("request failed: %s", exc.message)
-            status, headers = exc.http_status, []
+            status, headers = exc.http_status, exc.http_headers()
             document = error_body(exc.code, exc.message, exc.details or None)
         except Exception:
             log.exception("unexpected error")
@@ -94,7 +100,7 @@ class ConsentFastPath:
         settings: Settings = self.app.config["COOKIEGOV_SETTINGS"]
         extensions = self.app.extensions
         ip = environ.get("REMOTE_ADDR") or ""
-        extensions["cookiegov_limiter"].hit(limit_key(cfg.site, ip), settings.rate_limit)
+        limit_consents(extensions["cookiegov_limiter"], cfg.site, ip, settings.rate_limit)
         raw = environ["wsgi.input"].read(length)
         try:
             if not is_json(environ.get("CONTENT_TYPE") or ""):

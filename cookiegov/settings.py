@@ -7,6 +7,7 @@ test checks ``docs/settings.md`` covers every name.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 from collections.abc import Mapping
@@ -62,6 +63,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("worker_interval", int, 30, "Seconds between the scheduler's checks for due scans."),
     Setting("redis_url", str, "", "Redis: shared rate limits, and the broker of queued scans."),
     Setting(
+        "trusted_proxies",
+        list,
+        [],
+        "Addresses or networks of your reverse proxies; their X-Forwarded-For names the"
+        " visitor (empty: the peer address is the visitor).",
+    ),
+    Setting(
         "writer_socket",
         str,
         "",
@@ -109,6 +117,7 @@ class Settings:
     smtp_from: str = "cookiegov@localhost"
     worker_interval: int = 30
     redis_url: str = ""
+    trusted_proxies: list[str] = field(default_factory=list)
     writer_socket: str = ""
     queue_name: str = "cookiegov"
     queue_scans: bool = False
@@ -188,6 +197,11 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"browser_profile must be default or strict, not {s.browser_profile!r}")
     if s.ip_mode not in {"truncate", "hash", "none"}:
         raise ConfigError(f"ip_mode must be truncate, hash or none, not {s.ip_mode!r}")
+    for entry in s.trusted_proxies:
+        try:
+            ipaddress.ip_network(entry.strip().removeprefix("::ffff:"), strict=False)
+        except ValueError:
+            raise ConfigError(f"trusted_proxies: {entry!r} is not an address or network") from None
     if s.max_pages < 1 or s.concurrency < 1 or s.page_timeout <= 0:
         raise ConfigError("max_pages, concurrency and page_timeout must be positive")
 
