@@ -19,7 +19,7 @@ from cookiegov.optout import optout_report
 from cookiegov.storage.consents import consent_stats, query_records, verify_chain
 
 bp = Blueprint("admin", __name__, url_prefix="/v1/sites/<site>/admin")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?$", re.ASCII)
 CSV_COLUMNS = (
     "seq",
     "created_at",
@@ -27,6 +27,7 @@ CSV_COLUMNS = (
     "action",
     "method",
     "gpc",
+    "gpc_override",
     "revision",
     "functional",
     "analytics",
@@ -56,7 +57,7 @@ def _arg_int(name: str, default: int, upper: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 0 <= int(raw) <= upper:
+    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= upper:
         raise InputError(f"'{name}' must be an integer from 0 to {upper}")
     return int(raw)
 

@@ -12,6 +12,8 @@ from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import get_input_stream
 
 from banner import context
 from banner.consents import (
@@ -24,6 +26,7 @@ from banner.consents import (
     parse_consent,
     public,
 )
+from banner.fastpath import decode_json
 from banner.headers import cors_headers
 from banner.ratelimit import REDIS_TIMEOUT
 from banner.sites import SiteConfig, site_config
@@ -212,12 +215,7 @@ def record_consent(site: str) -> tuple[Response, int]:
     settings = context.settings()
     ip = _client_ip()
     _limit(site, ip)
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        body = None
-    if body is None:
-        raise InputError("the request body must be valid JSON (Content-Type: application/json)")
+    body = decode_json(_body(), request.content_type or "")
     parsed = parse_consent(body, context.header("Sec-GPC"))
     entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
     record = context.writer().append(site, entry)
@@ -227,6 +225,18 @@ def record_consent(site: str) -> tuple[Response, int]:
     if cookie:
         response.headers.add("Set-Cookie", cookie)
     return response, 201
+
+
+def _body() -> bytes:
+    """The request body, at most ``MAX_CONTENT_LENGTH`` bytes: 413 for more, also for a body
+    sent in chunks (Werkzeug would cut it to the limit silently, and the cut JSON is a 400)."""
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    if request.content_length is not None:
+        return request.get_data(cache=False)  # 413 for a declared length over the limit
+    raw = get_input_stream(request.environ, max_content_length=None).read(limit + 1)
+    if len(raw) > limit:
+        raise RequestEntityTooLarge()
+    return bytes(raw)
 
 
 def _own_records(site: str, consent_id: str) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
 from banner.errors import register_error_handlers
 from banner.fastpath import ConsentFastPath
-from banner.headers import SECURITY_HEADERS
+from banner.headers import SECURITY_HEADERS, HeaderLimit
 from banner.openapi import openapi_document
 from banner.proxies import TrustedProxies
 from banner.ratelimit import Limiter
@@ -77,5 +77,6 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
 
     app.wsgi_app = ConsentFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
     app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
+    app.wsgi_app = HeaderLimit(app.wsgi_app)  # type: ignore[method-assign]
 
     return app

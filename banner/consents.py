@@ -39,6 +39,7 @@ PUBLIC_FIELDS = (
     "revision",
     "method",
     "gpc",
+    "gpc_override",
     "language",
     "page_url",
     "hash",
@@ -85,6 +86,9 @@ def parse_consent(body: Any, gpc_header: str | None) -> dict[str, Any]:
     gpc = body.get("gpc", False)
     if not isinstance(gpc, bool):
         raise InputError("'gpc' must be true or false")
+    gpc_override = body.get("gpc_override", False)
+    if not isinstance(gpc_override, bool):
+        raise InputError("'gpc_override' must be true or false")
     return {
         "choices": {c: choices.get(c, False) for c in _ORDER},
         "method": method,
@@ -94,6 +98,7 @@ def parse_consent(body: Any, gpc_header: str | None) -> dict[str, Any]:
         "page_url": body.get("page_url"),
         "texts_hash": body.get("texts_hash"),
         "gpc": gpc or gpc_header == "1",
+        "gpc_override": gpc_override,
     }
 
 
@@ -128,9 +133,10 @@ def consent_entry(
     """The record to append for a parsed choice (or a withdrawal, ``action`` "withdraw"); the
     client address only as ``ip_mode`` keeps it (truncated or hashed with the site's salt),
     never raw."""
+    choices, override = apply_gpc(parsed, cfg)
     return ConsentInput(
         consent_id=parsed["consent_id"],
-        choices=parsed["choices"],
+        choices=choices,
         revision=parsed["revision"],
         method=parsed["method"],
         gpc=parsed["gpc"],
@@ -140,7 +146,27 @@ def consent_entry(
         texts_hash=parsed.get("texts_hash"),
         user_agent=clean_header(user_agent, 512),
         ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or cfg.site),
+        gpc_override=override,
     )
+
+
+def apply_gpc(parsed: dict[str, Any], cfg: SiteConfig) -> tuple[dict[str, bool], bool]:
+    """The choices to record under the site's GPC policy, and whether they override it.
+
+    With a GPC signal (``Sec-GPC: 1`` or ``gpc: true``) the categories of ``gpc_refuses`` are
+    refused, whatever the body grants, unless the body says ``gpc_override: true`` (the
+    visitor explicitly granted them despite the signal); such a record is marked as an
+    override, and the reports show it as one.
+    """
+    choices = dict(parsed["choices"])
+    if not parsed["gpc"]:
+        return choices, False
+    granted = [c for c in cfg.gpc_refuses if choices.get(c)]
+    if granted and parsed.get("gpc_override"):
+        return choices, True
+    for category in granted:
+        choices[category] = False
+    return choices, False
 
 
 def limit_key(site: str, ip: str) -> str:

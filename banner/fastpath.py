@@ -42,6 +42,18 @@ _STATUS = {s.value: f"{s.value} {s.phrase.upper()}" for s in HTTPStatus}
 Answer = tuple[int, dict[str, Any], list[tuple[str, str]]]
 
 
+def decode_json(raw: bytes, content_type: str) -> Any:
+    """A request body as JSON, or :class:`InputError` (for the fast path and the view)."""
+    try:
+        if not is_json(content_type):
+            raise ValueError("not JSON")
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python goes
+        raise InputError(
+            "the request body must be valid JSON (Content-Type: application/json)"
+        ) from None
+
+
 def is_json(content_type: str) -> bool:
     """``application/json`` or ``application/<anything>+json``, as Flask decides."""
     mimetype = content_type.split(";", 1)[0].strip().lower()
@@ -66,7 +78,7 @@ class ConsentFastPath:
         length = environ.get("CONTENT_LENGTH") or ""
         if (
             match is None
-            or not length.isdigit()
+            or not (length.isascii() and length.isdigit())
             or int(length) > self.max_body
             or "HTTP_TRANSFER_ENCODING" in environ
         ):
@@ -102,14 +114,7 @@ class ConsentFastPath:
         ip = environ.get("REMOTE_ADDR") or ""
         limit_consents(extensions["cookiegov_limiter"], cfg.site, ip, settings.rate_limit)
         raw = environ["wsgi.input"].read(length)
-        try:
-            if not is_json(environ.get("CONTENT_TYPE") or ""):
-                raise ValueError("not JSON")
-            body = json.loads(raw)
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python goes
-            raise InputError(
-                "the request body must be valid JSON (Content-Type: application/json)"
-            ) from None
+        body = decode_json(raw, environ.get("CONTENT_TYPE") or "")
         parsed = parse_consent(body, environ.get("HTTP_SEC_GPC"))
         entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
         writer: Appender = extensions["cookiegov_writer"]

@@ -265,10 +265,15 @@ def openapi_document() -> dict[str, Any]:
                     "required": ["categories"],
                     "properties": {
                         "categories": CATEGORY_MAP,
-                        "revision": {"type": "integer", "minimum": 0},
+                        "revision": {"type": "integer", "minimum": 0, "maximum": 2147483647},
                         "consent_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"},
                         "method": {"enum": ["banner", "gpc", "api"]},
                         "gpc": {"type": "boolean"},
+                        "gpc_override": {
+                            "type": "boolean",
+                            "description": "Grant categories the site's GPC policy refuses,"
+                            " as the visitor's explicit choice (recorded as an override).",
+                        },
                         "language": {"type": "string", "maxLength": 16},
                         "page_url": {"type": "string", "maxLength": 2048},
                         "texts_hash": {"type": "string", "maxLength": 64},
@@ -286,6 +291,7 @@ def openapi_document() -> dict[str, Any]:
                         "revision": {"type": "integer"},
                         "method": {"enum": ["banner", "gpc", "api"]},
                         "gpc": {"type": "boolean"},
+                        "gpc_override": {"type": "boolean"},
                         "language": {"type": ["string", "null"]},
                         "page_url": {"type": ["string", "null"]},
                         "hash": {"type": "string"},

@@ -446,21 +446,31 @@ def policy_check(
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 8000).")
 @click.option("--no-scheduler", is_flag=True, help="Do not run scheduled scans here.")
+@click.option("--debug", is_flag=True, help="Werkzeug's development server instead of waitress.")
 @click.pass_context
 @friendly
-def serve(ctx: click.Context, no_scheduler: bool, **flags: Any) -> None:
+def serve(ctx: click.Context, no_scheduler: bool, debug: bool, **flags: Any) -> None:
     """Serve the banner script, the preference endpoint and the dashboard; run schedules."""
+    run_server(_settings(ctx, **flags), no_scheduler=no_scheduler, debug=debug)
+
+
+def run_server(settings: Settings, *, no_scheduler: bool, debug: bool) -> None:
+    """The body of ``cookiegov serve``: waitress by default, the development server with
+    ``--debug``; the scheduler in the background unless ``no_scheduler``."""
     from banner import create_app
+    from banner.serving import serve
     from cookiegov.schedules import start_scheduler
     from cookiegov.storage import open_database
 
-    settings = _settings(ctx, **flags)
     db = open_database(settings.database_url)
     app = create_app(settings, db)
     if not no_scheduler:
         start_scheduler(db, settings, _scan_fn(db), blocking=False)
-    err.print(f"cookiegov endpoint on http://{settings.host}:{settings.port}/v1/ (Ctrl-C stops)")
-    app.run(host=settings.host, port=settings.port, threaded=True)
+    server = "development server (--debug)" if debug else "waitress"
+    err.print(
+        f"cookiegov endpoint on http://{settings.host}:{settings.port}/v1/ ({server}; Ctrl-C stops)"
+    )
+    serve(app, settings.host, settings.port, debug=debug)
 
 
 @cli.command()

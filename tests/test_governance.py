@@ -74,7 +74,7 @@ def test_optout_status_per_day_and_per_vendor(scanned: dict) -> None:
         )
     series = refusal_series(all_records(db, "shop.test"))
     assert series[-1]["choices"] == 4 and series[-1]["refused_advertising"] == 3
-    assert series[-1]["by_gpc"] == {"choices": 1, "refused": 1}
+    assert series[-1]["by_gpc"] == {"choices": 1, "refused": 1, "overrides": 0}
     r = scanned["results"]
     vendors = {v["vendor"]: v for v in vendor_status(r["accept"], r["reject"], r["gpc"])}
     adnet = vendors["adnet.test"]

@@ -23,7 +23,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cookiegov.errors import CookiegovError, InputError, StorageError
-from cookiegov.storage.consents import FIELDS, GENESIS, ConsentInput, record_hash
+from cookiegov.storage.consents import (
+    FIELDS,
+    GENESIS,
+    OPTIONAL_FIELDS,
+    ConsentInput,
+    record_hash,
+)
 from cookiegov.storage.database import Database, describe_driver_error, utcnow
 
 log = logging.getLogger(__name__)
@@ -52,7 +58,7 @@ def _statements(postgresql: bool) -> _Statements:
     statement that waits for the row lock still reads the rest from the snapshot it started
     with, so the head must be read by a later statement, after the lock is held."""
     p = "%({})s" if postgresql else ":{}"  # psycopg's and sqlite3's named parameters
-    columns = ("site_id", *FIELDS, "hash")
+    columns = ("site_id", *FIELDS, *OPTIONAL_FIELDS, "hash")
     site = f"SELECT id FROM sites WHERE domain = {p.format('domain')}"
     new_site = (
         "INSERT INTO sites (domain, name, created_at) VALUES"
@@ -90,6 +96,7 @@ def build_record(
         "user_agent": entry.user_agent,
         "ip": entry.ip,
         "prev_hash": previous,
+        "gpc_override": entry.gpc_override,
     }
     record["hash"] = record_hash(site, record)
     return record

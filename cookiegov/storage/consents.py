@@ -37,8 +37,13 @@ FIELDS = (
 )
 
 
+# Fields added later: hashed only when set, so that older records keep their hashes.
+OPTIONAL_FIELDS = ("gpc_override",)
+
+
 def record_hash(site: str, record: dict[str, Any]) -> str:
     body = {"site": site, **{k: record.get(k) for k in FIELDS}}
+    body.update({k: record[k] for k in OPTIONAL_FIELDS if record.get(k)})
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -56,6 +61,7 @@ class ConsentInput:
     texts_hash: str | None = None
     user_agent: str | None = None
     ip: str | None = None  # already truncated or hashed; never raw
+    gpc_override: bool = False  # granted a category the site's GPC policy refuses, explicitly
 
 
 def _rows(conn: Connection, site: str, **where: Any) -> list[dict[str, Any]]:
@@ -200,6 +206,7 @@ def consent_stats(db: Database, site: str) -> dict[str, Any]:
         "visitors": len(latest),
         "withdrawn": sum(1 for r in latest.values() if r["action"] == "withdraw"),
         "gpc": sum(1 for r in latest.values() if r["gpc"]),
+        "gpc_overrides": sum(1 for r in latest.values() if r.get("gpc_override")),
         "by_method": {},
         "granted": {},
     }

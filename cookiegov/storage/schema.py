@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -71,7 +72,7 @@ cookies = Table(
     Column("lifetime", Float),
     Column("http_only", Boolean, nullable=False),
     Column("secure", Boolean, nullable=False),
-    Column("same_site", String(16)),
+    Column("same_site", String(64)),  # widened by 0007
     Column("third_party", Boolean, nullable=False),
     Column("set_via", String(64), nullable=False),
     Column("set_by", Text),
@@ -136,6 +137,7 @@ consents = Table(
     Column("ip", String(64)),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("gpc_override", Boolean, nullable=False, server_default=false()),  # added by 0007
     UniqueConstraint("site_id", "seq", name="uq_consents_site_seq"),
     Index("ix_consents_consent_id", "consent_id"),
 )
