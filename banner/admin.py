@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from banner import context
+from cookiegov.csvcells import safe_row
 from cookiegov.errors import AuthError, InputError, NotFoundError
 from cookiegov.optout import optout_report
 from cookiegov.storage.consents import consent_stats, query_records, verify_chain
@@ -93,7 +94,7 @@ def list_consents(site: str) -> Response:
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for r in records:
-            writer.writerow({**r, **r["choices"]})
+            writer.writerow(safe_row({**r, **r["choices"]}))
         response = Response(out.getvalue(), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="consents-{site}.csv"'
         return response

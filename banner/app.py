@@ -9,6 +9,7 @@ from flask import Flask, Response, jsonify
 from banner.admin import bp as admin_bp
 from banner.api import ScriptCache
 from banner.api import bp as api_bp
+from banner.consents import check_secrets
 from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
 from banner.errors import register_error_handlers
@@ -37,6 +38,7 @@ def _warm_up() -> None:
 def create_app(settings: Settings, db: Database | None = None) -> Flask:
     app = Flask(__name__)
     app.config["COOKIEGOV_SETTINGS"] = settings
+    check_secrets(settings)
     app.config["COOKIEGOV_DB"] = db = db or open_database(settings.database_url)
     writer: Appender = ConsentWriter(db)
     if settings.writer_socket:

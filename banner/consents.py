@@ -15,7 +15,8 @@ from typing import Any
 from banner.ratelimit import Limiter
 from banner.sites import SiteConfig
 from cookiegov.domains import registrable_domain
-from cookiegov.errors import InputError
+from cookiegov.errors import ConfigError, InputError
+from cookiegov.keys import load_keys
 from cookiegov.models import CONSENT_CATEGORIES, Category
 from cookiegov.privacy import anonymize_ip
 from cookiegov.settings import Settings
@@ -145,9 +146,32 @@ def consent_entry(
         page_url=parsed.get("page_url"),
         texts_hash=parsed.get("texts_hash"),
         user_agent=clean_header(user_agent, 512),
-        ip=anonymize_ip(ip, settings.ip_mode, cfg.salt or cfg.site),
+        ip=anonymize_ip(ip, settings.ip_mode, ip_salt(settings, cfg)),
         gpc_override=override,
     )
+
+
+def ip_salt(settings: Settings, cfg: SiteConfig) -> str:
+    """The salt of hashed addresses (``ip_mode = "hash"``): the site's configured ``salt``,
+    else one derived from the deployment's secret (a key file or environment secret, never
+    the public site name, which would let anyone recover an IPv4 address by trying all)."""
+    if settings.ip_mode != "hash" or cfg.salt:
+        return cfg.salt
+    keys = load_keys(settings.secret_key, settings.key_file)
+    if keys is None:
+        raise ConfigError(
+            "ip_mode = 'hash' needs a secret: run `cookiegov keys init` (key_file) or set"
+            " COOKIEGOV_SECRET_KEY"
+        )
+    return keys.ip_salt(cfg.site)
+
+
+def check_secrets(settings: Settings) -> None:
+    """At boot: hashed addresses need a salt for every site (:func:`ip_salt`)."""
+    if settings.ip_mode == "hash":
+        for site, raw in settings.sites.items():
+            if not raw.get("salt"):
+                ip_salt(settings, SiteConfig(site, site, (), ""))
 
 
 def apply_gpc(parsed: dict[str, Any], cfg: SiteConfig) -> tuple[dict[str, bool], bool]:

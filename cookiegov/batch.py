@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cookiegov.classify import Classifier
+from cookiegov.csvcells import safe_row
 from cookiegov.domains import is_third_party
 from cookiegov.errors import InputError
 from cookiegov.models import Classification, CookieInput
@@ -133,5 +134,5 @@ def write_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
     fields = [c for c in columns if c not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     return buffer.getvalue()

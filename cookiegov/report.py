@@ -12,6 +12,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rich.console import Console
 from rich.table import Table
 
+from cookiegov.csvcells import safe_row
 from cookiegov.models import Category, ObservedCookie, ScanResult, summarize
 
 COLORS = {
@@ -121,7 +122,7 @@ def to_csv(result: ScanResult) -> str:
         row: dict[str, Any] = c.to_dict()
         row["set_via"] = "/".join(row["set_via"])
         row["pages"] = " ".join(row["pages"])
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
     return out.getvalue()
 
 

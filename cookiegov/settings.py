@@ -52,6 +52,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", int, 8000, "Port the server listens on."),
     Setting("public_url", str, "", "URL the banner endpoint is reached at, if proxied."),
     Setting("admin_token", str, "", "Bearer token of the admin API; empty disables it."),
+    Setting(
+        "key_file",
+        str,
+        "cookiegov.key",
+        "File with the secret (made by `cookiegov keys init`, mode 0600; keep it apart from"
+        " the database): hashed-IP salts, record MACs, signed checkpoints and receipts.",
+    ),
+    Setting(
+        "secret_key",
+        str,
+        "",
+        "The same secret from the environment (COOKIEGOV_SECRET_KEY) instead of key_file.",
+    ),
     Setting("consent_days", int, 182, "Days a consent lasts before the banner asks again."),
     Setting("ip_mode", str, "truncate", "How a visitor's IP is kept: truncate, hash or none."),
     Setting("retention_days", int, 1095, "Days consent records are kept before purge."),
@@ -107,6 +120,8 @@ class Settings:
     port: int = 8000
     public_url: str = ""
     admin_token: str = ""
+    key_file: str = "cookiegov.key"
+    secret_key: str = ""
     consent_days: int = 182
     ip_mode: str = "truncate"
     retention_days: int = 1095
@@ -132,6 +147,7 @@ class Settings:
         """Settings safe to store beside a scan (no secrets)."""
         data = dataclasses.asdict(self)
         data.pop("admin_token", None)
+        data.pop("secret_key", None)
         data.pop("sites", None)
         return data
 
