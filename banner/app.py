@@ -18,6 +18,7 @@ from banner.headers import SECURITY_HEADERS, HeaderLimit
 from banner.openapi import openapi_document
 from banner.proxies import TrustedProxies
 from banner.ratelimit import Limiter
+from cookiegov.admin_access import check_admin_token
 from cookiegov.domains import registrable_domain
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.settings import Settings
@@ -39,6 +40,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     app = Flask(__name__)
     app.config["COOKIEGOV_SETTINGS"] = settings
     check_secrets(settings)
+    check_admin_token(settings.admin_token)
     app.config["COOKIEGOV_DB"] = db = db or open_database(settings.database_url)
     writer: Appender = ConsentWriter(db)
     if settings.writer_socket:

@@ -50,7 +50,7 @@ def openapi_document() -> dict[str, Any]:
             "version": __version__,
             "description": "Banner script, consent records (proof of consent) and visitors' "
             "rights: access, withdrawal and portability. Admin endpoints need "
-            "`Authorization: Bearer <admin_token>`.",
+            "`Authorization: Bearer <token>` (a token of the site or of the admin role).",
         },
         "paths": {
             "/v1/sites/{site}/banner.js": {

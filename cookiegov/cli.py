@@ -559,6 +559,93 @@ def consents_purge(ctx: click.Context, site: str, days: int | None) -> None:
     click.echo(f"{site}: deleted {deleted} records older than {keep} days")
 
 
+# -- admin tokens and keys ---------------------------------------------------------------
+@cli.group()
+def token() -> None:
+    """Admin tokens: per site, or global (the admin role). Stored hashed."""
+
+
+@token.command("create")
+@click.option("--site", help="The site this token may administer (default: every site).")
+@click.option("--name", required=True, help="Who or what uses it (shown in `token list`).")
+@click.pass_context
+@friendly
+def token_create(ctx: click.Context, site: str | None, name: str) -> None:
+    """Make a random token; it is printed once, to stdout, and never stored."""
+    click.echo(create_admin_token(ctx.obj, site, name))
+
+
+def create_admin_token(settings: Settings, site: str | None, name: str) -> str:
+    """The body of ``token create``: the new token (its row is reported on stderr)."""
+    from cookiegov.admin_access import create_token
+    from cookiegov.storage import open_database
+
+    if site is not None and site not in settings.sites:
+        raise InputError(f"unknown site {site!r} (configure [sites.{site!r}] first)")
+    row, secret = create_token(open_database(settings.database_url), site, name)
+    err.print(f"token {row['id']} ({row['name']}) for {site or 'every site (admin role)'}")
+    return secret
+
+
+@token.command("list")
+@click.pass_context
+@friendly
+def token_list(ctx: click.Context) -> None:
+    """Tokens with their id, name, site and state (never the token itself)."""
+    for line in admin_token_lines(ctx.obj):
+        click.echo(line)
+
+
+def admin_token_lines(settings: Settings) -> list[str]:
+    from cookiegov.admin_access import list_tokens
+    from cookiegov.storage import open_database
+
+    return [
+        f"{t['id']}\t{t['prefix']}…\t{t['site'] or '*'}\t{t['name']}\t"
+        + (f"revoked {t['revoked_at']}" if t["revoked_at"] else f"active since {t['created_at']}")
+        for t in list_tokens(open_database(settings.database_url))
+    ]
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@click.pass_context
+@friendly
+def token_revoke(ctx: click.Context, token_id: int) -> None:
+    """Revoke a token; its dashboard sessions end at once."""
+    click.echo(revoke_admin_token(ctx.obj, token_id))
+
+
+def revoke_admin_token(settings: Settings, token_id: int) -> str:
+    from cookiegov.admin_access import revoke_token
+    from cookiegov.storage import open_database
+
+    row = revoke_token(open_database(settings.database_url), token_id)
+    return f"token {row['id']} ({row['name']}) revoked"
+
+
+@cli.group()
+def keys() -> None:
+    """The secret that signs checkpoints and receipts and salts hashed addresses."""
+
+
+@keys.command("init")
+@click.pass_context
+@friendly
+def keys_init(ctx: click.Context) -> None:
+    """Write a new random secret to key_file (mode 0600); an existing one is never replaced."""
+    click.echo(init_key_file(ctx.obj))
+
+
+def init_key_file(settings: Settings) -> str:
+    from cookiegov.keys import create_key_file, load_keys
+
+    path = create_key_file(settings.key_file)
+    found = load_keys("", str(path))
+    assert found is not None
+    return f"{path}: new secret; public key {found.public_key}"
+
+
 # -- schedules ---------------------------------------------------------------------------
 def _scan_fn(db: Any) -> Any:
     """The scan a schedule runs: in-process, or on a Celery worker with ``queue_scans``."""

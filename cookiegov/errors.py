@@ -61,6 +61,14 @@ class AuthError(CookiegovError):
     http_status = 401
 
 
+class ForbiddenError(CookiegovError):
+    """Signed in, but not for this (e.g. a token of another site)."""
+
+    code = "forbidden"
+    exit_code = 2
+    http_status = 403
+
+
 class RateLimitError(CookiegovError):
     code = "rate_limited"
     exit_code = 1

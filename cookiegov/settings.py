@@ -51,7 +51,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", str, "127.0.0.1", "Address the server listens on."),
     Setting("port", int, 8000, "Port the server listens on."),
     Setting("public_url", str, "", "URL the banner endpoint is reached at, if proxied."),
-    Setting("admin_token", str, "", "Bearer token of the admin API; empty disables it."),
+    Setting(
+        "admin_token",
+        str,
+        "",
+        "A token of the admin role (24+ characters); tokens per site and more admins:"
+        " `cookiegov token create`. Empty: only stored tokens.",
+    ),
     Setting(
         "key_file",
         str,

@@ -23,7 +23,7 @@ from scanner.browser import find_chromium
 from scanner.scan import compare_sites
 
 pytestmark = pytest.mark.browser
-TOKEN = "dash-t0ken"
+TOKEN = "dash-t0ken-for-the-dashboard-4Wq"
 
 
 def spread_over_days(db: Any, site: str) -> None:

@@ -186,3 +186,25 @@ schedules = Table(
     Column("last_scan_id", Integer),
     Column("last_error", Text),
 )
+
+admin_tokens = Table(  # added by 0008
+    "admin_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("site", String(255)),  # None: the global admin role
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+admin_sessions = Table(  # added by 0008
+    "admin_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("token_id", Integer),  # None: signed in with the admin_token setting
+    Column("site", String(255)),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+)
