@@ -18,9 +18,11 @@ from banner import context
 from cookiegov.admin_access import Principal, authenticate
 from cookiegov.csvcells import safe_row
 from cookiegov.errors import AuthError, ForbiddenError, InputError, NotFoundError
+from cookiegov.keys import load_keys
 from cookiegov.optout import optout_report
 from cookiegov.privacy import anonymize_ip
-from cookiegov.storage.consents import consent_stats, query_records, verify_chain
+from cookiegov.proofs import verify as verify_proofs
+from cookiegov.storage.consents import consent_stats, query_records
 
 bp = Blueprint("admin", __name__, url_prefix="/v1/sites/<site>/admin")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?$", re.ASCII)
@@ -132,7 +134,9 @@ def optout(site: str) -> Response:
 
 @bp.get("/verify")
 def verify(site: str) -> Response:
-    report = verify_chain(context.db(), site)
+    settings = context.settings()
+    keys = load_keys(settings.secret_key, settings.key_file)
+    report = verify_proofs(context.db(), site, keys)
     return jsonify(
         {"site": site, "records": report.records, "ok": report.ok, "problems": report.problems}
     )

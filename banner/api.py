@@ -33,9 +33,11 @@ from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
 from cookiegov.declaration import declaration, declaration_html
 from cookiegov.errors import InputError, NotFoundError
+from cookiegov.keys import Keys, load_keys
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.models import CONSENT_CATEGORIES, Category
 from cookiegov.optout import visitor_status
+from cookiegov.proofs import receipt
 from cookiegov.storage.consents import records_for
 from cookiegov.storage.scans import baseline_scan
 
@@ -272,6 +274,26 @@ def export_consent(site: str, consent_id: str) -> Response:
 def visitor_optout(site: str, consent_id: str) -> Response:
     """Is advertising refused for this visitor, since when, and by which signal."""
     return jsonify(visitor_status(_own_records(site, consent_id)))
+
+
+def _keys() -> Keys:
+    settings = context.settings()
+    keys = load_keys(settings.secret_key, settings.key_file)
+    if keys is None:
+        raise NotFoundError("receipts are off on this server (no secret configured)")
+    return keys
+
+
+@bp.get("/sites/<site>/consents/<consent_id>/receipt")
+def consent_receipt(site: str, consent_id: str) -> Response:
+    """A signed receipt of the visitor's latest record (proof they can keep)."""
+    _own_records(site, consent_id)
+    return jsonify(receipt(context.db(), _keys(), site, consent_id))
+
+
+@bp.get("/keys")
+def public_key() -> Response:
+    return jsonify({"public_key": _keys().public_key})
 
 
 @bp.get("/sites/<site>/declaration.json")

@@ -20,6 +20,7 @@ from banner.proxies import TrustedProxies
 from banner.ratelimit import Limiter
 from cookiegov.admin_access import check_admin_token
 from cookiegov.domains import registrable_domain
+from cookiegov.keys import load_keys
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
@@ -42,7 +43,7 @@ def create_app(settings: Settings, db: Database | None = None) -> Flask:
     check_secrets(settings)
     check_admin_token(settings.admin_token)
     app.config["COOKIEGOV_DB"] = db = db or open_database(settings.database_url)
-    writer: Appender = ConsentWriter(db)
+    writer: Appender = ConsentWriter(db, keys=load_keys(settings.secret_key, settings.key_file))
     if settings.writer_socket:
         writer = WriterClient(settings.writer_socket, fallback=writer)
     app.extensions["cookiegov_writer"] = writer

@@ -146,6 +146,31 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/v1/sites/{site}/consents/{consent_id}/receipt": {
+                "get": {
+                    "summary": "A signed receipt of the visitor's latest record",
+                    "description": "Ed25519 over the record's place and hash in the site's"
+                    " chain; check it with the key of /v1/keys, keep it, and show it to prove"
+                    " the record later (`cookiegov consents verify --proofs`).",
+                    "parameters": [SITE, CONSENT_ID],
+                    "responses": {
+                        "200": _json({"type": "object"}, "Receipt"),
+                        **_errors(400, 404),
+                    },
+                }
+            },
+            "/v1/keys": {
+                "get": {
+                    "summary": "The public key that verifies receipts and checkpoints",
+                    "responses": {
+                        "200": _json(
+                            {"type": "object", "properties": {"public_key": {"type": "string"}}},
+                            "Ed25519 public key (hex)",
+                        ),
+                        **_errors(404),
+                    },
+                }
+            },
             "/v1/sites/{site}/declaration.json": {
                 "get": {
                     "summary": "The cookie declaration from the latest scan",

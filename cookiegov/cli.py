@@ -489,7 +489,10 @@ def writer(ctx: click.Context, socket_path: str | None) -> None:
     path = socket_path or ctx.obj.writer_socket
     if not path:
         raise ConfigError("no socket: pass --socket PATH or set writer_socket")
-    server = WriterServer(open_database(ctx.obj.database_url), path)
+    from cookiegov.keys import load_keys
+
+    keys = load_keys(ctx.obj.secret_key, ctx.obj.key_file)
+    server = WriterServer(open_database(ctx.obj.database_url), path, keys=keys)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     err.print(f"consent writer on {path} (Ctrl-C stops)")
@@ -522,21 +525,77 @@ def consents() -> None:
 
 @consents.command("verify")
 @click.argument("site")
+@click.option(
+    "--proofs",
+    "proof_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Checkpoint file (JSON lines) or a visitor's receipt, kept outside the database.",
+)
 @click.pass_context
 @friendly
-def consents_verify(ctx: click.Context, site: str) -> None:
-    """Check SITE's hash chain: exit 1 when any record was altered, inserted or removed."""
-    from cookiegov.storage import open_database
-    from cookiegov.storage.consents import verify_chain
+def consents_verify(ctx: click.Context, site: str, proof_files: tuple[str, ...]) -> None:
+    """Check SITE's chain, MACs, purge anchors, checkpoints and receipts: exit 1 on any
+    record altered, inserted, removed, forged or truncated away."""
+    ok, lines = verify_consents(ctx.obj, site, proof_files)
+    for line in lines:
+        click.echo(line)
+    if not ok:
+        sys.exit(1)
 
-    report = verify_chain(open_database(ctx.obj.database_url), site)
+
+def verify_consents(
+    settings: Settings, site: str, proof_files: tuple[str, ...] = ()
+) -> tuple[bool, list[str]]:
+    """The body of ``consents verify``: whether all holds, and the lines to print."""
+    from cookiegov.keys import load_keys
+    from cookiegov.proofs import load_proofs, verify
+    from cookiegov.storage import open_database
+
+    keys = load_keys(settings.secret_key, settings.key_file)
+    proofs = [p for path in proof_files for p in load_proofs(path)]
+    if settings.checkpoint_file and Path(settings.checkpoint_file).exists():
+        proofs += load_proofs(settings.checkpoint_file)
+    report = verify(open_database(settings.database_url), site, keys, proofs)
+    checked = "hashes, MACs, anchors, checkpoints" if keys else "hashes only: no secret"
     if report.ok:
-        click.echo(f"{site}: {report.records} records, chain intact")
-        return
-    click.echo(f"{site}: {report.records} records, chain BROKEN")
-    for problem in report.problems:
-        click.echo(f"  {problem}")
-    sys.exit(1)
+        return True, [f"{site}: {report.records} records, chain intact ({checked})"]
+    return False, [f"{site}: {report.records} records, chain BROKEN ({checked})"] + [
+        f"  {problem}" for problem in report.problems
+    ]
+
+
+@consents.command("checkpoint")
+@click.argument("sites", nargs=-1)
+@click.option("--webhook", help="Also POST the checkpoints to this witness URL.")
+@click.pass_context
+@friendly
+def consents_checkpoint(ctx: click.Context, sites: tuple[str, ...], webhook: str | None) -> None:
+    """Sign each site's chain head (default: every site) and append it to checkpoint_file;
+    run it on a timer (e.g. every 10 minutes) and keep the file away from the database."""
+    for line in checkpoint_consents(ctx.obj, sites, webhook):
+        click.echo(line)
+
+
+def checkpoint_consents(
+    settings: Settings, sites: tuple[str, ...], webhook: str | None = None
+) -> list[str]:
+    from cookiegov.errors import ConfigError
+    from cookiegov.keys import load_keys
+    from cookiegov.proofs import checkpoint_sites
+    from cookiegov.storage import open_database
+
+    keys = load_keys(settings.secret_key, settings.key_file)
+    if keys is None:
+        raise ConfigError("checkpoints need the secret: run `cookiegov keys init` first")
+    made = checkpoint_sites(
+        open_database(settings.database_url),
+        keys,
+        sites or sorted(settings.sites),
+        settings.checkpoint_file or None,
+        webhook,
+    )
+    return [f"{c['site']}: record {c['seq']} {c['hash'][:16]}… signed" for c in made]
 
 
 @consents.command("purge")
@@ -548,6 +607,7 @@ def consents_purge(ctx: click.Context, site: str, days: int | None) -> None:
     """Delete SITE's records older than the retention period; the chain stays verifiable."""
     from datetime import UTC, datetime, timedelta
 
+    from cookiegov.keys import load_keys
     from cookiegov.storage import open_database
     from cookiegov.storage.consents import purge_before
 
@@ -555,7 +615,8 @@ def consents_purge(ctx: click.Context, site: str, days: int | None) -> None:
     if keep < 0:
         raise InputError("--days must not be negative")
     cutoff = (datetime.now(UTC) - timedelta(days=keep)).isoformat(timespec="milliseconds")
-    deleted = purge_before(open_database(ctx.obj.database_url), site, cutoff)
+    keys = load_keys(ctx.obj.secret_key, ctx.obj.key_file)
+    deleted = purge_before(open_database(ctx.obj.database_url), site, cutoff, keys)
     click.echo(f"{site}: deleted {deleted} records older than {keep} days")
 
 

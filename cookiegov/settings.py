@@ -71,6 +71,13 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "The same secret from the environment (COOKIEGOV_SECRET_KEY) instead of key_file.",
     ),
+    Setting(
+        "checkpoint_file",
+        str,
+        "",
+        "File (JSON lines) that `cookiegov consents checkpoint` appends signed chain heads to,"
+        " and `consents verify` reads; keep it off the database's machine.",
+    ),
     Setting("consent_days", int, 182, "Days a consent lasts before the banner asks again."),
     Setting("ip_mode", str, "truncate", "How a visitor's IP is kept: truncate, hash or none."),
     Setting("retention_days", int, 1095, "Days consent records are kept before purge."),
@@ -128,6 +135,7 @@ class Settings:
     admin_token: str = ""
     key_file: str = "cookiegov.key"
     secret_key: str = ""
+    checkpoint_file: str = ""
     consent_days: int = 182
     ip_mode: str = "truncate"
     retention_days: int = 1095

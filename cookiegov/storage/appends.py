@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cookiegov.errors import CookiegovError, InputError, StorageError
+from cookiegov.keys import Keys
 from cookiegov.storage.consents import (
     FIELDS,
     GENESIS,
@@ -58,7 +59,7 @@ def _statements(postgresql: bool) -> _Statements:
     statement that waits for the row lock still reads the rest from the snapshot it started
     with, so the head must be read by a later statement, after the lock is held."""
     p = "%({})s" if postgresql else ":{}"  # psycopg's and sqlite3's named parameters
-    columns = ("site_id", *FIELDS, *OPTIONAL_FIELDS, "hash")
+    columns = ("site_id", *FIELDS, *OPTIONAL_FIELDS, "hash", "mac")
     site = f"SELECT id FROM sites WHERE domain = {p.format('domain')}"
     new_site = (
         "INSERT INTO sites (domain, name, created_at) VALUES"
@@ -78,9 +79,15 @@ Head = tuple[int, int, str]  # site id, last seq, last hash
 
 
 def build_record(
-    site: str, entry: ConsentInput, seq: int, previous: str, created_at: str
+    site: str,
+    entry: ConsentInput,
+    seq: int,
+    previous: str,
+    created_at: str,
+    keys: Keys | None = None,
 ) -> dict[str, Any]:
-    """The record that follows ``previous`` in the site's chain, its hash included."""
+    """The record that follows ``previous`` in the site's chain, its hash included, and with
+    ``keys`` its MAC (which nobody without the deployment's secret can compute)."""
     record: dict[str, Any] = {
         "seq": seq,
         "consent_id": entry.consent_id,
@@ -99,6 +106,7 @@ def build_record(
         "gpc_override": entry.gpc_override,
     }
     record["hash"] = record_hash(site, record)
+    record["mac"] = keys.mac(record["hash"]) if keys is not None else None
     return record
 
 
@@ -139,7 +147,11 @@ def _heads_pipelined(connection: Any, sites: list[str]) -> dict[str, Head]:
 
 
 def _append(
-    cursor: Any, postgresql: bool, items: list[Item], driver: Any = None
+    cursor: Any,
+    postgresql: bool,
+    items: list[Item],
+    driver: Any = None,
+    keys: Keys | None = None,
 ) -> list[dict[str, Any]]:
     """Append ``items`` inside the cursor's open transaction; the caller commits.
 
@@ -156,7 +168,7 @@ def _append(
     rows: list[dict[str, Any]] = []
     for site, entry in items:
         site_id, seq, previous = heads[site]
-        record = build_record(site, entry, seq + 1, previous, utcnow())
+        record = build_record(site, entry, seq + 1, previous, utcnow(), keys)
         heads[site] = (site_id, seq + 1, record["hash"])
         rows.append({**record, "site_id": site_id, "choices": json.dumps(record["choices"])})
         records.append(record)
@@ -164,28 +176,31 @@ def _append(
     return records
 
 
-def append_many(db: Database, items: list[Item]) -> list[dict[str, Any]]:
+def append_many(db: Database, items: list[Item], keys: Keys | None = None) -> list[dict[str, Any]]:
     """Append records (of one or more sites) in one transaction: all stored, or none."""
     with db.write_lock(), db.begin() as conn:
         cursor = conn.connection.cursor()
         try:
-            return _append(cursor, db.dialect == "postgresql", items)
+            return _append(cursor, db.dialect == "postgresql", items, keys=keys)
         except db.engine.dialect.loaded_dbapi.Error as exc:
             raise StorageError(describe_driver_error(exc)) from exc
         finally:
             cursor.close()
 
 
-def append_consent(db: Database, site: str, entry: ConsentInput) -> dict[str, Any]:
+def append_consent(
+    db: Database, site: str, entry: ConsentInput, keys: Keys | None = None
+) -> dict[str, Any]:
     """Append one record to the site's chain, durably, and return it."""
-    return append_many(db, [(site, entry)])[0]
+    return append_many(db, [(site, entry)], keys)[0]
 
 
 class BatchCommitter:
     """Commits batches of appends on a driver connection of its own (kept between batches)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, keys: Keys | None = None) -> None:
         self.db = db
+        self.keys = keys
         self._connection: Any = None
 
     def commit(self, items: list[Item]) -> list[dict[str, Any]]:
@@ -199,11 +214,11 @@ class BatchCommitter:
             if db.dialect == "postgresql":  # heads in one round trip, rows and commit in one
                 driver = connection.driver_connection
                 with driver.pipeline():  # leaving the block waits for every result
-                    records = _append(cursor, True, items, driver)
+                    records = _append(cursor, True, items, driver, self.keys)
                     driver.commit()
             else:
                 cursor.execute("BEGIN IMMEDIATE")
-                records = _append(cursor, False, items)
+                records = _append(cursor, False, items, keys=self.keys)
                 connection.commit()
             cursor.close()
             return records
@@ -283,13 +298,13 @@ class ConsentWriter:
     only after the commit.
     """
 
-    def __init__(self, db: Database, max_batch: int = 128) -> None:
+    def __init__(self, db: Database, max_batch: int = 128, keys: Keys | None = None) -> None:
         self.db = db
         self.max_batch = max_batch
         self._queue: queue.SimpleQueue[tuple[Item, Future[dict[str, Any]]]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._committer = BatchCommitter(db)
+        self._committer = BatchCommitter(db, keys)
         self.largest_batch = 0
 
     def append(self, site: str, entry: ConsentInput, timeout: float = 30.0) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from cookiegov.keys import Keys
 from cookiegov.storage.database import Database, utcnow
 from cookiegov.storage.schema import chain_anchors, consents, sites
 
@@ -140,9 +141,10 @@ def verify_chain(db: Database, site: str) -> ChainReport:
     return ChainReport(site, len(records), not problems, tuple(problems))
 
 
-def purge_before(db: Database, site: str, cutoff_iso: str) -> int:
+def purge_before(db: Database, site: str, cutoff_iso: str, keys: Keys | None = None) -> int:
     """Delete records created before ``cutoff_iso`` (retention), leaving an anchor so that the
-    rest of the chain still verifies. Returns how many records were deleted."""
+    rest of the chain still verifies (signed with ``keys``, so that a forged one shows).
+    Returns how many records were deleted."""
     with db.begin() as conn:
         site_id = db.site_id(conn, site, lock=True)
         doomed = conn.execute(
@@ -156,15 +158,17 @@ def purge_before(db: Database, site: str, cutoff_iso: str) -> int:
         conn.execute(
             delete(consents).where(consents.c.site_id == site_id, consents.c.seq <= last.seq)
         )
-        conn.execute(
-            insert(chain_anchors).values(
-                site_id=site_id,
-                first_seq=last.seq + 1,
-                prev_hash=last.hash,
-                purged=len(doomed),
-                created_at=utcnow(),
-            )
-        )
+        anchor = {
+            "first_seq": last.seq + 1,
+            "prev_hash": last.hash,
+            "purged": len(doomed),
+            "created_at": utcnow(),
+        }
+        if keys is not None:
+            from cookiegov.proofs import anchor_statement
+
+            anchor["signature"] = keys.sign(anchor_statement(site, anchor))
+        conn.execute(insert(chain_anchors).values(site_id=site_id, **anchor))
     return len(doomed)
 
 

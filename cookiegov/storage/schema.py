@@ -138,6 +138,7 @@ consents = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     Column("gpc_override", Boolean, nullable=False, server_default=false()),  # added by 0007
+    Column("mac", String(64)),  # added by 0009: HMAC of hash under the deployment's secret
     UniqueConstraint("site_id", "seq", name="uq_consents_site_seq"),
     Index("ix_consents_consent_id", "consent_id"),
 )
@@ -166,6 +167,19 @@ chain_anchors = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("purged", Integer, nullable=False),
     Column("created_at", String(32), nullable=False),
+    Column("signature", String(128)),  # added by 0009
+)
+
+chain_checkpoints = Table(  # added by 0009
+    "chain_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
 )
 
 schedules = Table(

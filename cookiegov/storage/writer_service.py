@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cookiegov.errors import ConfigError, CookiegovError, InputError, StorageError
+from cookiegov.keys import Keys
 from cookiegov.storage.appends import Appender, BatchCommitter, Item
 from cookiegov.storage.consents import ConsentInput
 from cookiegov.storage.database import Database
@@ -39,11 +40,13 @@ _ENTRY_FIELDS = tuple(f.name for f in fields(ConsentInput))
 class WriterServer:
     """Accepts appends from any number of app processes and commits them in shared batches."""
 
-    def __init__(self, db: Database, path: str | Path, max_batch: int = 256) -> None:
+    def __init__(
+        self, db: Database, path: str | Path, max_batch: int = 256, keys: Keys | None = None
+    ) -> None:
         self.db = db
         self.path = str(path)
         self.max_batch = max_batch
-        self.committer = BatchCommitter(db)
+        self.committer = BatchCommitter(db, keys)
         self.largest_batch = 0
         self.records = 0
         self.commits = 0
