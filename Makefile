@@ -1,7 +1,7 @@
 # The README's two commands: `make demo` and `make test`. Each installs what it needs first.
 BIN := .venv/bin
 
-.PHONY: setup demo test lint format bench clean
+.PHONY: setup demo test test-fast lint format bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -12,10 +12,15 @@ demo: setup
 test: setup lint
 	$(BIN)/pytest
 
+# The fast layer: no browser, nothing slow (docs/architecture.md, "Tests").
+test-fast: setup
+	$(BIN)/pytest -m "not browser and not slow"
+
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format .

@@ -19,7 +19,6 @@ from cookiegov.admin_access import Principal, authenticate
 from cookiegov.csvcells import safe_row
 from cookiegov.errors import AuthError, ForbiddenError, InputError, NotFoundError
 from cookiegov.keys import load_keys
-from cookiegov.optout import optout_report
 from cookiegov.privacy import anonymize_ip
 from cookiegov.proofs import verify as verify_proofs
 from cookiegov.storage.consents import consent_stats, query_records
@@ -129,7 +128,7 @@ def stats(site: str) -> Response:
 
 @bp.get("/optout")
 def optout(site: str) -> Response:
-    return jsonify(optout_report(context.db(), site))
+    return jsonify(context.services().optout_report(context.db(), site))
 
 
 @bp.get("/verify")

@@ -31,7 +31,7 @@ from banner.headers import cors_headers
 from banner.ratelimit import REDIS_TIMEOUT
 from banner.sites import SiteConfig, site_config
 from banner.texts import TEXTS
-from cookiegov.declaration import declaration, declaration_html
+from cookiegov.declaration import declaration_html
 from cookiegov.errors import InputError, NotFoundError
 from cookiegov.keys import Keys, load_keys
 from cookiegov.knowledge import builtin_cookies
@@ -307,10 +307,7 @@ def declaration_fragment(site: str) -> Response:
 
 
 def _declaration(site: str) -> dict[str, Any]:
-    scan = baseline_scan(context.db(), site)
-    if scan is None:
-        raise NotFoundError(f"no scan of {site} yet")
-    return declaration(scan)
+    return context.services().declaration(context.db(), site)
 
 
 @bp.delete("/sites/<site>/consents/<consent_id>")

@@ -10,6 +10,7 @@ from banner.admin import bp as admin_bp
 from banner.api import ScriptCache
 from banner.api import bp as api_bp
 from banner.consents import check_secrets
+from banner.context import AppServices, core_services
 from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
 from banner.errors import register_error_handlers
@@ -37,8 +38,13 @@ def _warm_up() -> None:
     builtin_cookies()
 
 
-def create_app(settings: Settings, db: Database | None = None) -> Flask:
+def create_app(
+    settings: Settings, db: Database | None = None, services: AppServices | None = None
+) -> Flask:
+    """The app; ``services`` are the workflows it may call (from the service layer), else
+    the core's alone."""
     app = Flask(__name__)
+    app.extensions["cookiegov_services"] = services or core_services(settings)
     app.config["COOKIEGOV_SETTINGS"] = settings
     check_secrets(settings)
     check_admin_token(settings.admin_token)

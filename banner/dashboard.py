@@ -35,17 +35,23 @@ from cookiegov.admin_access import (
     session_principal,
     start_session,
 )
-from cookiegov.compliance import RULES, check
-from cookiegov.declaration import declaration, declaration_html
+from cookiegov.compliance import RULES, CheckContext
+from cookiegov.declaration import declaration_html
 from cookiegov.diff import diff_scans
 from cookiegov.errors import AuthError, NotFoundError, RateLimitError
-from cookiegov.models import Category
+from cookiegov.models import Category, ConsentState
 from cookiegov.optout import optin_series, refusal_series, vendor_status
 from cookiegov.report import COLORS, lifetime_text
 from cookiegov.schedules import list_schedules
 from cookiegov.settings import Settings
 from cookiegov.storage.consents import all_records, consent_stats
-from cookiegov.storage.scans import baseline_scan, latest_scan, list_scans, load_scan
+from cookiegov.storage.scans import (
+    baseline_scan,
+    latest_scan,
+    latest_scans_by_state,
+    list_scans,
+    load_scan,
+)
 
 bp = Blueprint(
     "dashboard",
@@ -172,14 +178,14 @@ def index() -> str:
     visible = _visible_sites()
     for site in visible:
         scan = latest_scan(db, site)
-        none = latest_scan(db, site, "none")
-        findings = check({"none": none}).findings if none else []
+        states = latest_scans_by_state(db, site)
+        report = context.services().check(states) if states else None
         stats = consent_stats(db, site)
         rows.append(
             {
                 "site": site,
                 "scan": scan,
-                "violations": sum(1 for f in findings if f.severity == "violation"),
+                "violations": len(report.violations) if report else 0,
                 "stats": stats,
             }
         )
@@ -225,8 +231,7 @@ def _chart(series: list[dict[str, Any]], keys: list[str], colors: dict[str, str]
 def site_page(site: str) -> str:
     _require_site(site)
     db = context.db()
-    states = {s: latest_scan(db, site, s) for s in ("none", "reject", "gpc", "accept")}
-    present = {k: v for k, v in states.items() if v is not None}
+    present = latest_scans_by_state(db, site)
     scan = latest_scan(db, site)
     category = request.args.get("category", "")
     party = request.args.get("party", "")
@@ -246,7 +251,7 @@ def site_page(site: str) -> str:
     optin = optin_series(records)
     colors = {c.value: v for c, v in COLORS.items()}
     baseline = baseline_scan(db, site)
-    decl = declaration(baseline) if baseline else None
+    decl = context.services().declaration(db, site) if baseline else None
     return render_template(
         "dashboard/site.html",
         site=site,
@@ -256,14 +261,16 @@ def site_page(site: str) -> str:
         categories=[c.value for c in Category],
         colors=colors,
         lifetime=lifetime_text,
-        report=check(present) if present else None,
+        report=context.services().check(present) if present else None,
         rules=RULES,
         stats=consent_stats(db, site),
         optin_chart=_chart(optin, ["functional", "analytics", "advertising"], colors)
         if optin
         else None,
         refusals=refusal_series([r for r in records if r["action"] == "grant"]),
-        vendors=vendor_status(baseline, states["reject"], states["gpc"]),
+        vendors=vendor_status(
+            baseline, present.get(ConsentState.REJECT), present.get(ConsentState.GPC)
+        ),
         history=list_scans(db, site, limit=20),
         declaration_snippet=declaration_html(decl) if decl else "",
         script_url=f"{request.host_url.rstrip('/')}/v1/sites/{site}/banner.js",
@@ -292,4 +299,5 @@ def diff_page(old: int, new: int) -> str:
         raise NotFoundError("no such scan")
     _require_site(a.site)
     _require_site(b.site)
-    return render_template("dashboard/diff.html", d=diff_scans(a, b), a=a, b=b)
+    d = diff_scans(a, b, CheckContext.from_settings(context.settings()))
+    return render_template("dashboard/diff.html", d=d, a=a, b=b)

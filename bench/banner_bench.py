@@ -22,12 +22,12 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
 from banner import create_app  # noqa: E402
+from cookiegov.services.scanning import scan as scan_and_classify  # noqa: E402
 from cookiegov.settings import Settings  # noqa: E402
 from cookiegov.storage import open_database  # noqa: E402
 from cookiegov.storage.scans import save_scan  # noqa: E402
 from fixtures.server import FixtureServer  # noqa: E402
 from scanner.browser import find_chromium  # noqa: E402
-from scanner.scan import scan_site  # noqa: E402
 
 STATIC = ROOT / "banner" / "static"
 
@@ -47,7 +47,7 @@ def main() -> None:
     db = open_database("sqlite:///:memory:")
     settings = Settings(sites={"shop.test": {}})
     with FixtureServer() as fx:
-        scan = scan_site(
+        scan = scan_and_classify(
             "https://www.shop.test/",
             settings.replace(
                 browser_args=[fx.resolver_rule], ignore_https_errors=True, max_pages=10

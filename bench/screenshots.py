@@ -16,13 +16,13 @@ sys.path.insert(0, str(ROOT))
 from banner import create_app  # noqa: E402
 from cookiegov.compliance import check  # noqa: E402
 from cookiegov.report import check_html, to_html  # noqa: E402
+from cookiegov.services.scanning import scan, scan_states  # noqa: E402
 from cookiegov.settings import Settings  # noqa: E402
 from cookiegov.storage import open_database  # noqa: E402
 from cookiegov.storage.consents import ConsentInput, append_consent  # noqa: E402
 from cookiegov.storage.scans import save_scan  # noqa: E402
 from fixtures.server import FixtureServer  # noqa: E402
 from scanner.browser import find_chromium  # noqa: E402
-from scanner.scan import compare_sites, scan_site  # noqa: E402
 
 
 def main() -> None:
@@ -36,13 +36,11 @@ def main() -> None:
             max_pages=12,
             sites={"shop.test": {"policy_url": "https://www.shop.test/privacy"}},
         )
-        result = save_scan(db, scan_site("https://www.shop.test/", settings))
+        result = save_scan(db, scan("https://www.shop.test/", settings))
         # Compliance report and dashboard of the site as it was before the banner.
         results = {
             k: save_scan(db, v)
-            for k, v in compare_sites(
-                "https://www.shop.test/", settings.replace(max_pages=6)
-            ).items()
+            for k, v in scan_states("https://www.shop.test/", settings.replace(max_pages=6)).items()
         }
         for i, (analytics, ads) in enumerate(
             [

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cookiegov.classify import Classifier
+from cookiegov.cookie_files import read_cookie_file
 from cookiegov.csvcells import safe_row
 from cookiegov.domains import is_third_party
 from cookiegov.errors import InputError
@@ -75,33 +76,8 @@ def parse_row(row: dict[str, Any]) -> CookieInput:
 
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     """Columns and (line, row) pairs of a CSV (header row) or JSON (list of objects) file."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text") from exc
-    if path.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc})") from exc
-        data = data.get("cookies", data) if isinstance(data, dict) else data
-        if not isinstance(data, list):
-            raise InputError(f"{path}: expected a list of cookie objects")
-        columns: list[str] = []
-        for item in data:
-            for key in item if isinstance(item, dict) else ():
-                if key not in columns:
-                    columns.append(key)
-        return columns, [
-            (i, item if isinstance(item, dict) else {}) for i, item in enumerate(data, start=1)
-        ]
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"name", "domain"} <= set(reader.fieldnames):
-        raise InputError(f"{path}: needs a header row with at least 'name' and 'domain'")
-    rows = []
-    for row in reader:
-        rows.append((reader.line_num, row))
-    return list(reader.fieldnames), rows
+    data = read_cookie_file(path, required=("name", "domain"))
+    return data.columns, data.rows
 
 
 def classify_rows(

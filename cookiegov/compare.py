@@ -6,12 +6,12 @@ from typing import Any
 
 from rich.table import Table
 
-from cookiegov.models import ScanResult, summarize
+from cookiegov.models import ConsentState, ScanResult, summarize
 
 
 def comparison(results: dict[str, ScanResult]) -> dict[str, Any]:
     """``{"states": {state: summary}, "adds": {state: [cookies not seen without a choice]}}``."""
-    base = results.get("none")
+    base = results.get(ConsentState.NONE)
     base_keys = {c.key for c in base.cookies} if base else set()
     base_hosts = {r.host for r in base.requests} if base else set()
     out: dict[str, Any] = {"url": next(iter(results.values())).url, "states": {}, "adds": {}}
@@ -26,7 +26,7 @@ def comparison(results: dict[str, ScanResult]) -> dict[str, Any]:
             out["states"][state]["banner"] = {
                 k: v for k, v in out["states"][state]["banner"].items() if k != "screenshot"
             }
-        if state != "none":
+        if state != ConsentState.NONE:
             out["adds"][state] = {
                 "cookies": [
                     {

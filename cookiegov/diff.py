@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from cookiegov.compliance import check
+from cookiegov.compliance import CheckContext, Severity, check
 from cookiegov.models import ScanResult
 
 
-def diff_scans(old: ScanResult, new: ScanResult) -> dict[str, Any]:
+def diff_scans(old: ScanResult, new: ScanResult, ctx: CheckContext | None = None) -> dict[str, Any]:
+    """What ``new`` changed against ``old``: cookies, categories, lifetimes, hosts, findings.
+
+    Findings are judged against ``ctx`` (``CheckContext.from_settings(settings)``), as
+    ``cookiegov check`` and the dashboard judge them. ``new_violations`` holds the new
+    violations only, ``new_warnings`` the new warnings.
+    """
+    ctx = ctx or CheckContext()
     before = {c.key: c for c in old.cookies if not c.blocked_reason}
     after = {c.key: c for c in new.cookies if not c.blocked_reason}
 
@@ -42,14 +49,13 @@ def diff_scans(old: ScanResult, new: ScanResult) -> dict[str, Any]:
                 {"name": b.name, "domain": b.domain, "from": a.lifetime, "to": b.lifetime}
             )
     old_hosts = {r.host for r in old.requests}
-    old_findings = {(f.rule, f.message) for f in check({old.consent: old}).findings}
-    new_findings = [
-        f.to_dict()
-        for f in check({new.consent: new}).findings
-        if (f.rule, f.message) not in old_findings
-    ]
-    for f in new_findings:
-        f["evidence"] = {k: v for k, v in f["evidence"].items() if k != "screenshot"}
+    old_findings = {(f.rule, f.message) for f in check({old.consent: old}, ctx).findings}
+    new_findings: dict[Severity, list[dict[str, Any]]] = {s: [] for s in Severity}
+    for f in check({new.consent: new}, ctx).findings:
+        if (f.rule, f.message) not in old_findings:
+            item = f.to_dict()
+            item["evidence"] = {k: v for k, v in item["evidence"].items() if k != "screenshot"}
+            new_findings[f.severity].append(item)
     result = {
         "site": new.site,
         "from_scan": old.scan_id,
@@ -59,7 +65,8 @@ def diff_scans(old: ScanResult, new: ScanResult) -> dict[str, Any]:
         "category_changes": sorted(changed_category, key=lambda x: str(x["name"])),
         "lifetime_changes": sorted(changed_lifetime, key=lambda x: str(x["name"])),
         "new_third_party_hosts": sorted({r.host for r in new.requests} - old_hosts),
-        "new_violations": new_findings,
+        "new_violations": new_findings[Severity.VIOLATION],
+        "new_warnings": new_findings[Severity.WARNING],
     }
     result["changed"] = any(
         result[k]
@@ -70,6 +77,7 @@ def diff_scans(old: ScanResult, new: ScanResult) -> dict[str, Any]:
             "lifetime_changes",
             "new_third_party_hosts",
             "new_violations",
+            "new_warnings",
         )
     )
     return result
@@ -84,6 +92,7 @@ def summary_text(d: dict[str, Any]) -> str:
         ("lifetime_changes", "lifetime changes"),
         ("new_third_party_hosts", "new third-party hosts"),
         ("new_violations", "new violations"),
+        ("new_warnings", "new warnings"),
     ):
         if d[key]:
             parts.append(f"{len(d[key])} {label}")

@@ -8,16 +8,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import tomllib
 from pathlib import Path
 from typing import Any
 
 from cookiegov.classify import Classifier
+from cookiegov.cookie_files import read_cookie_file
 from cookiegov.errors import InputError
-from cookiegov.knowledge import KnownCookie, builtin_cookies, builtin_hosts
+from cookiegov.knowledge import KnownCookie, builtin_cookies, builtin_hosts, entry_from_dict
 from cookiegov.models import Category
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
@@ -37,9 +36,10 @@ OCD_NAME = "Cookie / Data Key name"
 
 def read_open_cookie_database(path: Path) -> tuple[list[KnownCookie], list[str]]:
     """Entries and problems (one per skipped line) from an Open Cookie Database CSV."""
-    rows, problems = _csv_rows(path)
+    data = read_cookie_file(path, "csv", required=(OCD_NAME, "Category"))
     entries: list[KnownCookie] = []
-    for line, row in rows:
+    problems: list[str] = []
+    for line, row in data.rows:
         name = (row.get(OCD_NAME) or "").strip()
         category = OCD_CATEGORIES.get((row.get("Category") or "").strip().lower())
         if not name or category is None:
@@ -60,58 +60,21 @@ def read_open_cookie_database(path: Path) -> tuple[list[KnownCookie], list[str]]
     return entries, problems
 
 
-def read_declared(path: Path, fmt: str) -> tuple[list[KnownCookie], list[str]]:
+def read_declared(path: Path, fmt: str | None = None) -> tuple[list[KnownCookie], list[str]]:
     """A site's own declared cookies from CSV (header row) or JSON (list or {cookies: [...]})."""
-    items: list[tuple[int, dict[str, Any]]]
-    if fmt == "json":
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: not valid JSON ({exc})") from exc
-        data = data.get("cookies", data) if isinstance(data, dict) else data
-        if not isinstance(data, list):
-            raise InputError(f"{path}: expected a list of cookies")
-        items = list(enumerate(data, start=1))
-        problems: list[str] = []
-    else:
-        items, problems = _csv_rows(path)
-    entries = []
-    for line, item in items:
+    data = read_cookie_file(path, fmt)
+    entries, problems = [], []
+    for number, item in data.rows:
         try:
             entries.append(entry_from(item, source=f"import:{path.name}"))
-        except (InputError, KeyError, TypeError, AttributeError) as exc:
-            problems.append(f"{'line' if fmt == 'csv' else 'item'} {line}: {exc}")
+        except InputError as exc:
+            problems.append(f"{data.unit} {number}: {exc.message}")
     return entries, problems
 
 
 def entry_from(item: dict[str, Any], *, source: str) -> KnownCookie:
-    pattern = str(item.get("pattern") or item.get("name") or "").strip()
-    if not pattern:
-        raise InputError("missing name")
-    try:
-        category = Category.parse(str(item.get("category", "")))
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
-    return KnownCookie(
-        pattern=pattern,
-        category=category,
-        vendor=(str(item["vendor"]) if item.get("vendor") else None),
-        purpose=(str(item["purpose"]) if item.get("purpose") else None),
-        source=source,
-        domain=(str(item["domain"]).lstrip(".") if item.get("domain") else None),
-    )
-
-
-def _csv_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise InputError(f"{path}: empty file or no header row")
-    rows = [(reader.line_num, row) for row in reader]
-    return rows, []
+    """One override or declared entry: the knowledge base's one entry parser."""
+    return entry_from_dict(item, source=source)
 
 
 def load_overrides(settings: Settings, site: str | None) -> list[KnownCookie]:
@@ -128,8 +91,10 @@ def load_overrides(settings: Settings, site: str | None) -> list[KnownCookie]:
                     else tomllib.loads(path.read_text("utf-8"))
                 )
                 items = raw.get("cookies", []) if isinstance(raw, dict) else raw
+                if not isinstance(items, list):
+                    raise InputError("expected a list of cookies")
                 return [entry_from(i, source=f"override:{path.name}") for i in items]
-            except (ValueError, tomllib.TOMLDecodeError, InputError) as exc:
+            except (ValueError, UnicodeDecodeError, InputError) as exc:
                 raise InputError(f"{path}: invalid overrides file ({exc})") from exc
     return []
 

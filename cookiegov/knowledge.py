@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from cookiegov.domains import host_of, registrable_domain
+from cookiegov.errors import InputError
 from cookiegov.models import Category
 
 
@@ -137,15 +138,39 @@ def entry_from_dict(
     category: str | None = None,
     docs: str | None = None,
 ) -> KnownCookie:
+    """The one parser of a knowledge entry (built-in file, override file, declared import).
+
+    ``{name | pattern, category, vendor?, purpose?, docs?, domain?}``; ``vendor``, ``category``
+    and ``docs`` are defaults from an enclosing vendor record. ``domain`` may be any host or
+    cookie domain of the site (``www.shop.test``, ``.shop.test``): the entry matches cookies on
+    its registrable domain. Bad entries raise :class:`InputError` with the reason.
+    """
+    if not isinstance(data, dict):
+        raise InputError(f"expected an object, not {data!r:.60}")
+    pattern = str(data.get("pattern") or data.get("name") or "").strip()
+    if not pattern:
+        raise InputError("missing name")
+    given = str(data.get("category") or category or "").strip()
+    if not given:
+        raise InputError("missing category")
+    try:
+        parsed = Category.parse(given)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    domain = str(data.get("domain") or "").strip()
     return KnownCookie(
-        pattern=str(data.get("pattern") or data["name"]),
-        category=Category.parse(str(data.get("category") or category)),
-        vendor=data.get("vendor") or vendor,
-        purpose=data.get("purpose"),
+        pattern=pattern,
+        category=parsed,
+        vendor=_text(data.get("vendor")) or vendor,
+        purpose=_text(data.get("purpose")),
         source=source,
-        docs=data.get("docs") or docs,
-        domain=registrable_domain(data["domain"]) if data.get("domain") else None,
+        docs=_text(data.get("docs")) or docs,
+        domain=(registrable_domain(domain) or None) if domain else None,
     )
+
+
+def _text(value: Any) -> str | None:
+    return str(value).strip() or None if value not in (None, "") else None
 
 
 @functools.cache

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from cookiegov.consent_stats import optin_series  # noqa: F401  (moved; old import path)
 from cookiegov.domains import registrable_domain
-from cookiegov.models import Category, ScanResult
+from cookiegov.models import Category, ConsentState, ScanResult
 from cookiegov.storage import Database
 from cookiegov.storage.consents import all_records
 from cookiegov.storage.scans import baseline_scan, latest_scan
@@ -64,7 +65,7 @@ def vendor_status(
     out = []
     for vendor, seen in sorted(vendors.items()):
         row: dict[str, Any] = {"vendor": vendor, "cookies": sorted(seen["cookies"])}
-        for state, scan in (("reject", reject), ("gpc", gpc)):
+        for state, scan in ((ConsentState.REJECT, reject), (ConsentState.GPC, gpc)):
             if scan is None:
                 row[state] = {"honoured": None, "evidence": "not scanned in this state"}
                 continue
@@ -118,29 +119,14 @@ def _signal(record: dict[str, Any]) -> str:
     return "withdrawal" if record["action"] == "withdraw" else str(record["method"])
 
 
-def optin_series(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per day and category: the share of choices that granted it (for the dashboard chart)."""
-    days: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for r in records:
-        if r["action"] != "grant":
-            continue
-        day = str(r["created_at"])[:10]
-        for category, granted in r["choices"].items():
-            cell = days[day][category]
-            cell[0] += int(bool(granted))
-            cell[1] += 1
-    return [
-        {"day": day, **{c: round(g / n, 4) if n else 0.0 for c, (g, n) in cats.items()}}
-        for day, cats in sorted(days.items())
-    ]
-
-
 def optout_report(db: Database, site: str) -> dict[str, Any]:
     """Refusals of advertising per day, and per ad vendor whether reject and GPC are honoured."""
     return {
         "site": site,
         "series": refusal_series([r for r in all_records(db, site) if r["action"] == "grant"]),
         "vendors": vendor_status(
-            baseline_scan(db, site), latest_scan(db, site, "reject"), latest_scan(db, site, "gpc")
+            baseline_scan(db, site),
+            latest_scan(db, site, ConsentState.REJECT),
+            latest_scan(db, site, ConsentState.GPC),
         ),
     }

@@ -9,8 +9,10 @@ import sys
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from rich.console import Console
+from rich.console import Console, Group
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from cookiegov.csvcells import safe_row
 from cookiegov.models import Category, ObservedCookie, ScanResult, summarize
@@ -169,3 +171,119 @@ def check_table(report: Any) -> Table:
         where = f.evidence.get("setter") or f.evidence.get("initiator") or f.evidence.get("page")
         table.add_row(f"[{style}]{f.severity}[/]", f.rule, f.message, f.state, _short(where, 60))
     return table
+
+
+# -- consent-state comparison (scan --compare) -------------------------------------------
+def comparison_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2)
+
+
+def comparison_csv(data: dict[str, Any]) -> str:
+    """One row per consent state: its counts and the cookies it adds to "none"."""
+    out = io.StringIO()
+    columns = ["state", "scan_id", "cookies", *(c.value for c in Category), "adds", "hosts"]
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    for state, summary in data["states"].items():
+        adds = data["adds"].get(state, {})
+        writer.writerow(
+            [
+                state,
+                summary.get("scan_id") or "",
+                summary["cookies"],
+                *(summary["by_category"].get(c.value, 0) for c in Category),
+                " ".join(f"{c['name']}@{c['domain']}" for c in adds.get("cookies", [])),
+                " ".join(adds.get("hosts", [])),
+            ]
+        )
+    return out.getvalue()
+
+
+def comparison_html(data: dict[str, Any]) -> str:
+    return _env.get_template("compare.html").render(
+        d=data,
+        categories=[c.value for c in Category],
+        colors={k.value: v for k, v in COLORS.items()},
+    )
+
+
+# -- ad opt-out status ---------------------------------------------------------------------
+def optout_tables(data: dict[str, Any]) -> Group:
+    """The opt-out report: refusals per day, and per ad vendor whether they are honoured."""
+    days = Table(title=f"Advertising refused by {data['site']}'s visitors", header_style="bold")
+    for column in ("Day", "Choices", "Refused", "Share", "Banner refused", "GPC refused"):
+        days.add_column(column)
+    for d in data["series"]:
+        days.add_row(
+            d["day"],
+            str(d["choices"]),
+            str(d["refused_advertising"]),
+            f"{d['share_refused']:.0%}",
+            f"{d['by_banner']['refused']}/{d['by_banner']['choices']}",
+            f"{d['by_gpc']['refused']}/{d['by_gpc']['choices']}",
+        )
+    vendors = Table(title="Is the opt-out honoured?", header_style="bold")
+    for column in ("Vendor", "Cookies", "After Reject all", "With GPC"):
+        vendors.add_column(column)
+
+    def verdict(v: dict[str, Any]) -> str:
+        if v["honoured"] is None:
+            return "not scanned"
+        if v["honoured"]:
+            return "[green]honoured[/]"
+        return "[red]not honoured[/]: " + ", ".join(v["cookies"] + v["requests"])
+
+    for v in data["vendors"]:
+        vendors.add_row(
+            v["vendor"], ", ".join(v["cookies"]), verdict(v["reject"]), verdict(v["gpc"])
+        )
+    return Group(days, vendors)
+
+
+# -- policy check ----------------------------------------------------------------------------
+def policy_text(result: dict[str, Any], policy_url: str, found: int) -> Group:
+    """What a policy declares against what the scans found, section by section."""
+    parts: list[Any] = [
+        Text.from_markup(
+            f"[bold]{escape(policy_url)}[/] declares {len(result['declared'])} "
+            f"cookies; the scans found {found}."
+        )
+    ]
+    sections = (
+        (
+            "Found but not declared",
+            [f"{r['name']} ({r['category']})" for r in result["undeclared"]],
+        ),
+        ("Declared but not found", result["declared_but_absent"]),
+        (
+            "Category differs",
+            [
+                f"{m['name']}: policy says {m['declared']}, scan says {m['found']}"
+                for m in result["category_mismatches"]
+            ],
+        ),
+        ("Vendors found but not named", result["vendors_not_named"]),
+    )
+    for title, rows in sections:
+        parts.append(Text.from_markup(f"\n[bold]{title}[/] ({len(rows)})"))
+        parts.extend(Text(f"  • {row}") for row in rows)
+    return Group(*parts)
+
+
+# -- stored scans and schedules ------------------------------------------------------------
+def scans_text(rows: list[dict[str, Any]]) -> str:
+    return "".join(
+        f"{r['id']:>5}  {r['started_at']}  {r['domain']:<24} {r['consent']:<6} "
+        f"{r['page_count']:>4} pages {r['cookie_count']:>4} cookies  {r['url']}\n"
+        for r in rows
+    )
+
+
+def schedules_text(rows: list[Any]) -> str:
+    out = []
+    for s in rows:
+        state = "paused" if s.paused else f"next {s.next_run_at}"
+        last = f"last scan {s.last_scan_id}" if s.last_scan_id else "never run"
+        error = f" · error: {s.last_error}" if s.last_error else ""
+        out.append(f"{s.id:>4}  {s.cron:<16} {s.consent:<7} {state:<34} {last}  {s.url}{error}\n")
+    return "".join(out)

@@ -16,6 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import delete, desc, insert, select, update
 
 from cookiegov.alerts import send_email, send_webhook
+from cookiegov.compliance import CheckContext
 from cookiegov.diff import diff_scans, summary_text
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import CookiegovError, InputError, NotFoundError
@@ -177,7 +178,7 @@ def run_schedule(
         values.update(last_scan_id=result.scan_id, last_error=None)
         outcome["scan_id"] = result.scan_id
         if previous is not None:
-            changes = diff_scans(previous, result)
+            changes = diff_scans(previous, result, CheckContext.from_settings(settings))
             outcome["diff"] = changes
             if changes["changed"]:
                 _alert(settings, schedule, summary_text(changes), {"diff": changes})

@@ -1,21 +1,27 @@
 """One ``Settings`` object: defaults → ``cookiegov.toml`` → ``COOKIEGOV_*`` env → CLI flags.
 
-Every setting is declared once in :data:`SETTINGS`; the docs table is generated from it and a
-test checks ``docs/settings.md`` covers every name.
+Every setting is declared once, as a field of :class:`Settings` with its default, help text and
+secret flag; :data:`SETTINGS` is that table. The table in ``docs/settings.md`` is generated from
+it (``python -m cookiegov.settings``) and a test checks it is the same, defaults included.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 import ipaddress
 import os
 import tomllib
-from collections.abc import Mapping
+import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from cookiegov.errors import ConfigError
+from cookiegov.models import ConsentState
 
 
 def _default_concurrency() -> int:
@@ -24,133 +30,117 @@ def _default_concurrency() -> int:
 
 @dataclass(frozen=True, slots=True)
 class Setting:
+    """One setting as declared on :class:`Settings`: the single table of names and defaults."""
+
     name: str
     type: type
     default: Any
     help: str
+    secret: bool = False  # never stored as is: URLs lose their password, other values are left out
+    doc_default: str | None = None  # how the docs show a computed default
+
+    @property
+    def env(self) -> str:
+        return f"COOKIEGOV_{self.name.upper()}"
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("database_url", str, "sqlite:///cookiegov.db", "SQLAlchemy URL of the database."),
-    Setting("chromium", str, "", "Path to Chromium; empty finds one (see docs)."),
-    Setting("browser_args", list, [], "Extra command-line arguments for Chromium."),
-    Setting("browser_profile", str, "default", "default (3rd-party cookies on) or strict."),
-    Setting("ignore_https_errors", bool, False, "Accept invalid TLS certificates while scanning."),
-    Setting("max_pages", int, 20, "Page budget of a scan."),
-    Setting("max_depth", int, 5, "Deepest link level a scan follows."),
-    Setting("page_timeout", float, 20.0, "Seconds one page may take, load and settle included."),
-    Setting("max_per_template", int, 5, "Pages visited per path template (0: no limit)."),
-    Setting("include", list, [], "Only URLs whose path matches one of these globs."),
-    Setting("exclude", list, [], "Skip URLs whose path matches one of these globs."),
-    Setting("ignore_robots", bool, False, "Visit pages that robots.txt disallows."),
-    Setting("use_sitemap", bool, True, "Seed the crawl from robots.txt sitemaps and sitemap.xml."),
-    Setting("retries", int, 1, "Retries of a page after a transient network error or 502-504."),
-    Setting("settle_ms", int, 400, "Quiet time after load before the page is read."),
-    Setting("concurrency", int, _default_concurrency(), "Pages scanned in parallel."),
-    Setting("consent", str, "none", "Consent state of a scan: none, accept, reject or gpc."),
-    Setting("host", str, "127.0.0.1", "Address the server listens on."),
-    Setting("port", int, 8000, "Port the server listens on."),
-    Setting("public_url", str, "", "URL the banner endpoint is reached at, if proxied."),
-    Setting(
-        "admin_token",
-        str,
-        "",
-        "A token of the admin role (24+ characters); tokens per site and more admins:"
-        " `cookiegov token create`. Empty: only stored tokens.",
-    ),
-    Setting(
-        "key_file",
-        str,
-        "cookiegov.key",
-        "File with the secret (made by `cookiegov keys init`, mode 0600; keep it apart from"
-        " the database): hashed-IP salts, record MACs, signed checkpoints and receipts.",
-    ),
-    Setting(
-        "secret_key",
-        str,
-        "",
-        "The same secret from the environment (COOKIEGOV_SECRET_KEY) instead of key_file.",
-    ),
-    Setting(
-        "checkpoint_file",
-        str,
-        "",
-        "File (JSON lines) that `cookiegov consents checkpoint` appends signed chain heads to,"
-        " and `consents verify` reads; keep it off the database's machine.",
-    ),
-    Setting("consent_days", int, 182, "Days a consent lasts before the banner asks again."),
-    Setting("ip_mode", str, "truncate", "How a visitor's IP is kept: truncate, hash or none."),
-    Setting("retention_days", int, 1095, "Days consent records are kept before purge."),
-    Setting("rate_limit", int, 60, "Consent writes per client and minute."),
-    Setting("overrides_dir", str, "", "Folder of per-site classification overrides."),
-    Setting("smtp_host", str, "127.0.0.1", "SMTP server for e-mail alerts."),
-    Setting("smtp_port", int, 25, "SMTP port for e-mail alerts."),
-    Setting("smtp_from", str, "cookiegov@localhost", "Sender address of e-mail alerts."),
-    Setting("worker_interval", int, 30, "Seconds between the scheduler's checks for due scans."),
-    Setting("redis_url", str, "", "Redis: shared rate limits, and the broker of queued scans."),
-    Setting(
-        "trusted_proxies",
-        list,
-        [],
-        "Addresses or networks of your reverse proxies; their X-Forwarded-For names the"
-        " visitor (empty: the peer address is the visitor).",
-    ),
-    Setting(
-        "writer_socket",
-        str,
-        "",
-        "Unix socket of this machine's `cookiegov writer`, which commits the consent writes of"
-        " every app process in shared batches (empty: each process writes its own).",
-    ),
-    Setting("queue_name", str, "cookiegov", "Celery queue of scan jobs."),
-    Setting("queue_scans", bool, False, "Schedules send scans to Celery workers."),
-    Setting("sites", dict, {}, "Sites served by the banner, by id (table [sites.ID])."),
-)
-
-_BY_NAME = {s.name: s for s in SETTINGS}
+def _setting(
+    default: Any = None,
+    help: str = "",
+    *,
+    secret: bool = False,
+    factory: Callable[[], Any] | None = None,
+    doc_default: str | None = None,
+) -> Any:
+    """Declare a field of :class:`Settings` with its default, help text and secret flag."""
+    meta = {"help": help, "secret": secret, "doc_default": doc_default}
+    if factory is None and isinstance(default, list | dict):
+        factory = functools.partial(copy.deepcopy, default)
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite:///cookiegov.db"
-    chromium: str = ""
-    browser_args: list[str] = field(default_factory=list)
-    browser_profile: str = "default"
-    ignore_https_errors: bool = False
-    max_pages: int = 20
-    max_depth: int = 5
-    page_timeout: float = 20.0
-    max_per_template: int = 5
-    include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    ignore_robots: bool = False
-    use_sitemap: bool = True
-    retries: int = 1
-    settle_ms: int = 400
-    concurrency: int = field(default_factory=_default_concurrency)
-    consent: str = "none"
-    host: str = "127.0.0.1"
-    port: int = 8000
-    public_url: str = ""
-    admin_token: str = ""
-    key_file: str = "cookiegov.key"
-    secret_key: str = ""
-    checkpoint_file: str = ""
-    consent_days: int = 182
-    ip_mode: str = "truncate"
-    retention_days: int = 1095
-    rate_limit: int = 60
-    overrides_dir: str = ""
-    smtp_host: str = "127.0.0.1"
-    smtp_port: int = 25
-    smtp_from: str = "cookiegov@localhost"
-    worker_interval: int = 30
-    redis_url: str = ""
-    trusted_proxies: list[str] = field(default_factory=list)
-    writer_socket: str = ""
-    queue_name: str = "cookiegov"
-    queue_scans: bool = False
-    sites: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Every setting, declared once: name, type, default, help and whether it is secret."""
+
+    database_url: str = _setting(
+        "sqlite:///cookiegov.db", "SQLAlchemy URL of the database.", secret=True
+    )
+    chromium: str = _setting("", "Path to Chromium; empty finds one (see docs).")
+    browser_args: list[str] = _setting([], "Extra command-line arguments for Chromium.")
+    browser_profile: str = _setting("default", "default (3rd-party cookies on) or strict.")
+    ignore_https_errors: bool = _setting(False, "Accept invalid TLS certificates while scanning.")
+    max_pages: int = _setting(20, "Page budget of a scan.")
+    max_depth: int = _setting(5, "Deepest link level a scan follows.")
+    page_timeout: float = _setting(20.0, "Seconds one page may take, load and settle included.")
+    max_per_template: int = _setting(5, "Pages visited per path template (0: no limit).")
+    include: list[str] = _setting([], "Only URLs whose path matches one of these globs.")
+    exclude: list[str] = _setting([], "Skip URLs whose path matches one of these globs.")
+    ignore_robots: bool = _setting(False, "Visit pages that robots.txt disallows.")
+    use_sitemap: bool = _setting(True, "Seed the crawl from robots.txt sitemaps and sitemap.xml.")
+    retries: int = _setting(1, "Retries of a page after a transient network error or 502-504.")
+    settle_ms: int = _setting(400, "Quiet time after load before the page is read.")
+    concurrency: int = _setting(
+        help="Pages scanned in parallel.",
+        factory=_default_concurrency,
+        doc_default="CPU count (max 4)",
+    )
+    consent: str = _setting(
+        ConsentState.NONE.value, "Consent state of a scan: none, accept, reject or gpc."
+    )
+    host: str = _setting("127.0.0.1", "Address the server listens on.")
+    port: int = _setting(8000, "Port the server listens on.")
+    public_url: str = _setting("", "URL the banner endpoint is reached at, if proxied.")
+    admin_token: str = _setting(
+        "",
+        "A token of the admin role (24+ characters); tokens per site and more admins:"
+        " `cookiegov token create`. Empty: only stored tokens.",
+        secret=True,
+    )
+    key_file: str = _setting(
+        "cookiegov.key",
+        "File with the secret (made by `cookiegov keys init`, mode 0600; keep it apart from"
+        " the database): hashed-IP salts, record MACs, signed checkpoints and receipts.",
+    )
+    secret_key: str = _setting(
+        "",
+        "The same secret from the environment (COOKIEGOV_SECRET_KEY) instead of key_file.",
+        secret=True,
+    )
+    checkpoint_file: str = _setting(
+        "",
+        "File (JSON lines) that `cookiegov consents checkpoint` appends signed chain heads to,"
+        " and `consents verify` reads; keep it off the database's machine.",
+    )
+    consent_days: int = _setting(182, "Days a consent lasts before the banner asks again.")
+    ip_mode: str = _setting("truncate", "How a visitor's IP is kept: truncate, hash or none.")
+    retention_days: int = _setting(1095, "Days consent records are kept before purge.")
+    rate_limit: int = _setting(60, "Consent writes per client and minute.")
+    overrides_dir: str = _setting("", "Folder of per-site classification overrides.")
+    smtp_host: str = _setting("127.0.0.1", "SMTP server for e-mail alerts.")
+    smtp_port: int = _setting(25, "SMTP port for e-mail alerts.")
+    smtp_from: str = _setting("cookiegov@localhost", "Sender address of e-mail alerts.")
+    worker_interval: int = _setting(30, "Seconds between the scheduler's checks for due scans.")
+    redis_url: str = _setting(
+        "", "Redis: shared rate limits, and the broker of queued scans.", secret=True
+    )
+    trusted_proxies: list[str] = _setting(
+        [],
+        "Addresses or networks of your reverse proxies; their X-Forwarded-For names the"
+        " visitor (empty: the peer address is the visitor).",
+    )
+    writer_socket: str = _setting(
+        "",
+        "Unix socket of this machine's `cookiegov writer`, which commits the consent writes of"
+        " every app process in shared batches (empty: each process writes its own).",
+    )
+    queue_name: str = _setting("cookiegov", "Celery queue of scan jobs.")
+    queue_scans: bool = _setting(False, "Schedules send scans to Celery workers.")
+    sites: dict[str, dict[str, Any]] = _setting(
+        {}, "Sites served by the banner, by id (table [sites.ID]).", secret=True
+    )
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied; ``None`` values are ignored (unset CLI flags)."""
@@ -158,12 +148,74 @@ class Settings:
         return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in given.items()})
 
     def public(self) -> dict[str, Any]:
-        """Settings safe to store beside a scan (no secrets)."""
-        data = dataclasses.asdict(self)
-        data.pop("admin_token", None)
-        data.pop("secret_key", None)
-        data.pop("sites", None)
-        return data
+        """Settings safe to store beside a scan: secrets left out, passwords in URLs masked."""
+        return redact({s.name: copy.deepcopy(getattr(self, s.name)) for s in SETTINGS})
+
+
+def _declared() -> tuple[Setting, ...]:
+    hints = typing.get_type_hints(Settings)
+    out = []
+    for f in dataclasses.fields(Settings):
+        hint = hints[f.name]
+        factory = f.default_factory
+        default = factory() if callable(factory) else f.default
+        out.append(
+            Setting(
+                f.name,
+                typing.get_origin(hint) or hint,
+                default,
+                f.metadata["help"],
+                f.metadata["secret"],
+                f.metadata["doc_default"],
+            )
+        )
+    return tuple(out)
+
+
+#: The settings table, in declaration order (docs/settings.md is generated from it).
+SETTINGS: tuple[Setting, ...] = _declared()
+_BY_NAME = {s.name: s for s in SETTINGS}
+MASK = "***"
+_SECRET_QUERY_KEYS = ("password", "passwd", "pass", "secret", "token", "key")
+
+
+def mask_url(url: str) -> str:
+    """``url`` without its password (user info or query parameter); ``***`` if unparsable."""
+    try:
+        parts = urlsplit(url)
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return MASK
+    netloc, query = parts.netloc, parts.query
+    if "@" in netloc:
+        userinfo, hostport = netloc.rsplit("@", 1)
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:{MASK}@{hostport}" if ":" in userinfo else netloc
+    if any(k.lower() in _SECRET_QUERY_KEYS for k, _ in pairs):
+        masked = [(k, MASK if k.lower() in _SECRET_QUERY_KEYS else v) for k, v in pairs]
+        query = urlencode(masked, safe="*")
+    if (netloc, query) == (parts.netloc, parts.query):
+        return url
+    return (
+        f"{parts.scheme}://{netloc}{parts.path}"
+        + (f"?{query}" if query else "")
+        + (f"#{parts.fragment}" if parts.fragment else "")
+    )
+
+
+def redact(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``data`` (settings by name, maybe with other keys) without secrets, ready to store.
+
+    Secret settings holding a URL keep it with the password masked; other secrets are left out.
+    """
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        spec = _BY_NAME.get(key)
+        if spec is None or not spec.secret:
+            out[key] = value
+        elif isinstance(value, str) and "://" in value:
+            out[key] = mask_url(value)
+    return out
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -209,11 +261,7 @@ def load_settings(
         settings = settings.replace(**data)
     elif config_file:
         raise ConfigError(f"configuration file {path} does not exist")
-    from_env = {
-        s.name: env[f"COOKIEGOV_{s.name.upper()}"]
-        for s in SETTINGS
-        if f"COOKIEGOV_{s.name.upper()}" in env and s.type is not dict
-    }
+    from_env = {s.name: env[s.env] for s in SETTINGS if s.env in env and s.type is not dict}
     settings = settings.replace(**from_env)
     settings = settings.replace(**flags)
     _validate(settings)
@@ -221,8 +269,9 @@ def load_settings(
 
 
 def _validate(s: Settings) -> None:
-    if s.consent not in {"none", "accept", "reject", "gpc"}:
-        raise ConfigError(f"consent must be none, accept, reject or gpc, not {s.consent!r}")
+    if s.consent not in set(ConsentState):
+        states = ", ".join(ConsentState)
+        raise ConfigError(f"consent must be one of {states}, not {s.consent!r}")
     if s.browser_profile not in {"default", "strict"}:
         raise ConfigError(f"browser_profile must be default or strict, not {s.browser_profile!r}")
     if s.ip_mode not in {"truncate", "hash", "none"}:
@@ -238,8 +287,13 @@ def _validate(s: Settings) -> None:
 
 def settings_markdown() -> str:
     """The settings table of ``docs/settings.md``."""
-    lines = ["| Setting | Env | Default | Meaning |", "|---|---|---|---|"]
+    lines = ["| Setting | Env | Default | Secret | Meaning |", "|---|---|---|---|---|"]
     for s in SETTINGS:
-        default = "CPU count (max 4)" if s.name == "concurrency" else repr(s.default)
-        lines.append(f"| `{s.name}` | `COOKIEGOV_{s.name.upper()}` | `{default}` | {s.help} |")
+        default = s.doc_default or repr(s.default)
+        secret = "yes" if s.secret else ""
+        lines.append(f"| `{s.name}` | `{s.env}` | `{default}` | {secret} | {s.help} |")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - regenerates the docs table
+    print(settings_markdown())

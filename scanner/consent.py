@@ -17,6 +17,8 @@ from typing import Any
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Frame, Page
 
+from cookiegov.models import ConsentState
+
 log = logging.getLogger(__name__)
 
 ACCEPT = [
@@ -134,6 +136,16 @@ async def _shot(page: Page, selector: str) -> str | None:
         return None
 
 
+async def _frame_shot(page: Page, frame: Frame) -> str | None:
+    """A screenshot of the iframe element that holds ``frame`` (the one clicked in)."""
+    try:
+        element = await frame.frame_element()
+        data = await element.screenshot(timeout=3000)
+        return base64.b64encode(data).decode()
+    except PlaywrightError:
+        return await _shot(page, "body")
+
+
 async def answer_banner(page: Page, state: str, timeout: float = 6.0) -> ConsentEvidence:
     """Accept or reject whatever banner the page shows; never raises."""
     try:
@@ -148,10 +160,10 @@ async def _answer(page: Page, state: str) -> ConsentEvidence:
     if ours:
         await page.locator(".cg-root").first.wait_for(timeout=1500)
         shot = await _shot(page, ".cg-root")
-        call = "acceptAll" if state == "accept" else "rejectAll"
+        call = "acceptAll" if state == ConsentState.ACCEPT else "rejectAll"
         await page.evaluate(f"() => window.cookiegov.{call}()")
         return ConsentEvidence(state, True, "api", f"cookiegov.{call}()", page.url, None, shot)
-    texts = ACCEPT if state == "accept" else REJECT
+    texts = ACCEPT if state == ConsentState.ACCEPT else REJECT
     mark = "data-cookiegov-target"
     for frame in [page.main_frame, *[f for f in page.frames if f != page.main_frame]]:
         text = await _find(frame, texts, mark)
@@ -160,7 +172,7 @@ async def _answer(page: Page, state: str) -> ConsentEvidence:
         shot = (
             await _shot(page, f"[{mark}-box]")
             if frame == page.main_frame
-            else await _shot(page, "iframe")
+            else await _frame_shot(page, frame)
         )
         await frame.locator(f"[{mark}=button]").first.click(timeout=3000)
         return ConsentEvidence(state, True, "button", text, page.url, frame.url, shot)

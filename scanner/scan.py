@@ -21,10 +21,9 @@ from playwright.async_api import Browser, BrowserContext, CDPSession, Page, asyn
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from cookiegov.classify import Classifier, default_classifier
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, ScanError
-from cookiegov.models import PageResult, ScanResult
+from cookiegov.models import ConsentState, PageResult, ScanResult
 from cookiegov.settings import Settings
 from scanner.browser import USER_AGENT, VIEWPORT, ChromiumProcess
 from scanner.collect import STORAGE_JS, Inventory, PageCollector
@@ -56,15 +55,11 @@ class PageTimeout(Exception):
     pass
 
 
-def scan_site(
-    url: str,
-    settings: Settings,
-    *,
-    classifier: Classifier | None = None,
-    progress: Progress | None = None,
-) -> ScanResult:
-    """Scan ``url`` and return its classified inventory (not stored)."""
-    return asyncio.run(scan_async(url, settings, classifier=classifier, progress=progress))
+def scan_site(url: str, settings: Settings, *, progress: Progress | None = None) -> ScanResult:
+    """Scan ``url`` and return its inventory, unclassified and not stored.
+
+    Classification and storage are the service layer's (``cookiegov.services``)."""
+    return asyncio.run(scan_async(url, settings, progress=progress))
 
 
 def check_url(url: str) -> str:
@@ -78,7 +73,6 @@ async def scan_async(
     url: str,
     settings: Settings,
     *,
-    classifier: Classifier | None = None,
     progress: Progress | None = None,
 ) -> ScanResult:
     start = check_url(url)
@@ -98,8 +92,7 @@ async def scan_async(
             await chromium.stop()
     if pages and all(p.status is None for p in pages):
         raise ScanError(f"could not load {start}: {pages[0].error}")
-    classifier = classifier or default_classifier()
-    cookies = [c.with_classification(classifier.classify(c, site)) for c in inventory.cookies()]
+    cookies = inventory.cookies()
     evidence = [e.to_dict() for e in runner.evidence]
     return ScanResult(
         url=start,
@@ -180,7 +173,7 @@ class _Runner:
 
     async def new_context(self) -> BrowserContext:
         s = self.settings
-        headers = {"Sec-GPC": "1"} if s.consent == "gpc" else {}
+        headers = {"Sec-GPC": "1"} if s.consent == ConsentState.GPC else {}
         context = await self.browser.new_context(
             user_agent=USER_AGENT,
             viewport=VIEWPORT,  # type: ignore[arg-type]
@@ -191,7 +184,7 @@ class _Runner:
         )
         await context.expose_binding("__cookiegovReport", self._on_hook)
         await context.add_init_script(HOOKS_JS)
-        if s.consent == "gpc":
+        if s.consent == ConsentState.GPC:
             await context.add_init_script(GPC_JS)
         context.on("page", self._on_popup)
         return context
@@ -260,7 +253,7 @@ class _Runner:
         try:
             status = await self._load(page, url, deadline)
             await self.settle(page, collector, deadline)
-            if self.settings.consent in ("accept", "reject") and not answered:
+            if self.settings.consent in (ConsentState.ACCEPT, ConsentState.REJECT) and not answered:
                 evidence = await _within(answer_banner(page, self.settings.consent), deadline)
                 answered = True
                 if not self.evidence:
@@ -411,24 +404,3 @@ def _describe(message: str) -> str:
     if "crash" in message.lower():
         return "the renderer crashed"
     return first.replace("Page.goto: ", "")[:300]
-
-
-async def compare_states(
-    url: str,
-    settings: Settings,
-    classifier: Classifier | None = None,
-    states: tuple[str, ...] = ("none", "reject", "gpc", "accept"),
-) -> dict[str, ScanResult]:
-    """One clean-profile scan per consent state."""
-    results: dict[str, ScanResult] = {}
-    for state in states:
-        results[state] = await scan_async(
-            url, settings.replace(consent=state), classifier=classifier
-        )
-    return results
-
-
-def compare_sites(
-    url: str, settings: Settings, classifier: Classifier | None = None
-) -> dict[str, ScanResult]:
-    return asyncio.run(compare_states(url, settings, classifier))

@@ -1,6 +1,13 @@
 """Shared fixtures: the fixture server on loopback, settings and a fresh database.
 
 Browser tests never skip: a missing Chromium is a failure (in CI and everywhere else).
+
+Layers (docs/architecture.md, "Tests"): a test is ``browser`` when its module or function says
+so or when it uses a fixture that serves pages to a browser (:data:`BROWSER_FIXTURES`). It is
+``slow`` when its module is in :data:`SLOW_MODULES`, when it runs on the PostgreSQL database
+(each such test creates and drops a database) or when it starts the command line as a
+subprocess. ``make test-fast`` runs the rest, and there a test that reaches Playwright fails
+(:func:`_no_browser_in_the_fast_layer`), so the split cannot drift.
 """
 
 from __future__ import annotations
@@ -111,3 +118,54 @@ def demo_site_with_banner(settings: Settings, db: Database) -> Iterator[FixtureS
     finally:
         server.stop()
         http.shutdown()
+
+
+#: Fixtures used only by tests that drive Chromium.
+BROWSER_FIXTURES = frozenset({"fixture_server", "scan_settings", "expected_inventory", "page"})
+#: Modules whose tests take seconds each without a browser (processes, servers, generated load).
+SLOW_MODULES = frozenset({"test_crash", "test_fuzz"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") is None and BROWSER_FIXTURES & set(
+            getattr(item, "fixturenames", ())
+        ):
+            item.add_marker(pytest.mark.browser)
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    module = getattr(item, "module", None)
+    if module is not None and module.__name__.rsplit(".", 1)[-1] in SLOW_MODULES:
+        return True
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and callspec.params.get("db_url") == "postgresql":
+        return True
+    function = getattr(item, "function", None)
+    names = function.__code__.co_names if function is not None else ()
+    runner = getattr(module, "run", None)
+    runs_cli = "run" in names and "subprocess" in getattr(runner, "__code__", run_code).co_names
+    return "subprocess" in names or runs_cli
+
+
+run_code = (lambda: None).__code__
+
+
+@pytest.fixture(autouse=True)
+def _no_browser_in_the_fast_layer(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A test not marked ``browser`` that reaches Playwright fails: mark it, or make it fast."""
+    if request.node.get_closest_marker("browser") is not None:
+        return
+    from playwright.async_api import BrowserType as AsyncBrowserType
+    from playwright.sync_api import BrowserType as SyncBrowserType
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"{request.node.nodeid} drives Chromium: mark it browser")
+
+    for cls in (AsyncBrowserType, SyncBrowserType):
+        for name in ("launch", "launch_persistent_context", "connect_over_cdp", "connect"):
+            monkeypatch.setattr(cls, name, refuse)

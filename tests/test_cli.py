@@ -91,11 +91,11 @@ def test_errors_are_one_friendly_line(
     assert message in r.stderr and "Traceback" not in r.stderr
 
 
-def test_consents_verify_on_an_empty_site(tmp_path: Path) -> None:
+def test_consents_verify_on_an_unknown_site(tmp_path: Path) -> None:
     r = run(
         "--db", f"sqlite:///{tmp_path / 'v.db'}", "consents", "verify", "shop.test", cwd=tmp_path
     )
-    assert r.returncode == 0 and "chain intact" in r.stdout
+    assert r.returncode == 3 and "unknown site 'shop.test'" in r.stderr
 
 
 @pytest.mark.browser

@@ -10,9 +10,9 @@ import pytest
 
 from cookiegov.compliance import RULES, Report, check
 from cookiegov.models import ScanResult
+from cookiegov.services.scanning import scan_states
 from cookiegov.settings import Settings
 from fixtures.server import FixtureServer
-from scanner.scan import compare_sites
 
 pytestmark = pytest.mark.browser
 BIN = Path(sys.executable).parent / "cookiegov"
@@ -22,7 +22,7 @@ def run_check(server: FixtureServer, url: str) -> tuple[Report, dict[str, ScanRe
     settings = Settings(
         browser_args=[server.resolver_rule], ignore_https_errors=True, max_pages=3, concurrency=2
     )
-    results = compare_sites(url, settings)
+    results = scan_states(url, settings)
     return check(results), results
 
 

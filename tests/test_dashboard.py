@@ -13,6 +13,7 @@ from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
 from banner import create_app
+from cookiegov.services.scanning import scan_states
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from cookiegov.storage.appends import append_consent
@@ -20,7 +21,6 @@ from cookiegov.storage.consents import ConsentInput, all_records, record_hash
 from cookiegov.storage.scans import save_scan
 from fixtures.server import FixtureServer
 from scanner.browser import find_chromium
-from scanner.scan import compare_sites
 
 pytestmark = pytest.mark.browser
 TOKEN = "dash-t0ken-for-the-dashboard-4Wq"
@@ -53,7 +53,7 @@ def dashboard(
         concurrency=2,
     )
     for _ in range(2):  # two rounds, so that history has something to diff
-        for result in compare_sites("https://www.shop.test/", settings).values():
+        for result in scan_states("https://www.shop.test/", settings).values():
             save_scan(db, result)
     choices = [
         (True, True),

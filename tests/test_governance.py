@@ -18,6 +18,7 @@ from banner import create_app
 from cookiegov.declaration import declaration, declaration_html
 from cookiegov.optout import refusal_series, vendor_status, visitor_status
 from cookiegov.policy import compare, parse_policy
+from cookiegov.services.scanning import scan_states
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
 from cookiegov.storage.appends import append_consent
@@ -25,7 +26,6 @@ from cookiegov.storage.consents import ConsentInput, all_records
 from cookiegov.storage.scans import save_scan
 from fixtures.server import SITES, FixtureServer
 from scanner.browser import find_chromium
-from scanner.scan import compare_sites
 
 pytestmark = pytest.mark.browser
 BIN = Path(sys.executable).parent / "cookiegov"
@@ -41,7 +41,7 @@ def scanned(fixture_server: FixtureServer, tmp_path_factory: pytest.TempPathFact
         concurrency=2,
     )
     results = {
-        k: save_scan(db, v) for k, v in compare_sites("https://www.shop.test/", settings).items()
+        k: save_scan(db, v) for k, v in scan_states("https://www.shop.test/", settings).items()
     }
     return {"db": db, "results": results, "url": str(db.url)}
 

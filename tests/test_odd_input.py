@@ -230,7 +230,8 @@ def test_serve_runs_waitress_and_the_dev_server_only_with_debug(
         "COOKIEGOV_DATABASE_URL": f"sqlite:///{db_path}",
         "COOKIEGOV_TRUSTED_PROXIES": "127.0.0.1",
     }
-    cmd = [sys.executable, "-m", "cookiegov.cli", "serve", "--port", str(port), "--no-scheduler"]
+    cookiegov = str(Path(sys.executable).parent / "cookiegov")
+    cmd = [cookiegov, "serve", "--port", str(port), "--no-scheduler"]
     proc = subprocess.Popen(
         [*cmd, *(["--debug"] if debug else [])],
         cwd=tmp_path,

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from cookiegov.models import ObservedCookie, ScanResult
+from cookiegov.services.scanning import scan
 from cookiegov.settings import Settings
-from scanner.scan import scan_site
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def demo_scan(fixture_server, tmp_path_factory) -> ScanResult:  # type: ignore[n
         max_pages=12,
         concurrency=2,
     )
-    return scan_site("https://www.shop.test/", settings)
+    return scan("https://www.shop.test/", settings)
 
 
 def _find(result: ScanResult, name: str) -> ObservedCookie:
@@ -70,7 +70,7 @@ def test_strict_profile_reports_blocked_third_party_cookies(fixture_server) -> N
         concurrency=1,
         browser_profile="strict",
     )
-    result = scan_site("https://www.shop.test/", settings)
+    result = scan("https://www.shop.test/", settings)
     uid = _find(result, "adnet_uid")
     assert uid.blocked_reason is not None
     assert "ThirdParty" in uid.blocked_reason or "UserPreferences" in uid.blocked_reason
@@ -85,7 +85,7 @@ def test_cookie_store_indexeddb_and_beacons(fixture_server) -> None:  # type: ig
         max_pages=1,
         concurrency=1,
     )
-    result = scan_site("https://www.collectors.test/", settings)
+    result = scan("https://www.collectors.test/", settings)
     pref = _find(result, "cs_pref")
     assert [v.value for v in pref.set_via] == ["script"]
     assert pref.set_by == "https://www.collectors.test/app.js"

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 
 from cookiegov.models import ScanResult
+from cookiegov.services.scanning import scan, scan_states
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from fixtures.server import FixtureServer
-from scanner.scan import compare_sites, scan_site
 from tests.conftest import demo_site_with_banner
 
 pytestmark = pytest.mark.browser
@@ -38,33 +38,33 @@ def names(result: ScanResult) -> set[str]:
 def test_look_alike_banners_reject_and_accept(
     fixture_server: FixtureServer, site: str, reject_text: str, accept_text: str
 ) -> None:
-    rejected = scan_site(site, settings_for(fixture_server, consent="reject"))
+    rejected = scan(site, settings_for(fixture_server, consent="reject"))
     evidence = rejected.evidence[0]
     assert evidence["banner_found"] and evidence["method"] == "button"
     assert evidence["clicked"] == reject_text
     assert len(base64.b64decode(evidence["screenshot"])) > 1000
     assert not {n for n in names(rejected) if n.startswith("_pk_")}
-    accepted = scan_site(site, settings_for(fixture_server, consent="accept"))
+    accepted = scan(site, settings_for(fixture_server, consent="accept"))
     assert accepted.evidence[0]["clicked"] == accept_text
     assert "_pk_id.7.4f2a" in names(accepted)
 
 
 def test_no_banner_is_recorded_as_not_found(fixture_server: FixtureServer) -> None:
-    result = scan_site(
+    result = scan(
         "https://www.shop.test/", settings_for(fixture_server, consent="reject", max_pages=1)
     )
     assert result.evidence and not result.evidence[0]["banner_found"]
 
 
 def test_gpc_sends_the_signal(fixture_server: FixtureServer) -> None:
-    result = scan_site("https://www.velo-shop.test/", settings_for(fixture_server, consent="gpc"))
+    result = scan("https://www.velo-shop.test/", settings_for(fixture_server, consent="gpc"))
     assert "gpc_seen" in names(result)
-    plain = scan_site("https://www.velo-shop.test/", settings_for(fixture_server))
+    plain = scan("https://www.velo-shop.test/", settings_for(fixture_server))
     assert "gpc_seen" not in names(plain)
 
 
 def test_compare_reports_what_each_state_adds(fixture_server: FixtureServer) -> None:
-    results = compare_sites("https://www.boulangerie.test/", settings_for(fixture_server))
+    results = scan_states("https://www.boulangerie.test/", settings_for(fixture_server))
     assert list(results) == ["none", "reject", "gpc", "accept"]
     assert not {n for n in names(results["none"]) if n.startswith("_pk_")}
     added = names(results["accept"]) - names(results["none"])
@@ -81,9 +81,27 @@ def banner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureSer
 
 
 def test_our_banner_through_its_api(banner_site: FixtureServer) -> None:
-    rejected = scan_site("https://www.shop.test/", settings_for(banner_site, consent="reject"))
+    rejected = scan("https://www.shop.test/", settings_for(banner_site, consent="reject"))
     assert rejected.evidence[0]["method"] == "api"
     assert not {n for n in names(rejected) if n.startswith("_pk_") or n.startswith("adnet")}
     assert "cookiegov" in names(rejected)
-    accepted = scan_site("https://www.shop.test/", settings_for(banner_site, consent="accept"))
+    accepted = scan("https://www.shop.test/", settings_for(banner_site, consent="accept"))
     assert {"_pk_id.7.4f2a", "adnet_uid"} <= names(accepted)
+
+
+def _png_size(b64: str) -> tuple[int, int]:
+    data = base64.b64decode(b64)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_the_evidence_shows_the_frame_that_was_clicked(fixture_server: FixtureServer) -> None:
+    """The consent dialog is the page's second iframe (420x180); the first is a 120x40
+    widget. The screenshot must show the dialog's frame, not the first iframe."""
+    result = scan(
+        "https://www.framed-cmp.test/", settings_for(fixture_server, consent="reject", max_pages=1)
+    )
+    evidence = result.evidence[0]
+    assert evidence["banner_found"] and evidence["frame"].endswith("/dialog.html")
+    width, height = _png_size(evidence["screenshot"])
+    assert width == 420 and abs(height - 180) <= 1  # subpixel layout may add a row

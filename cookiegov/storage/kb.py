@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import delete, func, insert, select
 
+from cookiegov.domains import registrable_domain
 from cookiegov.knowledge import KnownCookie
 from cookiegov.models import Category
 from cookiegov.storage.database import Database, utcnow
@@ -51,7 +52,8 @@ def load_entries(db: Database, kind: str) -> list[KnownCookie]:
             vendor=r.vendor,
             purpose=r.purpose,
             source=f"import:{r.source}",
-            domain=r.domain,
+            # Imports stored before the one entry parser may hold a host (www.shop.test).
+            domain=registrable_domain(r.domain) if r.domain else None,
         )
         for r in rows
     ]

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import Table, desc, insert, select
 
 from cookiegov.models import (
+    COMPARE_ORDER,
     Category,
     Classification,
+    ConsentState,
     ObservedCookie,
     PageResult,
     ScanResult,
@@ -17,6 +19,7 @@ from cookiegov.models import (
     StorageItem,
     ThirdPartyRequest,
 )
+from cookiegov.settings import redact
 from cookiegov.storage.database import Database
 from cookiegov.storage.schema import cookies, pages, requests, scans, sites, storage_items
 
@@ -71,7 +74,7 @@ def save_scan(db: Database, result: ScanResult) -> ScanResult:
                         "consent": result.consent,
                         "started_at": result.started_at,
                         "finished_at": result.finished_at,
-                        "settings": result.settings,
+                        "settings": redact(result.settings),
                         "evidence": result.evidence,
                     },
                 ),
@@ -220,10 +223,16 @@ def latest_scan(db: Database, site: str, consent: str | None = None) -> ScanResu
     return load_scan(db, int(scan_id)) if scan_id is not None else None
 
 
+def latest_scans_by_state(db: Database, site: str) -> dict[ConsentState, ScanResult]:
+    """The latest scan of ``site`` in each consent state it was scanned in (compare order)."""
+    found = {state: latest_scan(db, site, state) for state in COMPARE_ORDER}
+    return {state: scan for state, scan in found.items() if scan is not None}
+
+
 def baseline_scan(db: Database, site: str) -> ScanResult | None:
     """The latest scan showing all of a site's tracking: after "Accept all", else without a
     choice. Declarations and opt-out status are measured against it."""
-    return latest_scan(db, site, "accept") or latest_scan(db, site, "none")
+    return latest_scan(db, site, ConsentState.ACCEPT) or latest_scan(db, site, ConsentState.NONE)
 
 
 def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
@@ -241,3 +250,9 @@ def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[d
     with db.connect() as conn:
         rows = conn.execute(query.order_by(desc(scans.c.id)).limit(limit)).all()
     return [dict(r._mapping) for r in rows]
+
+
+def known_site(db: Database, site: str) -> bool:
+    """Whether ``site`` has a row: it was scanned or has consent records."""
+    with db.connect() as conn:
+        return conn.execute(select(sites.c.id).where(sites.c.domain == site)).first() is not None

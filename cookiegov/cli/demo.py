@@ -1,7 +1,7 @@
 """``cookiegov demo``: the bundled demo site, scanned, reported, then served with the banner.
 
-Part of the command-line face: it wires the fixture server (from the source checkout), the
-scanner and the banner together, which only the CLI may do.
+An entry point: it wires the fixture server (from the source checkout), the scan service and
+the banner together, as only the entry points may.
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from rich.console import Console
 
 from cookiegov import report
 from cookiegov.errors import ConfigError
-from cookiegov.kb_sources import classifier_for
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
-from cookiegov.storage.scans import save_scan
 
 DEMO_SITE = "shop.test"
 DEMO_URL = "https://www.shop.test/"
@@ -27,7 +25,7 @@ CONSENT_HOST = "consent.shop.test"
 
 
 def _fixtures() -> Any:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     if not (root / "fixtures" / "server.py").exists():
         raise ConfigError("the demo needs a source checkout of cookiegov (fixtures/ is missing)")
     if str(root) not in sys.path:
@@ -39,7 +37,8 @@ def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Cons
     from werkzeug.serving import make_server
 
     from banner import create_app
-    from scanner.scan import scan_site
+    from cookiegov.services.governance import app_services
+    from cookiegov.services.scanning import scan
 
     fixtures = _fixtures()
     server = fixtures.FixtureServer(loopback_view=True)
@@ -59,15 +58,14 @@ def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Cons
         )
         db = open_database(settings.database_url)
         console.print(f"[bold]Scanning the demo site[/] {DEMO_URL} (fixture server on loopback)")
-        classifier = classifier_for(settings, db, DEMO_SITE)
-        result = save_scan(db, scan_site(DEMO_URL, settings, classifier=classifier))
+        result = scan(DEMO_URL, settings, db)
         report.print_table(result)
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
         Path(report_path).write_text(report.to_html(result), encoding="utf-8")
         console.print(f"HTML report written to [bold]{Path(report_path).resolve()}[/]")
         if not serve:
             return
-        app = create_app(settings, db)
+        app = create_app(settings, db, app_services(settings, db))
         http = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=http.serve_forever, daemon=True).start()
         server.upstreams[CONSENT_HOST] = f"http://127.0.0.1:{http.server_port}"

@@ -1,0 +1,191 @@
+"""``scan`` and ``check``: scans in one or several consent states."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cookiegov import report
+from cookiegov.cli.common import (
+    CONSENT_CHOICE,
+    budget_options,
+    err,
+    output_options,
+    pass_db,
+    scan_options,
+    settings_of,
+    write_output,
+)
+from cookiegov.compare import comparison, comparison_table
+from cookiegov.models import COMPARE_ORDER, ConsentState
+from cookiegov.settings import Settings
+
+if TYPE_CHECKING:
+    from cookiegov.storage import Database
+
+SCAN_FORMATS: dict[str, Any] = {"table": report.inventory_table, **report.FORMATS}
+COMPARE_FORMATS: dict[str, Any] = {
+    "table": lambda results: comparison_table(comparison(results)),
+    "json": lambda results: report.comparison_json(comparison(results)),
+    "csv": lambda results: report.comparison_csv(comparison(results)),
+    "html": lambda results: report.comparison_html(comparison(results)),
+}
+CHECK_FORMATS: dict[str, Any] = {
+    "table": report.check_table,
+    "json": lambda result: json.dumps(result.to_dict(), indent=2),
+    "html": report.check_html,
+}
+
+
+def _state_status(state: ConsentState) -> Any:
+    return err.status(f"scanning with consent state [bold]{state}[/]")
+
+
+@click.command()
+@click.argument("url")
+@budget_options
+@click.option("--max-depth", type=click.IntRange(min=0), help="Deepest link level to follow.")
+@click.option(
+    "--consent",
+    type=CONSENT_CHOICE,
+    help="Consent state: answer the banner (accept/reject) or send GPC.",
+)
+@click.option("--compare", is_flag=True, help="Scan in none, reject, gpc and accept; compare.")
+@click.option(
+    "--max-per-template",
+    type=click.IntRange(min=0),
+    help="Pages per path template (0: no limit).",
+)
+@click.option("--include", "include", multiple=True, help="Only paths matching this glob.")
+@click.option("--exclude", "exclude", multiple=True, help="Skip paths matching this glob.")
+@click.option("--ignore-robots", is_flag=True, default=None, help="Ignore robots.txt.")
+@click.option("--no-sitemap", "no_sitemap", is_flag=True, help="Do not read sitemaps.")
+@click.option(
+    "--retries", type=click.IntRange(min=0), help="Retries after transient errors (default 1)."
+)
+@click.option(
+    "--browser-profile",
+    type=click.Choice(["default", "strict"]),
+    help="default: third-party cookies allowed (desktop Chrome); strict: blocked.",
+)
+@scan_options
+@click.option("--page-timeout", type=float, help="Seconds per page.")
+@output_options(SCAN_FORMATS, "table")
+@click.option("--no-store", is_flag=True, help="Do not save the scan in the database.")
+@click.option("--queue", is_flag=True, help="Send the scan to the Celery workers (redis_url).")
+@click.option("--wait", is_flag=True, help="With --queue: wait for the worker's result.")
+@pass_db
+def scan(
+    ctx: click.Context,
+    db: Database,
+    url: str,
+    fmt: str | None,
+    output: str | None,
+    no_store: bool,
+    compare: bool,
+    queue: bool,
+    wait: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    no_sitemap: bool,
+    **flags: Any,
+) -> None:
+    """Scan URL's site and print its cookie inventory."""
+    from cookiegov.services import scanning
+    from scanner.scan import check_url
+
+    given = {
+        **flags,
+        "include": list(include) or None,
+        "exclude": list(exclude) or None,
+        "use_sitemap": False if no_sitemap else None,
+    }
+    settings = settings_of(ctx, **given)
+    check_url(url)
+    scanning.check_budgets(settings)
+    if queue:
+        overrides = {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
+        _enqueue(
+            settings, url, {k: v for k, v in overrides.items() if v is not None}, compare, wait
+        )
+        return
+    if compare:
+        results = scanning.scan_states(
+            url, settings, db, store=not no_store, on_state=_state_status
+        )
+        write_output(results, COMPARE_FORMATS, fmt, output, default="table")
+        return
+    with Progress(
+        TextColumn("[bold]scanning[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("", total=settings.max_pages)
+
+        def advance(page: Any, done: int, total: int) -> None:
+            progress.update(task, completed=done, description=page.url[-60:])
+
+        result = scanning.scan(url, settings, db, store=not no_store, progress=advance)
+    write_output(result, SCAN_FORMATS, fmt, output, default="table")
+    failed = sum(1 for p in result.pages if p.error)
+    err.print(
+        f"{len(result.cookies)} cookies on {len(result.pages)} pages"
+        + (f" ({failed} pages failed)" if failed else "")
+        + (f", saved as scan {result.scan_id}" if result.scan_id else "")
+    )
+
+
+def _enqueue(
+    settings: Settings, url: str, overrides: dict[str, Any], compare: bool, wait: bool
+) -> None:
+    """Send the scan with the options given on the command line (the worker's own settings
+    fill in the rest; --browser-arg adds to its Chromium arguments)."""
+    from cookiegov.services import queue
+
+    states = [str(s) for s in COMPARE_ORDER] if compare else None
+    task = queue.enqueue(settings, url, overrides, states)
+    err.print(f"queued scan of {url} as task {task.id}")
+    if wait:
+        outcome = task.get(timeout=3600)
+        click.echo(json.dumps(outcome))
+        if "error" in outcome:
+            sys.exit(6)
+
+
+@click.command()
+@click.argument("url")
+@budget_options
+@scan_options
+@click.option(
+    "--fail-on",
+    type=click.Choice(["violations", "warnings"]),
+    help="Exit with 7 when there are findings of this level (or worse).",
+)
+@output_options(CHECK_FORMATS, "table")
+@pass_db
+def check(
+    ctx: click.Context,
+    db: Database,
+    url: str,
+    fail_on: str | None,
+    fmt: str | None,
+    output: str | None,
+    **flags: Any,
+) -> None:
+    """Scan URL in the none, reject, gpc and accept states and report violations."""
+    from cookiegov.services import governance, scanning
+
+    settings = settings_of(ctx, **flags)
+    results = scanning.scan_states(url, settings, db, on_state=_state_status)
+    result = governance.run_check(results, settings)
+    write_output(result, CHECK_FORMATS, fmt, output, default="table")
+    if result.failed(fail_on):
+        sys.exit(7)

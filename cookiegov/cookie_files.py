@@ -1,0 +1,90 @@
+"""The one reader of cookie files: CSV with a header row, or JSON (a list or ``{cookies: [...]}``).
+
+``cookiegov classify``, ``kb evaluate`` and ``kb import csv|json|open-cookie-database`` all read
+their files here, so the same file reads the same way everywhere: UTF-8 with or without a BOM,
+the format from the caller or the file's extension, rows numbered by CSV line or JSON item.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cookiegov.errors import InputError
+
+
+@dataclass(frozen=True)
+class CookieFile:
+    """The rows of a cookie file as (number, row) pairs, and its columns in first-seen order."""
+
+    format: str  # csv | json
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def unit(self) -> str:
+        """How a row is numbered in messages: CSV lines, JSON items."""
+        return "line" if self.format == "csv" else "item"
+
+
+def file_format(path: Path, fmt: str | None = None) -> str:
+    """``fmt`` if given, else ``json`` for a ``.json`` file and ``csv`` for anything else."""
+    if fmt is not None:
+        if fmt not in ("csv", "json"):
+            raise InputError(f"unknown cookie file format {fmt!r} (csv or json)")
+        return fmt
+    return "json" if path.suffix.lower() == ".json" else "csv"
+
+
+def read_cookie_file(
+    path: Path, fmt: str | None = None, *, required: Iterable[str] = ()
+) -> CookieFile:
+    """Read ``path``; a CSV must have a header row holding the ``required`` columns.
+
+    A file that cannot be read as a whole (not UTF-8, not JSON, not a list of objects, no
+    header) is an :class:`InputError`; checking each row's values is the caller's job.
+    """
+    fmt = file_format(path, fmt)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    needed = list(required)
+    if fmt == "json":
+        return _json_rows(path, text)
+    reader = csv.DictReader(io.StringIO(text))
+    if not reader.fieldnames:
+        raise InputError(f"{path}: empty file or no header row")
+    missing = [c for c in needed if c not in reader.fieldnames]
+    if missing:
+        wanted = " and ".join(repr(c) for c in needed)
+        raise InputError(f"{path}: needs a header row with at least {wanted}")
+    rows = [(reader.line_num, dict(row)) for row in reader]
+    return CookieFile("csv", list(reader.fieldnames), rows)
+
+
+def _json_rows(path: Path, text: str) -> CookieFile:
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"{path}: not valid JSON ({exc})") from exc
+    data = data.get("cookies", data) if isinstance(data, dict) else data
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a list of cookie objects")
+    columns: list[str] = []
+    rows: list[tuple[int, dict[str, Any]]] = []
+    for number, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise InputError(f"{path}: item {number} is not an object ({item!r:.60})")
+        for key in item:
+            if key not in columns:
+                columns.append(str(key))
+        rows.append((number, item))
+    return CookieFile("json", columns, rows)

@@ -1,0 +1,106 @@
+"""Scanning workflows: scan, classify, store; several consent states; scheduled scans."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from cookiegov.classify import Classifier
+from cookiegov.domains import registrable_domain
+from cookiegov.errors import InputError, ScanError
+from cookiegov.kb_sources import classifier_for
+from cookiegov.models import COMPARE_ORDER, ConsentState, PageResult, ScanResult
+from cookiegov.settings import Settings
+from cookiegov.storage import Database
+from cookiegov.storage.scans import load_scan, save_scan
+from scanner.scan import check_url, scan_site
+
+Progress = Callable[[PageResult, int, int], None]
+ScanFunction = Callable[[str, Settings], ScanResult]
+
+
+def check_budgets(settings: Settings) -> None:
+    """Refuse page budgets that would make a scan look clean without visiting a page."""
+    if settings.max_pages < 1:
+        raise InputError(f"max_pages must be at least 1 (got {settings.max_pages})")
+    if settings.concurrency < 1:
+        raise InputError(f"concurrency must be at least 1 (got {settings.concurrency})")
+
+
+def classify_result(result: ScanResult, classifier: Classifier) -> ScanResult:
+    """The scanner's inventory with every cookie classified for the scanned site."""
+    cookies = [c.with_classification(classifier.classify(c, result.site)) for c in result.cookies]
+    return dataclasses.replace(result, cookies=cookies)
+
+
+def scan(
+    url: str,
+    settings: Settings,
+    db: Database | None = None,
+    *,
+    store: bool = True,
+    progress: Progress | None = None,
+    classifier: Classifier | None = None,
+) -> ScanResult:
+    """Scan ``url`` in ``settings.consent``, classify it with the site's full classifier and,
+    unless ``store`` is false or ``db`` is None, store it (the result then has its id)."""
+    check_url(url)
+    check_budgets(settings)
+    classifier = classifier or classifier_for(settings, db, registrable_domain(url))
+    result = classify_result(scan_site(url, settings, progress=progress), classifier)
+    if store and db is not None:
+        result = save_scan(db, result)
+    return result
+
+
+def scan_states(
+    url: str,
+    settings: Settings,
+    db: Database | None = None,
+    *,
+    store: bool = True,
+    states: Iterable[ConsentState] = COMPARE_ORDER,
+    on_state: Callable[[ConsentState], Any] | None = None,
+) -> dict[ConsentState, ScanResult]:
+    """One clean-profile scan per consent state (none, reject, gpc, accept by default).
+
+    ``on_state`` is called before each state's scan and may return a context manager (a
+    progress line, for instance) that is held while that state is scanned.
+    """
+    check_url(url)
+    check_budgets(settings)
+    classifier = classifier_for(settings, db, registrable_domain(url))
+    results: dict[ConsentState, ScanResult] = {}
+    for state in states:
+        state_settings = settings.replace(consent=str(state))
+        holder = on_state(state) if on_state else None
+        if holder is not None and hasattr(holder, "__enter__"):
+            with holder:
+                results[state] = scan(url, state_settings, db, store=store, classifier=classifier)
+        else:
+            results[state] = scan(url, state_settings, db, store=store, classifier=classifier)
+    return results
+
+
+def scan_function(db: Database) -> ScanFunction:
+    """The scan a schedule runs: in-process, or on a Celery worker with ``queue_scans``.
+
+    The scheduler stores what it gets back, so the in-process scan is not stored here.
+    """
+
+    def run(url: str, settings: Settings) -> ScanResult:
+        if settings.queue_scans:
+            from cookiegov.services.queue import enqueue
+
+            overrides = {"consent": settings.consent, "max_pages": settings.max_pages}
+            outcome = enqueue(settings, url, overrides).get(timeout=3600)
+            if "error" in outcome:
+                raise ScanError(outcome["error"])
+            loaded = load_scan(db, outcome["scan_id"])
+            if loaded is None:
+                raise ScanError(f"the worker's scan {outcome['scan_id']} is not in the database")
+            return loaded
+        return scan(url, settings, db, store=False)
+
+    return run

@@ -1,0 +1,68 @@
+"""Override files and the one entry parser (no browser)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cookiegov.errors import InputError
+from cookiegov.kb_sources import classifier_for, entry_from, load_overrides
+from cookiegov.knowledge import builtin_cookies, entry_from_dict
+from cookiegov.models import CookieInput
+from cookiegov.settings import Settings
+
+
+@pytest.mark.parametrize("domain", ["www.shop.test", ".shop.test", "shop.test", "SHOP.test."])
+def test_override_with_a_host_as_domain_applies(tmp_path: Path, domain: str) -> None:
+    """Before: an override with domain `www.shop.test` never matched (silently ignored)."""
+    (tmp_path / "shop.test.json").write_text(
+        json.dumps({"cookies": [{"name": "promo", "category": "advertising", "domain": domain}]})
+    )
+    classifier = classifier_for(Settings(overrides_dir=str(tmp_path)), None, "shop.test")
+    result = classifier.classify(CookieInput("promo", "www.shop.test", site="shop.test"))
+    assert (result.layer, result.category.value) == ("override", "advertising")
+    # Not on another site's cookies.
+    other = classifier.classify(CookieInput("promo", "www.other.test", site="other.test"))
+    assert other.layer != "override"
+
+
+def test_override_file_errors_name_the_file(tmp_path: Path) -> None:
+    (tmp_path / "shop.test.toml").write_text('[[cookies]]\nname = "x"\ncategory = "nope"\n')
+    with pytest.raises(InputError, match=r"shop\.test\.toml: invalid overrides file"):
+        load_overrides(Settings(overrides_dir=str(tmp_path)), "shop.test")
+    (tmp_path / "other.test.json").write_text('{"cookies": {"name": "x"}}')
+    with pytest.raises(InputError, match="expected a list"):
+        load_overrides(Settings(overrides_dir=str(tmp_path)), "other.test")
+
+
+def test_one_entry_parser_for_builtin_overrides_and_imports() -> None:
+    item = {"name": " _x ", "category": "Marketing", "vendor": "V", "domain": "a.b.shop.test"}
+    assert entry_from(item, source="s") == entry_from_dict(item, source="s")
+    entry = entry_from(item, source="s")
+    assert (entry.pattern, entry.category.value, entry.domain) == ("_x", "advertising", "shop.test")
+    cases = (
+        ({}, "missing name"),
+        ({"name": "a"}, "missing category"),
+        ({"name": "a", "category": "often"}, "unknown category"),
+        (3, "object"),
+    )
+    for bad, message in cases:
+        with pytest.raises(InputError, match=message):
+            entry_from(bad, source="s")  # type: ignore[arg-type]
+    assert len(builtin_cookies()) >= 600  # the built-in base reads through the same parser
+
+
+def test_declared_entries_stored_with_a_host_still_match(tmp_path: Path) -> None:
+    from cookiegov.knowledge import KnownCookie
+    from cookiegov.models import Category
+    from cookiegov.storage import open_database
+    from cookiegov.storage.kb import replace_source
+
+    db = open_database(f"sqlite:///{tmp_path / 'k.db'}")
+    old = KnownCookie("promo", Category.ADVERTISING, None, domain="www.shop.test")  # as stored
+    replace_source(db, "ours.csv", "declared", [old])
+    classifier = classifier_for(Settings(), db, "shop.test")
+    result = classifier.classify(CookieInput("promo", "www.shop.test", site="shop.test"))
+    assert (result.layer, result.category.value) == ("imported", "advertising")
