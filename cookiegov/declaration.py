@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from cookiegov.errors import NotFoundError
 from cookiegov.models import Category, ScanResult
 from cookiegov.report import _env, lifetime_text
+from cookiegov.storage import Database
+from cookiegov.storage.scans import baseline_scan
 
 ORDER = (
     Category.NECESSARY,
@@ -42,6 +45,15 @@ def declaration(scan: ScanResult) -> dict[str, Any]:
         "scanned_at": scan.finished_at,
         "categories": {k: v for k, v in groups.items() if v},
     }
+
+
+def site_declaration(db: Database, site: str) -> dict[str, Any]:
+    """The declaration of ``site`` from its baseline scan (accept, else none); the one
+    definition the CLI, the service layer and the app's own services use."""
+    scan = baseline_scan(db, site)
+    if scan is None:
+        raise NotFoundError(f"no stored scan of {site} yet; scan it first")
+    return declaration(scan)
 
 
 def declaration_html(data: dict[str, Any]) -> str:

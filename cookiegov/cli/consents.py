@@ -101,7 +101,9 @@ def checkpoint_consents(
 
 @consents.command("purge")
 @click.argument("site")
-@click.option("--days", type=int, help="Keep this many days (default: retention_days).")
+@click.option(
+    "--days", type=click.IntRange(min=0), help="Keep this many days (default: retention_days)."
+)
 @pass_db
 def consents_purge(ctx: click.Context, db: Database, site: str, days: int | None) -> None:
     """Delete SITE's records older than the retention period; the chain stays verifiable
@@ -115,7 +117,11 @@ def consents_purge(ctx: click.Context, db: Database, site: str, days: int | None
     if keep < 0:
         raise InputError("--days must not be negative")
     require_site(db, settings, site)
-    cutoff = (datetime.now(UTC) - timedelta(days=keep)).isoformat(timespec="milliseconds")
+    try:
+        since = datetime.now(UTC) - timedelta(days=keep)
+    except OverflowError:  # more days than the calendar holds: keep everything
+        since = datetime.min.replace(tzinfo=UTC)
+    cutoff = since.isoformat(timespec="milliseconds")
     keys = load_keys(settings.secret_key, settings.key_file)
     deleted = purge_before(db, site, cutoff, keys)
     click.echo(f"{site}: deleted {deleted} records older than {keep} days")
