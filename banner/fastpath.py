@@ -24,7 +24,7 @@ from banner.choices import extend as extend_choice
 from banner.consents import (
     consent_cookie,
     consent_entry,
-    limit_key,
+    limit_consents,
     parse_consent,
     public,
     scan_record,
@@ -43,6 +43,18 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _PATH = re.compile(r"^/v1/sites/([^/]+)/consents$")
 _STATUS = {s.value: f"{s.value} {s.phrase.upper()}" for s in HTTPStatus}
 Answer = tuple[int, dict[str, Any], list[tuple[str, str]]]
+
+
+def decode_json(raw: bytes, content_type: str) -> Any:
+    """A request body as JSON, or :class:`InputError` (for the fast path and the view)."""
+    try:
+        if not is_json(content_type):
+            raise ValueError("not JSON")
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python goes
+        raise InputError(
+            "the request body must be valid JSON (Content-Type: application/json)"
+        ) from None
 
 
 def is_json(content_type: str) -> bool:
@@ -69,7 +81,7 @@ class ConsentFastPath:
         length = environ.get("CONTENT_LENGTH") or ""
         if (
             match is None
-            or not length.isdigit()
+            or not (length.isascii() and length.isdigit())
             or int(length) > self.max_body
             or "HTTP_TRANSFER_ENCODING" in environ
         ):
@@ -81,7 +93,7 @@ class ConsentFastPath:
         except CookiegovError as exc:
             if exc.http_status >= 500:
                 log.error("request failed: %s", exc.message)
-            status, headers = exc.http_status, []
+            status, headers = exc.http_status, exc.http_headers()
             document = error_body(exc.code, exc.message, exc.details or None)
         except Exception:
             log.exception("unexpected error")
@@ -103,21 +115,14 @@ class ConsentFastPath:
         settings: Settings = self.app.config["COOKIEGOV_SETTINGS"]
         extensions = self.app.extensions
         ip = environ.get("REMOTE_ADDR") or ""
-        extensions["cookiegov_limiter"].hit(limit_key(cfg.site, ip), settings.rate_limit)
+        limit_consents(extensions["cookiegov_limiter"], cfg.site, ip, settings.rate_limit)
         raw = environ["wsgi.input"].read(length)
-        try:
-            if not is_json(environ.get("CONTENT_TYPE") or ""):
-                raise ValueError("not JSON")
-            body = json.loads(raw)
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python goes
-            raise InputError(
-                "the request body must be valid JSON (Content-Type: application/json)"
-            ) from None
+        body = decode_json(raw, environ.get("CONTENT_TYPE") or "")
         parsed = parse_consent(body, environ.get("HTTP_SEC_GPC"))
         db = self.app.config["COOKIEGOV_DB"]
         parsed = extend_choice(parsed, body, cfg, settings, db, _header_of(environ))
         if scanmark.verify(environ.get("HTTP_X_COOKIEGOV_SCAN"), scanmark.key_for(settings)):
-            record = scan_record(parsed)  # our own scanner: answered, never logged
+            record = scan_record(parsed, cfg)  # our own scanner: answered, never logged
         else:
             entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
             writer: Appender = extensions["cookiegov_writer"]

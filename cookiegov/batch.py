@@ -11,6 +11,7 @@ from typing import Any
 
 from cookiegov.classify import Classifier
 from cookiegov.cookie_files import read_cookie_file
+from cookiegov.csvcells import safe_row
 from cookiegov.domains import is_third_party
 from cookiegov.errors import InputError
 from cookiegov.models import Classification, CookieInput
@@ -111,6 +112,7 @@ def write_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(
-        {k: (str(v).lower() if isinstance(v, bool) else v) for k, v in row.items()} for row in rows
+        safe_row({k: (str(v).lower() if isinstance(v, bool) else v) for k, v in row.items()})
+        for row in rows
     )
     return buffer.getvalue()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
+import ipaddress
 import math
 import os
 import tomllib
@@ -101,7 +102,25 @@ class Settings:
     port: int = _setting(8000, "Port the server listens on.")
     public_url: str = _setting("", "URL the banner endpoint is reached at, if proxied.")
     admin_token: str = _setting(
-        "", "Bearer token of the admin API; empty disables it.", secret=True
+        "",
+        "A token of the admin role (24+ characters); tokens per site and more admins:"
+        " `cookiegov token create`. Empty: only stored tokens.",
+        secret=True,
+    )
+    key_file: str = _setting(
+        "cookiegov.key",
+        "File with the secret (made by `cookiegov keys init`, mode 0600; keep it apart from"
+        " the database): hashed-IP salts, record MACs, signed checkpoints and receipts.",
+    )
+    secret_key: str = _setting(
+        "",
+        "The same secret from the environment (COOKIEGOV_SECRET_KEY) instead of key_file.",
+        secret=True,
+    )
+    checkpoint_file: str = _setting(
+        "",
+        "File (JSON lines) that `cookiegov consents checkpoint` appends signed chain heads to,"
+        " and `consents verify` reads; keep it off the database's machine.",
     )
     scan_key: str = _setting(
         "",
@@ -133,6 +152,11 @@ class Settings:
     worker_interval: int = _setting(30, "Seconds between the scheduler's checks for due scans.")
     redis_url: str = _setting(
         "", "Redis: shared rate limits, and the broker of queued scans.", secret=True
+    )
+    trusted_proxies: list[str] = _setting(
+        [],
+        "Addresses or networks of your reverse proxies; their X-Forwarded-For names the"
+        " visitor (empty: the peer address is the visitor).",
     )
     writer_socket: str = _setting(
         "",
@@ -279,6 +303,11 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"browser_profile must be default or strict, not {s.browser_profile!r}")
     if s.ip_mode not in {"truncate", "hash", "none"}:
         raise ConfigError(f"ip_mode must be truncate, hash or none, not {s.ip_mode!r}")
+    for entry in s.trusted_proxies:
+        try:
+            ipaddress.ip_network(entry.strip().removeprefix("::ffff:"), strict=False)
+        except ValueError:
+            raise ConfigError(f"trusted_proxies: {entry!r} is not an address or network") from None
     if (
         s.max_pages < 1
         or s.concurrency < 1

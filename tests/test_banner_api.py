@@ -108,7 +108,7 @@ def test_cors_only_for_the_sites_origins(client: FlaskClient) -> None:
     assert evil.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def admin_client(db: Database, token: str = "s3cret-token") -> FlaskClient:
+def admin_client(db: Database, token: str = "s3cret-token-for-the-admin-api-7Qx") -> FlaskClient:
     settings = Settings(admin_token=token, rate_limit=5, sites={"shop.test": {}})
     return create_app(settings, db).test_client()
 
@@ -143,7 +143,7 @@ def test_admin_endpoints_need_the_token(db: Database) -> None:
         ).status_code
         == 401
     )
-    auth = {"Authorization": "Bearer s3cret-token"}
+    auth = {"Authorization": "Bearer s3cret-token-for-the-admin-api-7Qx"}
     stats = c.get("/v1/sites/shop.test/admin/stats", headers=auth).get_json()
     assert stats["visitors"] == 4 and stats["granted"]["analytics"] == 3 and stats["gpc"] == 1
     listed = c.get("/v1/sites/shop.test/admin/consents?method=gpc", headers=auth).get_json()

@@ -67,6 +67,7 @@ def test_defaults_come_from_the_one_table() -> None:
         "database_url",
         "admin_token",
         "scan_key",
+        "secret_key",
         "redis_url",
         "sites",
     }

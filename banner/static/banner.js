@@ -199,7 +199,7 @@
       var s = state || mk(all(false)), g = Object.assign({}, s.granted), v = Object.assign({}, s.services);
       for (var k in SV) if (svc ? k === svc : SV[k][1] === cat) v[k] = true;
       if (!svc) g[cat] = true;
-      save(g, "banner", v);
+      save(g, "banner", v, true);
     }));
     frame.hidden = true;
     frame.parentNode.insertBefore(box, frame);
@@ -226,19 +226,20 @@
     }
   }
 
-  function save(granted, method, services) {
+  function save(granted, method, services, override) {
     var s = mk(granted, services);
     var body = { categories: granted, revision: C.revision, language: lang, gpc: gpc,
       page_url: location.href.split("#")[0], method: method || "banner", texts_hash: C.textsHash };
     if (Object.keys(SV).length) body.services = s.services;
     if (s.id) body.consent_id = s.id;
+    if (override && gpc) body.gpc_override = true;
     close();
     return fetch(base + "/v1/sites/" + encodeURIComponent(C.site) + "/consents", {
       method: "POST", credentials: "include", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body)
     }).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; })
       .then(function (rec) {
-        if (rec) s.id = rec.consent_id;
+        if (rec) { s.id = rec.consent_id; s.granted = rec.choices; s.services = rec.services || s.services; }
         var set = readCookie();
         if (!set || set.id !== s.id || !rec) writeCookie(s);
         apply(s, true);
@@ -346,7 +347,7 @@
         var g = {}, v = {};
         CATS.forEach(function (c) { g[c] = toggles[c].checked; });
         for (var k in st) v[k] = st[k].checked;
-        save(g, "banner", v);
+        save(g, "banner", v, true);
       }));
     } else {
       actions.appendChild(button(T.prefs, "cg-prefs", function () { show(true); }));
@@ -379,7 +380,7 @@
     accept: function (cats, opts) {
       var g = all(false);
       (cats || []).forEach(function (c) { if (c in g) g[c] = true; });
-      return save(g, "api", Object.assign(derive(g), opts && opts.services));
+      return save(g, "api", Object.assign(derive(g), opts && opts.services), opts && opts.gpcOverride);
     },
     consent: function () {
       return state ? { id: state.id, revision: state.revision, categories: state.granted,

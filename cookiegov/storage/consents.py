@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from cookiegov.keys import Keys
 from cookiegov.storage.database import Database, utcnow
 from cookiegov.storage.schema import chain_anchors, consents, sites
 
@@ -35,9 +36,10 @@ FIELDS = (
     "ip",
     "prev_hash",
 )
-#: Fields added later (migration 0020): hashed only when set (an empty per-service choice is
-#: none), so records written before them keep their hash and the chain still verifies.
-OPTIONAL_FIELDS = ("services", "region", "rule")
+
+
+# Fields added later: hashed only when set, so that older records keep their hashes.
+OPTIONAL_FIELDS = ("gpc_override", "services", "region", "rule")  # 0007, 0020
 
 
 def record_hash(site: str, record: dict[str, Any]) -> str:
@@ -60,6 +62,7 @@ class ConsentInput:
     texts_hash: str | None = None
     user_agent: str | None = None
     ip: str | None = None  # already truncated or hashed; never raw
+    gpc_override: bool = False  # granted a category the site's GPC policy refuses, explicitly
     services: dict[str, bool] | None = None  # per-service choices (service id → granted)
     region: str | None = None  # the region the rule was chosen for (US-CA), from a CDN header
     rule: str | None = None  # the regional rule that applied: opt-in | opt-out | none
@@ -141,9 +144,10 @@ def verify_chain(db: Database, site: str) -> ChainReport:
     return ChainReport(site, len(records), not problems, tuple(problems))
 
 
-def purge_before(db: Database, site: str, cutoff_iso: str) -> int:
+def purge_before(db: Database, site: str, cutoff_iso: str, keys: Keys | None = None) -> int:
     """Delete records created before ``cutoff_iso`` (retention), leaving an anchor so that the
-    rest of the chain still verifies. Returns how many records were deleted."""
+    rest of the chain still verifies (signed with ``keys``, so that a forged one shows).
+    Returns how many records were deleted."""
     with db.begin() as conn:
         site_id = db.site_id(conn, site, lock=True)
         doomed = conn.execute(
@@ -157,15 +161,17 @@ def purge_before(db: Database, site: str, cutoff_iso: str) -> int:
         conn.execute(
             delete(consents).where(consents.c.site_id == site_id, consents.c.seq <= last.seq)
         )
-        conn.execute(
-            insert(chain_anchors).values(
-                site_id=site_id,
-                first_seq=last.seq + 1,
-                prev_hash=last.hash,
-                purged=len(doomed),
-                created_at=utcnow(),
-            )
-        )
+        anchor = {
+            "first_seq": last.seq + 1,
+            "prev_hash": last.hash,
+            "purged": len(doomed),
+            "created_at": utcnow(),
+        }
+        if keys is not None:
+            from cookiegov.proofs import anchor_statement
+
+            anchor["signature"] = keys.sign(anchor_statement(site, anchor))
+        conn.execute(insert(chain_anchors).values(site_id=site_id, **anchor))
     return len(doomed)
 
 
@@ -207,6 +213,7 @@ def consent_stats(db: Database, site: str) -> dict[str, Any]:
         "visitors": len(latest),
         "withdrawn": sum(1 for r in latest.values() if r["action"] == "withdraw"),
         "gpc": sum(1 for r in latest.values() if r["gpc"]),
+        "gpc_overrides": sum(1 for r in latest.values() if r.get("gpc_override")),
         "by_method": {},
         "granted": {},
     }

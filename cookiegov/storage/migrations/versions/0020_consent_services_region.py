@@ -4,14 +4,14 @@ The columns are nullable and hashed only when present, so records written before
 migration keep their hashes and every chain still verifies.
 
 Revision ID: 0020
-Revises: 0006
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0006"
+down_revision = "0009"
 
 
 def upgrade() -> None:
