@@ -225,6 +225,14 @@ def test_consent_mode_follows_the_google_services_own_choice(
     client = create_app(Settings(sites={"shop.test": {}}), db).test_client()
     script = client.get("/v1/sites/shop.test/banner.js").get_data(as_text=True)
     page = ctx.new_page()
+
+    def answer(body: dict[str, Any]) -> dict[str, Any]:  # what the endpoint answers, in short
+        return {
+            "consent_id": "cm-visitor-0000001",
+            "choices": body.get("categories"),
+            "services": body.get("services"),
+        }
+
     page.route(
         "https://www.cm.test/",
         lambda r: r.fulfill(
@@ -248,7 +256,7 @@ def test_consent_mode_follows_the_google_services_own_choice(
                 "Access-Control-Allow-Credentials": "true",
                 "Access-Control-Allow-Headers": "Content-Type",
             },
-            body=json.dumps({"consent_id": "cm-visitor-0000001"}),
+            body=json.dumps(answer(r.request.post_data_json or {})),
         ),
     )
     page.goto("https://www.cm.test/")

@@ -239,7 +239,7 @@
       body: JSON.stringify(body)
     }).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; })
       .then(function (rec) {
-        if (rec) { s.id = rec.consent_id; s.granted = rec.choices; s.services = rec.services || s.services; }
+        if (rec) { s.id = rec.consent_id; s.granted = rec.choices || s.granted; s.services = rec.services || s.services; }
         var set = readCookie();
         if (!set || set.id !== s.id || !rec) writeCookie(s);
         apply(s, true);
