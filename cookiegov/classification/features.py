@@ -207,6 +207,13 @@ def entropy(value: str) -> float:
 
 def context_key(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
     """The context as a small tuple (the cache key of its score)."""
+    shape, n = value_shape(f)
+    return context_prefix(f, hosts) + value_bucket(shape, n)
+
+
+def context_prefix(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
+    """The context's part that does not depend on the cookie's value (a batch computes it
+    once per distinct cookie, see :meth:`cookiegov.classify.Classifier.classify_many`)."""
     c = f.cookie
     session = c.expires_in is None and f.lifetime_known
     life = life_band(c.expires_in, session)
@@ -214,13 +221,6 @@ def context_key(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
     domain = registrable_domain(f.host) if f.third_party and f.host else ""
     tracker = hosts.lookup(f.host) if hosts is not None and f.host else None
     tracked = tracker.category.value if tracker else ""
-    shape, n = value_shape(f)
-    if shape is None:
-        kind, length = "?", "?"
-    else:
-        kind = shape
-        n = n or 0
-        length = "0" if n == 0 else ("s" if n < 8 else "m" if n < 32 else "l" if n < 128 else "xl")
     return (
         life,
         _flag(c.http_only),
@@ -229,8 +229,17 @@ def context_key(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
         third,
         domain,
         tracked,
-        kind,
-        length,
+    )
+
+
+def value_bucket(shape: str | None, n: int | None) -> tuple[str, str]:
+    """The value's kind and length band, ``("?", "?")`` when no value is known."""
+    if shape is None:
+        return ("?", "?")
+    n = n or 0
+    return (
+        shape,
+        "0" if n == 0 else ("s" if n < 8 else "m" if n < 32 else "l" if n < 128 else "xl"),
     )
 
 

@@ -237,10 +237,11 @@ class ModelLayer:
 
     def classify(self, features: Features) -> Candidate:
         key = context_key(features, self.hosts)
-        return self._answer(features.name, key)
+        return self.answer(features.name, key)
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one layer per classifier
-    def _answer(self, name: str, key: tuple[str, ...]) -> Candidate:
+    def answer(self, name: str, key: tuple[str, ...]) -> Candidate:
+        """The answer for a name in a context (:func:`.features.context_key`)."""
         best, p, why = self.model.predict(name, key)
         reason = f"learned model: {why or 'no telling feature'} ({p:.2f})"
         return Candidate(CLASSES[best], round(p, 2), reason, self.name)
