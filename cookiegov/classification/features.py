@@ -142,7 +142,7 @@ def _split(name: str) -> list[str]:
         low = t.lower()
         if low.isdigit():
             out.append("#")
-        elif len(low) >= 8 and _HEXRUN.fullmatch(low) and any(ch.isdigit() for ch in low):
+        elif len(low) >= 8 and _HEXRUN.fullmatch(low) and any(map(str.isdigit, low)):
             out.append("<hex>")
         else:
             out.append(low)
@@ -163,7 +163,7 @@ def name_parts(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
     low = name.lower()
     feats: list[str] = []
     toks = _split(name)
-    feats.extend(f"t:{t}" for t in dict.fromkeys(toks))
+    feats.extend([f"t:{t}" for t in dict.fromkeys(toks)])
     if toks:
         feats.append(f"t0:{toks[0]}")
     feats.extend(f"p:{p}" for p in _PREFIXES_BY_START.get(low[:2], ()) if low.startswith(p))
@@ -182,7 +182,7 @@ def name_parts(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
         shape.append("underscore" if name[:2] != "__" else "dunder")
     if _HEXRUN.search(name):
         shape.append("hexrun")
-    if any(ch.isdigit() for ch in name):
+    if any(map(str.isdigit, name)):
         shape.append("digits")
     shape.append(f"len{min(len(name) // 4, 8)}")
     feats.extend(f"s:{s}" for s in shape)
