@@ -95,6 +95,7 @@ class Classifier:
         seen: dict[tuple[object, ...], Classification | tuple[str, tuple[str, ...]]] = {}
         answers: dict[tuple[str, tuple[str, ...]], Classification] = {}
         shapes: dict[str, tuple[str, str]] = {}
+        contexts: dict[tuple[object, ...], tuple[str, ...]] = {}
         model = next((la for la in self.layers if isinstance(la, ModelLayer)), None)
         out: list[Classification] = []
         append = out.append
@@ -111,7 +112,7 @@ class Classifier:
                 )  # fmt: skip
             hit = seen.get(key)
             if hit is None:
-                hit = seen[key] = self._prepare(c, site, model)
+                hit = seen[key] = self._prepare(c, site, model, contexts)
             if type(hit) is Classification:
                 append(hit)
                 continue
@@ -132,14 +133,26 @@ class Classifier:
         return out
 
     def _prepare(
-        self, cookie: CookieInput | ObservedCookie, site: str | None, model: ModelLayer | None
+        self,
+        cookie: CookieInput | ObservedCookie,
+        site: str | None,
+        model: ModelLayer | None,
+        contexts: dict[tuple[object, ...], tuple[str, ...]],
     ) -> Classification | tuple[str, tuple[str, ...]]:
         """A cookie's answer, or, when the model answers an input cookie, its name and the
         value-free part of its context (the answer then depends on the value's shape)."""
         features = features_of(cookie, site)
         for layer in self.layers:
             if layer is model and model is not None and isinstance(cookie, CookieInput):
-                return features.name, context_prefix(features, model.hosts)
+                c = features.cookie  # the context's inputs (features.context_prefix)
+                ckey = (
+                    features.host, features.third_party, features.lifetime_known,
+                    c.expires_in, c.http_only, c.secure, c.same_site,
+                )  # fmt: skip
+                prefix = contexts.get(ckey)
+                if prefix is None:
+                    prefix = contexts[ckey] = context_prefix(features, model.hosts)
+                return features.name, prefix
             answer = layer.classify(features)
             if answer is not None:
                 return self._classification(answer)
