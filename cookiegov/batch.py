@@ -85,12 +85,18 @@ def classify_rows(
 ) -> tuple[list[dict[str, Any]], list[BadRow]]:
     out: list[dict[str, Any]] = []
     bad: list[BadRow] = []
-    for line, row in rows:
+    parsed: list[CookieInput | None] = []
+    errors: dict[int, str] = {}
+    for i, (line, row) in enumerate(rows):
         try:
-            result: Classification | None = classifier.classify(parse_row(row))
+            parsed.append(parse_row(row))
         except InputError as exc:
             bad.append(BadRow(line, exc.message))
-            result = None
+            errors[i] = exc.message
+            parsed.append(None)
+    answers = iter(classifier.classify_many([p for p in parsed if p is not None]))
+    for i, ((_line, row), cookie) in enumerate(zip(rows, parsed, strict=True)):
+        result: Classification | None = None if cookie is None else next(answers)
         out.append(
             {
                 **row,
@@ -98,7 +104,7 @@ def classify_rows(
                 "vendor": (result.vendor or "") if result else "",
                 "confidence": round(result.confidence, 2) if result else "",
                 "needs_review": result.needs_review if result else "",
-                "reason": result.reason if result else f"not classified: {bad[-1].message}",
+                "reason": result.reason if result else f"not classified: {errors[i]}",
             }
         )
     return out, bad

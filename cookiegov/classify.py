@@ -9,13 +9,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 
+from cookiegov.classification.attribution import AttributionLayer
 from cookiegov.classification.base import Candidate, Features, Layer, features_of, to_input
-from cookiegov.classification.consensus import SiteConsensus
-from cookiegov.classification.model import LinearModel
+from cookiegov.classification.consensus import SiteConsensus, SiteConsensusLayer
+from cookiegov.classification.features import context_prefix, value_bucket
+from cookiegov.classification.known import KnownCookieLayer
+from cookiegov.classification.model import LinearModel, ModelLayer
 from cookiegov.classification.registry import Knowledge, build_layers
 from cookiegov.classification.review import DEFAULT_REVIEW_THRESHOLD
 from cookiegov.knowledge import HostTable, KnownCookie
 from cookiegov.models import Classification, CookieInput, ObservedCookie
+from cookiegov.values import value_kind
 
 __all__ = ["DEFAULT_REVIEW_THRESHOLD", "Classifier", "classify", "default_classifier", "to_input"]
 
@@ -80,7 +84,87 @@ class Classifier:
     def classify_many(
         self, cookies: Sequence[CookieInput | ObservedCookie], site: str | None = None
     ) -> list[Classification]:
-        return [self.classify(c, site) for c in cookies]
+        """The answers of :meth:`classify`, one per cookie, computed once per distinct cookie.
+
+        Only the model reads a cookie's value, and only its shape: cookies alike but for
+        their value share the other layers' verdict and the value-free part of the model's
+        context, so a recurring cookie costs a few dictionary look-ups.
+        """
+        if not self._batchable:
+            return [self.classify(c, site) for c in cookies]
+        seen: dict[tuple[object, ...], Classification | tuple[str, tuple[str, ...]]] = {}
+        answers: dict[tuple[str, tuple[str, ...]], Classification] = {}
+        shapes: dict[str, tuple[str, str]] = {}
+        contexts: dict[tuple[object, ...], tuple[str, ...]] = {}
+        model = next((la for la in self.layers if isinstance(la, ModelLayer)), None)
+        out: list[Classification] = []
+        append = out.append
+        for c in cookies:
+            if isinstance(c, CookieInput):
+                key: tuple[object, ...] = (
+                    c.name, c.domain, c.path, c.expires_in, c.http_only, c.secure,
+                    c.same_site, c.site, c.set_by, c.third_party,
+                )  # fmt: skip
+            else:  # a scanned cookie holds its value's shape, not the value
+                key = (
+                    c.name, c.domain, c.path, c.lifetime, c.http_only, c.secure, c.same_site,
+                    site, c.set_by, c.third_party, c.value_kind, c.value_length,
+                )  # fmt: skip
+            hit = seen.get(key)
+            if hit is None:
+                hit = seen[key] = self._prepare(c, site, model, contexts)
+            if type(hit) is Classification:
+                append(hit)
+                continue
+            name, prefix = hit  # type: ignore[misc]
+            value = c.value if isinstance(c, CookieInput) else None
+            if value is None:
+                bucket: tuple[str, ...] = ("?", "?")
+            else:
+                bucket = shapes.get(value)  # type: ignore[assignment]
+                if bucket is None:
+                    bucket = shapes[value] = value_bucket(value_kind(value), len(value))
+            mkey = (name, prefix + bucket)
+            result = answers.get(mkey)
+            if result is None:
+                assert model is not None
+                result = answers[mkey] = self._classification(model.answer(*mkey))
+            append(result)
+        return out
+
+    def _prepare(
+        self,
+        cookie: CookieInput | ObservedCookie,
+        site: str | None,
+        model: ModelLayer | None,
+        contexts: dict[tuple[object, ...], tuple[str, ...]],
+    ) -> Classification | tuple[str, tuple[str, ...]]:
+        """A cookie's answer, or, when the model answers an input cookie, its name and the
+        value-free part of its context (the answer then depends on the value's shape)."""
+        features = features_of(cookie, site)
+        for layer in self.layers:
+            if layer is model and model is not None and isinstance(cookie, CookieInput):
+                c = features.cookie  # the context's inputs (features.context_prefix)
+                ckey = (
+                    features.host, features.third_party, features.lifetime_known,
+                    c.expires_in, c.http_only, c.secure, c.same_site,
+                )  # fmt: skip
+                prefix = contexts.get(ckey)
+                if prefix is None:
+                    prefix = contexts[ckey] = context_prefix(features, model.hosts)
+                return features.name, prefix
+            answer = layer.classify(features)
+            if answer is not None:
+                return self._classification(answer)
+        raise AssertionError("the model layer always answers")  # pragma: no cover
+
+    @property
+    def _batchable(self) -> bool:
+        """Only the shipped layer kinds are known not to read a cookie's value."""
+        return all(type(la) in _VALUE_BLIND or type(la) is ModelLayer for la in self.layers)
+
+
+_VALUE_BLIND = (KnownCookieLayer, SiteConsensusLayer, AttributionLayer)
 
 
 @functools.cache

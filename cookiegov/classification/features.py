@@ -142,7 +142,7 @@ def _split(name: str) -> list[str]:
         low = t.lower()
         if low.isdigit():
             out.append("#")
-        elif len(low) >= 8 and _HEXRUN.fullmatch(low) and any(ch.isdigit() for ch in low):
+        elif len(low) >= 8 and _HEXRUN.fullmatch(low) and any(map(str.isdigit, low)):
             out.append("<hex>")
         else:
             out.append(low)
@@ -163,7 +163,7 @@ def name_parts(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
     low = name.lower()
     feats: list[str] = []
     toks = _split(name)
-    feats.extend(f"t:{t}" for t in dict.fromkeys(toks))
+    feats.extend([f"t:{t}" for t in dict.fromkeys(toks)])
     if toks:
         feats.append(f"t0:{toks[0]}")
     feats.extend(f"p:{p}" for p in _PREFIXES_BY_START.get(low[:2], ()) if low.startswith(p))
@@ -182,7 +182,7 @@ def name_parts(name: str) -> tuple[tuple[str, ...], frozenset[str]]:
         shape.append("underscore" if name[:2] != "__" else "dunder")
     if _HEXRUN.search(name):
         shape.append("hexrun")
-    if any(ch.isdigit() for ch in name):
+    if any(map(str.isdigit, name)):
         shape.append("digits")
     shape.append(f"len{min(len(name) // 4, 8)}")
     feats.extend(f"s:{s}" for s in shape)
@@ -207,6 +207,13 @@ def entropy(value: str) -> float:
 
 def context_key(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
     """The context as a small tuple (the cache key of its score)."""
+    shape, n = value_shape(f)
+    return context_prefix(f, hosts) + value_bucket(shape, n)
+
+
+def context_prefix(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
+    """The context's part that does not depend on the cookie's value (a batch computes it
+    once per distinct cookie, see :meth:`cookiegov.classify.Classifier.classify_many`)."""
     c = f.cookie
     session = c.expires_in is None and f.lifetime_known
     life = life_band(c.expires_in, session)
@@ -214,13 +221,6 @@ def context_key(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
     domain = registrable_domain(f.host) if f.third_party and f.host else ""
     tracker = hosts.lookup(f.host) if hosts is not None and f.host else None
     tracked = tracker.category.value if tracker else ""
-    shape, n = value_shape(f)
-    if shape is None:
-        kind, length = "?", "?"
-    else:
-        kind = shape
-        n = n or 0
-        length = "0" if n == 0 else ("s" if n < 8 else "m" if n < 32 else "l" if n < 128 else "xl")
     return (
         life,
         _flag(c.http_only),
@@ -229,8 +229,17 @@ def context_key(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
         third,
         domain,
         tracked,
-        kind,
-        length,
+    )
+
+
+def value_bucket(shape: str | None, n: int | None) -> tuple[str, str]:
+    """The value's kind and length band, ``("?", "?")`` when no value is known."""
+    if shape is None:
+        return ("?", "?")
+    n = n or 0
+    return (
+        shape,
+        "0" if n == 0 else ("s" if n < 8 else "m" if n < 32 else "l" if n < 128 else "xl"),
     )
 
 

@@ -147,28 +147,36 @@ class LinearModel:
                 out[f] = (phrase, (w[0] - mean, w[1] - mean, w[2] - mean, w[3] - mean))
         return out
 
+    @functools.cached_property
+    def _table(self) -> dict[str, tuple[Vector, tuple[str, Vector] | None]]:
+        """Feature -> (its weights, its readable evidence if any): one look-up per feature."""
+        phrases = self._phrases
+        return {f: (w, phrases.get(f)) for f, w in self.weights.items()}
+
     def _score(self, features: Iterable[str]) -> Scored:
         """Sum of the weights, and the readable evidence: (phrase, centred weights) each."""
         s0 = s1 = s2 = s3 = 0.0
-        get = self.weights.get
-        phrases = self._phrases
+        get = self._table.get
         evidence: dict[str, list[float]] = {}
         for f in features:
-            w = get(f)
-            if w is None:
+            row = get(f)
+            if row is None:
                 continue
+            w, hit = row
             s0 += w[0]
             s1 += w[1]
             s2 += w[2]
             s3 += w[3]
-            hit = phrases.get(f)
             if hit is not None:
                 cell = evidence.get(hit[0])
+                c = hit[1]
                 if cell is None:
-                    evidence[hit[0]] = list(hit[1])
+                    evidence[hit[0]] = [c[0], c[1], c[2], c[3]]
                 else:
-                    for k in range(4):
-                        cell[k] += hit[1][k]
+                    cell[0] += c[0]
+                    cell[1] += c[1]
+                    cell[2] += c[2]
+                    cell[3] += c[3]
         return (s0, s1, s2, s3), tuple((p, tuple(v)) for p, v in evidence.items())
 
     @functools.cached_property
@@ -237,10 +245,11 @@ class ModelLayer:
 
     def classify(self, features: Features) -> Candidate:
         key = context_key(features, self.hosts)
-        return self._answer(features.name, key)
+        return self.answer(features.name, key)
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one layer per classifier
-    def _answer(self, name: str, key: tuple[str, ...]) -> Candidate:
+    def answer(self, name: str, key: tuple[str, ...]) -> Candidate:
+        """The answer for a name in a context (:func:`.features.context_key`)."""
         best, p, why = self.model.predict(name, key)
         reason = f"learned model: {why or 'no telling feature'} ({p:.2f})"
         return Candidate(CLASSES[best], round(p, 2), reason, self.name)

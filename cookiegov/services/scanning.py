@@ -37,7 +37,8 @@ def check_budgets(settings: Settings) -> None:
 
 def classify_result(result: ScanResult, classifier: Classifier) -> ScanResult:
     """The scanner's inventory with every cookie classified for the scanned site."""
-    cookies = [c.with_classification(classifier.classify(c, result.site)) for c in result.cookies]
+    answers = classifier.classify_many(result.cookies, result.site)
+    cookies = [c.with_classification(a) for c, a in zip(result.cookies, answers, strict=True)]
     return dataclasses.replace(result, cookies=cookies)
 
 
