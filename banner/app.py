@@ -15,7 +15,8 @@ from banner.dashboard import bp as dashboard_bp
 from banner.errors import register_error_handlers
 from banner.fastpath import ConsentFastPath
 from banner.headers import SECURITY_HEADERS
-from banner.openapi import openapi_document
+from banner.openapi import openapi_document, openapi_html
+from cookiegov import __version__
 from cookiegov.domains import registrable_domain
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.settings import Settings
@@ -67,6 +68,30 @@ def create_app(
     @app.get("/v1/openapi.json")
     def openapi() -> Response:
         return jsonify(openapi_document())
+
+    @app.get("/v1/")
+    def api_index() -> Response:
+        """What someone who opens the endpoint's URL finds: where to go next."""
+        return jsonify(
+            {
+                "name": "cookiegov preference endpoint",
+                "version": __version__,
+                "links": {
+                    "openapi": "/v1/openapi.json",
+                    "docs": "/v1/docs",
+                    "banner_script": "/v1/sites/{site}/banner.js",
+                    "dashboard": "/dashboard/",
+                },
+            }
+        )
+
+    @app.get("/v1/docs")
+    def api_docs() -> Response:
+        response = Response(openapi_html(openapi_document()), mimetype="text/html")
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        )
+        return response
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -271,11 +271,27 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+#: Units of a lifetime beyond "session", "days" and "months" (which every language above has),
+#: for the count and unit the server sends with each cookie (``cookiegov.report.duration_parts``).
+UNIT_TEXTS: dict[str, dict[str, str]] = {
+    "en": {"seconds": "seconds", "minutes": "minutes", "hours": "hours", "years": "years"},
+    "fr": {"seconds": "secondes", "minutes": "minutes", "hours": "heures", "years": "ans"},
+    "de": {"seconds": "Sekunden", "minutes": "Minuten", "hours": "Stunden", "years": "Jahre"},
+    "es": {"seconds": "segundos", "minutes": "minutos", "hours": "horas", "years": "años"},
+    "it": {"seconds": "secondi", "minutes": "minuti", "hours": "ore", "years": "anni"},
+    "nl": {"seconds": "seconden", "minutes": "minuten", "hours": "uur", "years": "jaar"},
+    "pt": {"seconds": "segundos", "minutes": "minutos", "hours": "horas", "years": "anos"},
+    "pl": {"seconds": "sekund", "minutes": "minut", "hours": "godz.", "years": "lat"},
+}
+
+
 def texts_for(language: str, overrides: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Texts in ``language`` (falling back to English), with the site's overrides applied."""
     lang = (language or "en").split("-")[0].lower()
     base = dict(TEXTS["en"])
+    base.update(UNIT_TEXTS["en"])
     base.update(TEXTS.get(lang, {}))
+    base.update(UNIT_TEXTS.get(lang, {}))
     if overrides:
         base.update({k: str(v) for k, v in overrides.get(lang, {}).items() if k in KEYS})
     return base

@@ -1,0 +1,59 @@
+"""A site's settings as the banner applies them: ``cookiegov.toml`` (``[sites.ID]``) with what
+was published from the dashboard on top (:func:`cookiegov.site_settings.resolve`), and the
+revision raised by every publish that changed what visitors agreed to.
+
+Published settings are read from the database at most every :data:`TTL` seconds per process
+(a publish in this process is seen at once), so the consent POST and the banner script do not
+pay a query each.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from banner.sites import SiteConfig, build_site
+from cookiegov.errors import NotFoundError
+from cookiegov.settings import Settings
+from cookiegov.site_settings import resolve
+from cookiegov.storage import Database
+from cookiegov.storage.site_admin import all_published
+
+TTL = 2.0
+_lock = threading.Lock()
+_cache: dict[int, tuple[float, dict[str, tuple[dict[str, Any], int]]]] = {}
+
+
+def published(db: Database) -> dict[str, tuple[dict[str, Any], int]]:
+    now = time.monotonic()
+    hit = _cache.get(id(db))
+    if hit and hit[0] > now:
+        return hit[1]
+    try:
+        value = all_published(db)
+    except Exception:  # a database without the table yet (not migrated): file settings only
+        value = {}
+    with _lock:
+        _cache[id(db)] = (now + TTL, value)
+    return value
+
+
+def invalidate(db: Database) -> None:
+    with _lock:
+        _cache.pop(id(db), None)
+
+
+def effective_raw(settings: Settings, db: Database | None, site: str) -> dict[str, Any]:
+    """The site's raw settings in the documented order; NotFoundError for an unknown site."""
+    from_file = settings.sites.get(site)
+    if from_file is None:
+        raise NotFoundError(f"unknown site {site!r}")
+    stored, bumps = published(db).get(site, ({}, 0)) if db is not None else ({}, 0)
+    raw = resolve(from_file, stored)
+    raw["revision"] = int(from_file.get("revision", 1)) + bumps
+    return raw
+
+
+def effective_site(settings: Settings, db: Database | None, site: str) -> SiteConfig:
+    return build_site(site, effective_raw(settings, db, site))
