@@ -13,9 +13,11 @@ from banner.context import AppServices, core_services
 from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
 from banner.errors import register_error_handlers
+from banner.exports import bp as exports_bp
 from banner.fastpath import ConsentFastPath
 from banner.headers import SECURITY_HEADERS
 from banner.openapi import openapi_document, openapi_html
+from banner.operations import bp as operations_bp
 from cookiegov import __version__
 from cookiegov.domains import registrable_domain
 from cookiegov.knowledge import builtin_cookies
@@ -25,6 +27,8 @@ from cookiegov.storage.appends import Appender, ConsentWriter
 from cookiegov.storage.writer_service import WriterClient
 
 log = logging.getLogger(__name__)
+#: The dashboard's pages beyond the overview, each a blueprint of its own module.
+DASHBOARD_PAGES = (exports_bp, operations_bp)
 
 
 def _warm_up() -> None:
@@ -54,6 +58,8 @@ def create_app(
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(dashboard_bp)
+    for blueprint in DASHBOARD_PAGES:
+        app.register_blueprint(blueprint)
     app.secret_key = secret_key(settings)
     app.session_interface = DashboardSessions()
     app.config.update(

@@ -43,6 +43,7 @@ from cookiegov.storage.scans import (
     list_scans,
     load_scan,
 )
+from cookiegov.storage.site_admin import test_consent_ids
 
 bp = Blueprint(
     "dashboard",
@@ -85,6 +86,12 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def known_site(site: str) -> None:
+    """A configured site, else a 404."""
+    if site not in context.settings().sites:
+        raise NotFoundError(f"unknown site {site!r}")
 
 
 def _session_mark(token: str) -> str:
@@ -131,7 +138,7 @@ def index() -> str:
         scan = latest_scan(db, site)
         states = latest_scans_by_state(db, site)
         report = context.services().check(states) if states else None
-        stats = consent_stats(db, site)
+        stats = consent_stats(db, site, exclude=test_consent_ids(db, site))
         rows.append(
             {
                 "site": site,
@@ -199,7 +206,8 @@ def site_page(site: str) -> str:
             in f"{c.name} {c.domain} {c.classification.vendor if c.classification else ''}".lower()
         )
     ]
-    records = all_records(db, site)
+    tests = test_consent_ids(db, site)
+    records = [r for r in all_records(db, site) if r["consent_id"] not in tests]
     optin = optin_series(records)
     colors = {c.value: v for c, v in COLORS.items()}
     baseline = baseline_scan(db, site)
@@ -215,7 +223,7 @@ def site_page(site: str) -> str:
         lifetime=lifetime_text,
         report=context.services().check(present) if present else None,
         rules=RULES,
-        stats=consent_stats(db, site),
+        stats=consent_stats(db, site, exclude=tests),
         optin_chart=_chart(optin, ["functional", "analytics", "advertising"], colors)
         if optin
         else None,
