@@ -1,4 +1,5 @@
-"""The consent log for download from the dashboard: CSV (for spreadsheets) or JSON.
+"""Downloads from the dashboard: the consent log as CSV (for spreadsheets) or JSON, and the
+evidence report of a check (the same HTML as ``cookiegov check --format html``).
 
 Every cell a visitor could influence (page URL, language, user agent) is neutralised against
 spreadsheet formula injection: a cell starting with ``= + - @``, a tab or a carriage return
@@ -12,12 +13,15 @@ import io
 import json
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 from banner import context
 from banner.dashboard import known_site, login_required
+from cookiegov.errors import NotFoundError
+from cookiegov.evidence import evidence_html
 from cookiegov.models import CONSENT_CATEGORIES
 from cookiegov.storage.consents import all_records
+from cookiegov.storage.scans import latest_scans_by_state, list_scans, load_scan
 from cookiegov.storage.site_admin import test_consent_ids
 
 bp = Blueprint("exports", __name__, url_prefix="/dashboard")
@@ -88,3 +92,47 @@ def consents_json(site: str) -> Response:
     known_site(site)
     body = json.dumps({"site": site, "records": log_rows(site)}, indent=2, ensure_ascii=False)
     return _download(body, "application/json", f"consents-{site}.json")
+
+
+EVIDENCE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+)
+
+
+def _evidence(results: dict[Any, Any]) -> Response:
+    report = context.services().check(results)
+    response = Response(evidence_html(results, report), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = EVIDENCE_CSP
+    return response
+
+
+def _check_upto(site: str, upto: int) -> dict[Any, Any]:
+    """The check that ended with scan ``upto``: the latest scan in each state up to it."""
+    found: dict[str, int] = {}
+    for row in list_scans(context.db(), site, limit=500):
+        if row["id"] <= upto and row["consent"] not in found:
+            found[row["consent"]] = row["id"]
+    loaded = {state: load_scan(context.db(), i) for state, i in found.items()}
+    return {state: r for state, r in loaded.items() if r is not None}
+
+
+@bp.get("/sites/<site>/evidence")
+@login_required
+def site_evidence(site: str) -> Response:
+    """The evidence report of the site's latest scan in each consent state."""
+    known_site(site)
+    upto = request.args.get("upto", type=int)
+    results = latest_scans_by_state(context.db(), site) if upto is None else _check_upto(site, upto)
+    if not results:
+        raise NotFoundError(f"no scans of {site} yet: run cookiegov check first")
+    return _evidence(dict(results))
+
+
+@bp.get("/scans/<int:scan_id>/evidence")
+@login_required
+def scan_evidence(scan_id: int) -> Response:
+    """The evidence report of one stored scan (its consent state alone)."""
+    result = load_scan(context.db(), scan_id)
+    if result is None:
+        raise NotFoundError(f"no scan {scan_id}")
+    return _evidence({result.consent: result})

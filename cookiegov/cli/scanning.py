@@ -25,7 +25,9 @@ from cookiegov.cli.common import (
 )
 from cookiegov.compare import comparison, comparison_table
 from cookiegov.errors import InputError
+from cookiegov.evidence import CheckRun, evidence_html
 from cookiegov.models import COMPARE_ORDER, ConsentState
+from cookiegov.services import reports
 from cookiegov.settings import Settings
 
 if TYPE_CHECKING:
@@ -39,9 +41,10 @@ COMPARE_FORMATS: dict[str, Any] = {
     "html": lambda results: report.comparison_html(comparison(results)),
 }
 CHECK_FORMATS: dict[str, Any] = {
-    "table": report.check_table,
-    "json": lambda result: json.dumps(result.to_dict(), indent=2),
-    "html": report.check_html,
+    "table": lambda run: report.check_table(run.report),
+    "json": lambda run: json.dumps(run.report.to_dict(), indent=2),
+    "html": lambda run: evidence_html(run.results, run.report),
+    "pdf": lambda run: reports.evidence_pdf(run),
 }
 
 
@@ -256,7 +259,11 @@ def check(
     site: str | None,
     **flags: Any,
 ) -> None:
-    """Scan URL in the none, reject, gpc and accept states and report violations."""
+    """Scan URL in the none, reject, gpc and accept states and report violations.
+
+    --format html (or pdf) writes the evidence report: per state the banner screenshots, what
+    was clicked, cookies, storage, requests and beacons; the findings with their legal basis.
+    """
     from cookiegov.services import governance, scanning
 
     settings = settings_of(ctx, **flags)
@@ -265,6 +272,6 @@ def check(
             url, settings, db, on_state=shown.state, progress=shown.pages_of, site=site
         )
     result = governance.run_check(results, settings)
-    write_output(result, CHECK_FORMATS, fmt, output, default="table")
+    write_output(CheckRun(results, result), CHECK_FORMATS, fmt, output, default="table")
     if result.failed(fail_on):
         sys.exit(7)
