@@ -119,10 +119,12 @@ def clear_patterns(inventory: list[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def banner_config(cfg: SiteConfig) -> dict[str, Any]:
+def banner_config(cfg: SiteConfig, raw: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The configuration inside a site's banner script; ``raw`` (the site's settings) defaults
+    to what is published (the dashboard's preview passes its draft)."""
     settings = context.settings()
     inventory = _inventory(cfg.site)
-    raw = effective_raw(settings, context.db(), cfg.site)
+    raw = raw if raw is not None else effective_raw(settings, context.db(), cfg.site)
     return {
         "site": cfg.site,
         "revision": cfg.revision,
@@ -174,8 +176,8 @@ class ScriptCache:
         return body
 
 
-def _build_script(cfg: SiteConfig) -> str:
-    config = json.dumps(banner_config(cfg), separators=(",", ":"), ensure_ascii=True)
+def build_script(cfg: SiteConfig, raw: dict[str, Any] | None = None) -> str:
+    config = json.dumps(banner_config(cfg, raw), separators=(",", ":"), ensure_ascii=True)
     config = config.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     script = _STATIC.joinpath("banner.js").read_text("utf-8")
     return f"window.__cookiegovConfig={config};\n{script}"
@@ -188,7 +190,7 @@ def banner_js(site: str) -> Response:
     effective = effective_raw(context.settings(), context.db(), site)
     raw = json.dumps(effective, sort_keys=True, default=str)
     key = f"{site}:{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
-    body = cache.get_or_build(key, lambda: _build_script(cfg))
+    body = cache.get_or_build(key, lambda: build_script(cfg))
     return _cacheable(body, "application/javascript; charset=utf-8")
 
 

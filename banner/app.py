@@ -12,6 +12,7 @@ from banner.api import bp as api_bp
 from banner.context import AppServices, core_services
 from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
+from banner.editor import bp as editor_bp
 from banner.errors import register_error_handlers
 from banner.exports import bp as exports_bp
 from banner.fastpath import ConsentFastPath
@@ -28,7 +29,7 @@ from cookiegov.storage.writer_service import WriterClient
 
 log = logging.getLogger(__name__)
 #: The dashboard's pages beyond the overview, each a blueprint of its own module.
-DASHBOARD_PAGES = (exports_bp, operations_bp)
+DASHBOARD_PAGES = (exports_bp, operations_bp, editor_bp)
 
 
 def _warm_up() -> None:
