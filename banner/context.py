@@ -19,6 +19,7 @@ from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.appends import Appender
 from cookiegov.storage.scans import baseline_scan
+from cookiegov.storage.site_admin import cookie_overrides_for
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def _declaration(db: Database, site: str) -> dict[str, Any]:
     scan = baseline_scan(db, site)
     if scan is None:
         raise NotFoundError(f"no scan of {site} yet")
-    return build_declaration(scan)
+    return build_declaration(scan, cookie_overrides_for(db, site))
 
 
 def core_services(app_settings: Settings) -> AppServices:

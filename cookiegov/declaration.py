@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cookiegov.models import Category, ScanResult
@@ -16,8 +17,14 @@ ORDER = (
 )
 
 
-def declaration(scan: ScanResult) -> dict[str, Any]:
-    """``{"site", "scanned_at", "categories": {category: [cookie, ...]}}``; blocked left out."""
+def declaration(
+    scan: ScanResult, overrides: Mapping[tuple[str, str], Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """``{"site", "scanned_at", "categories": {category: [cookie, ...]}}``; blocked left out.
+
+    ``overrides`` (by name and domain, from the dashboard) replace a cookie's category,
+    vendor and purpose where they are set."""
+    overrides = overrides or {}
     groups: dict[str, list[dict[str, Any]]] = {c.value: [] for c in ORDER}
     seen: set[tuple[str, str]] = set()
     for c in sorted(scan.cookies, key=lambda c: (c.third_party, c.name.lower())):
@@ -25,12 +32,16 @@ def declaration(scan: ScanResult) -> dict[str, Any]:
             continue
         seen.add((c.name, c.domain))
         cl = c.classification
-        groups[c.category.value].append(
+        own = overrides.get((c.name, c.domain), {})
+        category = own.get("category") or c.category.value
+        groups.setdefault(category, []).append(
             {
                 "name": c.name,
                 "domain": c.domain,
-                "vendor": (cl.vendor if cl else None) or ("" if c.third_party else scan.site),
-                "purpose": (cl.purpose if cl else None) or "",
+                "vendor": own.get("vendor")
+                or (cl.vendor if cl else None)
+                or ("" if c.third_party else scan.site),
+                "purpose": own.get("purpose") or (cl.purpose if cl else None) or "",
                 "lifetime": lifetime_text(c),
                 "lifetime_seconds": c.lifetime,
                 "third_party": c.third_party,

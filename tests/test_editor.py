@@ -184,6 +184,9 @@ def test_cookie_overrides_change_the_banner_and_ask_again(
     )
     entry = next(c for c in config(client)["cookies"] if c["name"] == "_ga")
     assert entry["category"] == "advertising" and config(client)["revision"] == 4
+    declared = client.get("/v1/sites/shop.test/declaration.json").get_json()
+    assert [c["name"] for c in declared["categories"]["advertising"]] == ["_ga"]
+    assert "analytics" not in declared["categories"]
     page = client.get("/dashboard/sites/shop.test/editor/", base_url=HTTPS).get_data(as_text=True)
     assert "admin token," in page and "(scan: analytics)" in page  # who changed it and when
     log = audit_log(db, "shop.test")

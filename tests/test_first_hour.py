@@ -210,3 +210,12 @@ def test_check_progress_is_one_line_per_state_off_a_terminal(
     assert len(lines) == 2
     assert lines[0].startswith("[1/4] consent state none: 3 pages in")
     assert lines[1].startswith("[2/4] consent state reject: 3 pages")
+
+
+def test_the_demo_says_where_the_dashboard_is_and_how_to_sign_in() -> None:
+    from cookiegov.cli.demo import demo_banner
+
+    text = demo_banner(5000, 5001, "s3cret-token")
+    assert "http://127.0.0.1:5000/" in text  # the demo site
+    assert "http://127.0.0.1:5001/dashboard/" in text and "s3cret-token" in text
+    assert "http://127.0.0.1:5001/v1/" in text

@@ -14,6 +14,7 @@ from cookiegov.optout import optout_report as build_optout_report
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.scans import baseline_scan, known_site
+from cookiegov.storage.site_admin import cookie_overrides_for
 
 if TYPE_CHECKING:
     from banner.context import AppServices
@@ -44,7 +45,7 @@ def site_declaration(db: Database, site: str) -> dict[str, Any]:
     scan = baseline_scan(db, site)
     if scan is None:
         raise NotFoundError(f"no stored scan of {site} yet; scan it first")
-    return declaration(scan)
+    return declaration(scan, cookie_overrides_for(db, site))
 
 
 def app_services(settings: Settings, db: Database) -> AppServices:
