@@ -47,6 +47,34 @@ from cookiegov.storage.site_admin import (
     stored_config,
 )
 
+#: How the editor names each text (the keys are the banner's).
+LABELS = {
+    "title": "Title",
+    "body": "Message",
+    "accept": "Accept button",
+    "reject": "Reject button",
+    "prefs": "Preferences button",
+    "save": "Save button",
+    "policy": "Policy link text",
+    "close": "Close button",
+    "always_on": "Always-on label",
+    "gpc": "GPC notice",
+    "settings": "Settings button",
+    "necessary": "Necessary: name",
+    "functional": "Functional: name",
+    "analytics": "Analytics: name",
+    "advertising": "Advertising: name",
+    "necessary_desc": "Necessary: description",
+    "functional_desc": "Functional: description",
+    "analytics_desc": "Analytics: description",
+    "advertising_desc": "Advertising: description",
+    "cookies": "Cookies heading",
+    "blocked": "Blocked content notice",
+    "allow": "Allow button",
+    "session": "Unit: session",
+    "days": "Unit: days",
+    "months": "Unit: months",
+}
 bp = Blueprint("editor", __name__, url_prefix="/dashboard/sites/<site>/editor")
 protect(bp)
 PREVIEW_CSP = (
@@ -141,6 +169,7 @@ def _page(
             languages={lang: texts_for(lang, shown.get("texts", {})) for lang in TEXTS},
             builtin=TEXTS,
             keys=KEYS,
+            labels=LABELS,
             categories=[c.value for c in CONSENT_CATEGORIES],
             all_categories=[c.value for c in Category],
             fonts=FONTS,

@@ -50,7 +50,7 @@ def effective_raw(settings: Settings, db: Database | None, site: str) -> dict[st
     if from_file is None:
         raise NotFoundError(f"unknown site {site!r}")
     stored, bumps = published(db).get(site, ({}, 0)) if db is not None else ({}, 0)
-    raw = resolve(from_file, stored)
+    raw = resolve(from_file, stored) if stored else dict(from_file)  # the consent POST's path
     raw["revision"] = int(from_file.get("revision", 1)) + bumps
     return raw
 

@@ -132,3 +132,43 @@ def test_a_marked_test_session_is_left_out_of_the_statistics(
     rows = client.get("/dashboard/sites/shop.test/consents.json", base_url="https://localhost")
     marks = [r["test_traffic"] for r in json.loads(rows.get_data(as_text=True))["records"]]
     assert marks == [False, True, True, True]
+
+
+def test_the_dashboard_links_the_evidence_report_of_every_check(
+    client: FlaskClient, db: Database
+) -> None:
+    from cookiegov.storage.scans import save_scan
+    from tests.builders import banner, cookie, scan
+
+    ids = []
+    for _ in range(2):  # two checks
+        for state in ("none", "reject", "gpc", "accept"):
+            ev = [banner(clicked="Reject all")] if state == "reject" else []
+            stored = save_scan(db, scan(state, [cookie("sid")], evidence=ev))
+            ids.append(stored.scan_id)
+    page = client.get("/dashboard/sites/shop.test", base_url="https://localhost")
+    html = page.get_data(as_text=True)
+    assert "/dashboard/sites/shop.test/evidence" in html
+    for scan_id in ids:
+        assert f"/dashboard/sites/shop.test/evidence?upto={scan_id}" in html
+    latest = client.get("/dashboard/sites/shop.test/evidence", base_url="https://localhost")
+    assert latest.status_code == 200 and "Evidence report: shop.test" in latest.get_data(
+        as_text=True
+    )
+    assert "img-src data:" in latest.headers["Content-Security-Policy"]
+    first = client.get(
+        f"/dashboard/sites/shop.test/evidence?upto={ids[3]}", base_url="https://localhost"
+    ).get_data(as_text=True)
+    assert f"Scan {ids[1]}," in first and f"Scan {ids[5]}," not in first
+    assert "Reject all" in first
+
+
+def test_the_scan_reports_legend_matches_its_bars() -> None:
+    from cookiegov.report import to_html
+    from tests.builders import cookie, scan
+
+    html = to_html(scan("none", [cookie("sid"), cookie("_ga", "analytics", third_party=True)]))
+    assert "Solid: first-party · striped: third-party" in html
+    third = re.search(r'<i class="third" style="([^"]+)"', html)
+    assert third and "background-color:" in third.group(1)
+    assert "background:" not in third.group(1)  # would reset the stripes the legend promises

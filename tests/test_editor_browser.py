@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,16 @@ def chrome(stack: dict[str, Any]) -> Iterator[Browser]:
         b.close()
 
 
+def records(stack: dict[str, Any], count: int) -> list[dict[str, Any]]:
+    """The site's consent records once there are ``count`` (the banner posts after it closes)."""
+    for _ in range(100):
+        found = all_records(stack["db"], SITE)
+        if len(found) >= count:
+            return found
+        time.sleep(0.05)
+    raise AssertionError(f"{count} consent record(s) expected, found {len(found)}")
+
+
 def visitor(chrome: Browser, state: Any = None) -> Page:
     """A visitor's tab; a fresh context (no HTTP cache) that keeps the visitor's cookies."""
     return chrome.new_context(ignore_https_errors=True, storage_state=state).new_page()
@@ -76,7 +87,7 @@ def test_edit_preview_publish_and_visitors_are_asked_again(
     page.get_by_role("heading", name="Your privacy choices").wait_for()
     page.get_by_role("button", name="Accept all").click()
     page.wait_for_function("() => !document.querySelector('.cg-root')")
-    assert all_records(stack["db"], SITE)[-1]["revision"] == 1
+    assert records(stack, 1)[-1]["revision"] == 1
     state = page.context.storage_state()
 
     admin = chrome.new_context(
@@ -118,7 +129,7 @@ def test_edit_preview_publish_and_visitors_are_asked_again(
     page.get_by_role("heading", name="Cookies at Meridian").wait_for()  # asked again
     page.get_by_role("button", name="Reject all").click()
     page.wait_for_function("() => !document.querySelector('.cg-root')")
-    last = all_records(stack["db"], SITE)[-1]
+    last = records(stack, 2)[-1]
     assert last["revision"] == 2 and last["choices"]["analytics"] is False
 
 
