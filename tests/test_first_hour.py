@@ -55,6 +55,7 @@ def test_the_banner_gets_the_servers_duration(tmp_path: Path) -> None:
     assert entry["life"] == [30, "minutes"]
     assert config["texts"]["de"]["minutes"] == "Minuten"
     assert config["texts"]["en"]["minutes"] == "minutes"
+    assert config["texts"]["fr"]["col_lifetime"] == "Durée"  # the live declaration's headers
 
 
 def test_semicolon_separated_csv_is_read(tmp_path: Path) -> None:
