@@ -35,6 +35,7 @@ from cookiegov.optout import optin_series, refusal_series, vendor_status
 from cookiegov.report import COLORS, lifetime_text
 from cookiegov.schedules import list_schedules
 from cookiegov.settings import Settings
+from cookiegov.site_settings import with_overrides
 from cookiegov.storage.consents import all_records, consent_stats
 from cookiegov.storage.scans import (
     baseline_scan,
@@ -43,7 +44,7 @@ from cookiegov.storage.scans import (
     list_scans,
     load_scan,
 )
-from cookiegov.storage.site_admin import test_consent_ids
+from cookiegov.storage.site_admin import cookie_overrides_for, test_consent_ids
 
 bp = Blueprint(
     "dashboard",
@@ -195,9 +196,10 @@ def site_page(site: str) -> str:
     category = request.args.get("category", "")
     party = request.args.get("party", "")
     q = request.args.get("q", "").lower()
+    own = cookie_overrides_for(db, site)
     cookies = [
         c
-        for c in (scan.cookies if scan else [])
+        for c in with_overrides(scan.cookies if scan else [], own)
         if (not category or c.category.value == category)
         and (not party or (party == "3rd") == c.third_party)
         and (

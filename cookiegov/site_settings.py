@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from cookiegov.errors import InputError
-from cookiegov.models import CONSENT_CATEGORIES
+from cookiegov.models import CONSENT_CATEGORIES, Category, Classification, ObservedCookie
 
 #: The keys the dashboard edits, each with what it means for visitors' consent.
 EDITABLE = (
@@ -192,3 +193,31 @@ def banner_css(raw: dict[str, Any]) -> str:
                 ".cg-root .cg-box{max-width:36rem}"
             )
     return "".join(parts)
+
+
+def with_overrides(
+    cookies: list[ObservedCookie], overrides: Mapping[tuple[str, str], Mapping[str, Any]]
+) -> list[ObservedCookie]:
+    """``cookies`` with the site's own category, vendor and purpose where an admin set them
+    (the classification says so: layer ``override``, who and when in the reason)."""
+    out = []
+    for c in cookies:
+        own = overrides.get((c.name, c.domain))
+        if not own:
+            out.append(c)
+            continue
+        cl = c.classification
+        out.append(
+            c.with_classification(
+                Classification(
+                    category=Category(own["category"]),
+                    vendor=own.get("vendor") or (cl.vendor if cl else None),
+                    confidence=1.0,
+                    reason=f"set by {own.get('changed_by')} on {own.get('changed_at')}",
+                    layer="override",
+                    purpose=own.get("purpose") or (cl.purpose if cl else None),
+                    source_url=cl.source_url if cl else None,
+                )
+            )
+        )
+    return out

@@ -212,3 +212,24 @@ def test_unknown_sites_and_anonymous_visitors(db: Database) -> None:
     assert r.status_code == 302
     r = anonymous.get("/dashboard/sites/nope.test/editor/", base_url=HTTPS)
     assert r.status_code == 404
+
+
+def test_the_dashboard_inventory_shows_the_override(client: FlaskClient) -> None:
+    token = form_of(client)["csrf_token"]
+    client.post(
+        "/dashboard/sites/shop.test/editor/cookie",
+        data={
+            "csrf_token": token,
+            "name": "_ga",
+            "domain": "www.shop.test",
+            "category": "advertising",
+            "vendor": "Own vendor name",
+            "purpose": "",
+        },
+        base_url=HTTPS,
+    )
+    page = client.get("/dashboard/sites/shop.test?category=advertising", base_url=HTTPS).get_data(
+        as_text=True
+    )
+    inventory = page.split('id="inv-h"', 1)[1]
+    assert "<code>_ga</code>" in inventory and "Own vendor name" in inventory
