@@ -121,3 +121,13 @@ def test_the_pdf_is_printed_by_chromium(tmp_path: Path) -> None:
     pdf = evidence_pdf(CheckRun(r, check(r, CheckContext())))  # type: ignore[arg-type]
     assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type/Page") >= 3
+
+
+def test_binary_formats_go_to_a_file(tmp_path: Path) -> None:
+    from cookiegov.cli.common import write_output
+
+    target = tmp_path / "report.pdf"
+    write_output(
+        b"%PDF-1.7 test", {"pdf": lambda b: b, "table": str}, None, str(target), default="table"
+    )
+    assert target.read_bytes() == b"%PDF-1.7 test"
