@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
-from banner import context, testtraffic
+from banner import context
 from banner.consents import (
     CONSENT_ID,
     COOKIE_NAME,
@@ -26,20 +26,18 @@ from banner.consents import (
     public,
 )
 from banner.headers import cors_headers
-from banner.site_store import effective_raw, effective_site
+from banner.site_store import dress, effective_raw, effective_site
 from banner.sites import SiteConfig
+from banner.testtraffic import note as note_test_traffic
 from banner.texts import TEXTS
 from cookiegov.declaration import declaration_html
 from cookiegov.errors import InputError, NotFoundError, RateLimitError
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.models import CONSENT_CATEGORIES, Category
 from cookiegov.optout import visitor_status
-from cookiegov.report import duration_parts
 from cookiegov.settings import Settings
-from cookiegov.site_settings import banner_css as site_css
 from cookiegov.storage.consents import records_for
 from cookiegov.storage.scans import baseline_scan
-from cookiegov.storage.site_admin import cookie_overrides_for
 
 log = logging.getLogger(__name__)
 bp = Blueprint("v1", __name__, url_prefix="/v1")
@@ -54,33 +52,22 @@ def _site(site: str) -> SiteConfig:
 
 # -- banner script -----------------------------------------------------------------------
 def _inventory(site: str) -> list[dict[str, Any]]:
-    """The cookies the banner lists: those of the baseline scan, as in the declaration, with
-    the site's own overrides (category, vendor, purpose) from the dashboard."""
+    """The cookies the banner lists: those of the baseline scan, as in the declaration."""
     scan = baseline_scan(context.db(), site)
     if scan is None:
         return []
-    overrides = cookie_overrides_for(context.db(), site)
     out = []
     for c in scan.cookies:
         if c.blocked_reason:
             continue
-        own = overrides.get((c.name, c.domain), {})
-        count, unit = duration_parts(c.lifetime)
         out.append(
             {
                 "name": c.name,
                 "domain": c.domain,
-                "category": own.get("category") or c.category.value,
-                "vendor": own.get("vendor")
-                or (c.classification.vendor if c.classification else None)
-                or "",
-                "purpose": own.get("purpose")
-                or (c.classification.purpose if c.classification else None)
-                or "",
+                "category": c.category.value,
+                "vendor": (c.classification.vendor if c.classification else None) or "",
+                "purpose": (c.classification.purpose if c.classification else None) or "",
                 "lifetime": c.lifetime,
-                # the lifetime as the server words it (one rule everywhere): count and the
-                # unit's text key; the banner shows count + texts[unit]
-                "life": [count, unit],
                 "third_party": c.third_party,
             }
         )
@@ -119,16 +106,13 @@ def clear_patterns(inventory: list[dict[str, Any]]) -> list[dict[str, str]]:
     ]
 
 
-def banner_config(cfg: SiteConfig, raw: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The configuration inside a site's banner script; ``raw`` (the site's settings) defaults
-    to what is published (the dashboard's preview passes its draft)."""
+def banner_config(cfg: SiteConfig) -> dict[str, Any]:
     settings = context.settings()
     inventory = _inventory(cfg.site)
-    raw = raw if raw is not None else effective_raw(settings, context.db(), cfg.site)
     return {
         "site": cfg.site,
         "revision": cfg.revision,
-        "days": int(raw.get("consent_days", settings.consent_days)),
+        "days": settings.consent_days,
         "policy": cfg.policy_url,
         "gpcRefuses": list(cfg.gpc_refuses),
         "categories": [c.value for c in CONSENT_CATEGORIES],
@@ -136,7 +120,7 @@ def banner_config(cfg: SiteConfig, raw: dict[str, Any] | None = None) -> dict[st
         "textsHash": cfg.texts_hash(),
         "cookies": inventory,
         "clear": clear_patterns(inventory),
-        "css": _STATIC.joinpath("banner.css").read_text("utf-8") + site_css(raw),
+        "css": _STATIC.joinpath("banner.css").read_text("utf-8"),
     }
 
 
@@ -176,8 +160,10 @@ class ScriptCache:
         return body
 
 
-def build_script(cfg: SiteConfig, raw: dict[str, Any] | None = None) -> str:
-    config = json.dumps(banner_config(cfg, raw), separators=(",", ":"), ensure_ascii=True)
+def _build_script(cfg: SiteConfig) -> str:
+    config = json.dumps(
+        dress(banner_config(cfg), cfg.site), separators=(",", ":"), ensure_ascii=True
+    )
     config = config.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     script = _STATIC.joinpath("banner.js").read_text("utf-8")
     return f"window.__cookiegovConfig={config};\n{script}"
@@ -187,10 +173,11 @@ def build_script(cfg: SiteConfig, raw: dict[str, Any] | None = None) -> str:
 def banner_js(site: str) -> Response:
     cfg: SiteConfig = g.site
     cache: ScriptCache = current_app.extensions["cookiegov_scripts"]
-    effective = effective_raw(context.settings(), context.db(), site)
-    raw = json.dumps(effective, sort_keys=True, default=str)
+    raw = json.dumps(
+        effective_raw(context.settings(), context.db(), site), sort_keys=True, default=str
+    )
     key = f"{site}:{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
-    body = cache.get_or_build(key, lambda: build_script(cfg))
+    body = cache.get_or_build(key, lambda: _build_script(cfg))
     return _cacheable(body, "application/javascript; charset=utf-8")
 
 
@@ -289,7 +276,7 @@ def record_consent(site: str) -> tuple[Response, int]:
     parsed = parse_consent(body, context.header("Sec-GPC"))
     entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
     record = context.writer().append(site, entry)
-    testtraffic.note(
+    note_test_traffic(
         settings, context.db(), site, record["consent_id"], ip, context.header("Cookie")
     )
     response = jsonify(public(record))

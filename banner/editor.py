@@ -17,7 +17,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from werkzeug.datastructures import MultiDict
 
 from banner import context, site_store
-from banner.api import build_script
+from banner.api import banner_config
 from banner.csrf import protect
 from banner.dashboard import known_site, login_required
 from banner.operations import actor
@@ -303,7 +303,7 @@ def draft_js(site: str) -> Response:
     consent requests go nowhere (no /v1 in this URL)."""
     raw, _ = _current(site)
     raw = {**raw, "revision": int(time.time())}
-    body = build_script(build_site(site, raw), raw)
+    body = site_store.script_for(site_store.dress(banner_config(build_site(site, raw)), site, raw))
     response = Response(body, mimetype="application/javascript")
     response.headers["Cache-Control"] = "no-store"
     return response

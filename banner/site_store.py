@@ -9,16 +9,20 @@ pay a query each.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from importlib import resources
 from typing import Any
 
+from banner import context
 from banner.sites import SiteConfig, build_site
 from cookiegov.errors import NotFoundError
+from cookiegov.report import duration_parts
 from cookiegov.settings import Settings
-from cookiegov.site_settings import resolve
+from cookiegov.site_settings import banner_css, resolve
 from cookiegov.storage import Database
-from cookiegov.storage.site_admin import all_published
+from cookiegov.storage.site_admin import all_published, cookie_overrides_for
 
 TTL = 2.0
 _lock = threading.Lock()
@@ -57,3 +61,41 @@ def effective_raw(settings: Settings, db: Database | None, site: str) -> dict[st
 
 def effective_site(settings: Settings, db: Database | None, site: str) -> SiteConfig:
     return build_site(site, effective_raw(settings, db, site))
+
+
+def dress(config: dict[str, Any], site: str, raw: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A banner configuration (``banner.api.banner_config``) with what the dashboard manages:
+    the site's cookie overrides (category, vendor, purpose), each lifetime as the server words
+    it, the site's consent period and its theme and layout CSS. ``raw`` defaults to the
+    published settings (the editor's preview passes its draft)."""
+    settings, db = context.settings(), context.db()
+    raw = raw if raw is not None else effective_raw(settings, db, site)
+    overrides = cookie_overrides_for(db, site)
+    cookies = []
+    for item in config.get("cookies", []):
+        own = overrides.get((item["name"], item["domain"]), {})
+        count, unit = duration_parts(item.get("lifetime"))
+        cookies.append(
+            {
+                **item,
+                "category": own.get("category") or item["category"],
+                "vendor": own.get("vendor") or item.get("vendor", ""),
+                "purpose": own.get("purpose") or item.get("purpose", ""),
+                # count and the unit's text key: one wording everywhere (report.duration_parts)
+                "life": [count, unit],
+            }
+        )
+    return {
+        **config,
+        "cookies": cookies,
+        "days": int(raw.get("consent_days", config.get("days", settings.consent_days))),
+        "css": config.get("css", "") + banner_css(raw),
+    }
+
+
+def script_for(config: dict[str, Any]) -> str:
+    """The banner script around ``config`` (as ``banner.api`` builds it), for the preview."""
+    text = json.dumps(config, separators=(",", ":"), ensure_ascii=True)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    script = resources.files("banner").joinpath("static/banner.js").read_text("utf-8")
+    return f"window.__cookiegovConfig={text};\n{script}"
