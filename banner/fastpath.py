@@ -20,12 +20,12 @@ from typing import Any
 
 from flask import Flask
 
-from banner import testtraffic
 from banner.consents import consent_cookie, consent_entry, limit_key, parse_consent, public
 from banner.errors import error_body
 from banner.headers import SECURITY_HEADERS, cors_headers
 from banner.site_store import effective_site
 from banner.sites import SiteConfig
+from banner.testtraffic import note as note_test_traffic
 from cookiegov.errors import CookiegovError, InputError
 from cookiegov.settings import Settings
 from cookiegov.storage.appends import Appender
@@ -114,7 +114,7 @@ class ConsentFastPath:
         entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
         writer: Appender = extensions["cookiegov_writer"]
         record = writer.append(cfg.site, entry)
-        testtraffic.note(
+        note_test_traffic(
             settings,
             self.app.config["COOKIEGOV_DB"],
             cfg.site,
