@@ -1,26 +1,41 @@
-"""CSRF protection of the dashboard's forms: a random token per session, put in every form as
-a hidden field (``{{ csrf_field() }}``) and required on every POST of a protected blueprint.
-SameSite=Lax already keeps other sites' POSTs from carrying the session; the token also
-covers same-site attackers (another app on a sibling subdomain)."""
+"""CSRF protection of the dashboard's forms: every form carries a token (``{{ csrf_field() }}``)
+that every POST of a protected blueprint must send back.
+
+The token is derived from the admin's session cookie (``sha256("cookiegov-csrf|" + cookie)``):
+a page of another site can neither read that HttpOnly cookie nor compute the token, the token
+needs no storage, and it holds in every app process alike. SameSite=Lax already keeps other
+sites' POSTs from carrying the session; the token also covers same-site attackers (an app on a
+sibling subdomain)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
-import secrets
 
-from flask import Blueprint, request, session
+from flask import Blueprint, current_app, request
 from markupsafe import Markup
 
 from cookiegov.errors import InputError
 
 FIELD = "csrf_token"
+#: Session cookies the token can be bound to: server-side sessions, else Flask's own.
+SESSION_COOKIES = ("cookiegov_session",)
+
+
+def _session_cookie() -> str:
+    for name in (*SESSION_COOKIES, current_app.config.get("SESSION_COOKIE_NAME", "session")):
+        value = request.cookies.get(name)
+        if value:
+            return value
+    return ""
 
 
 def csrf_token() -> str:
-    token = session.get(FIELD)
-    if not token:
-        token = session[FIELD] = secrets.token_urlsafe(32)
-    return str(token)
+    """This session's token ("" without a session: then no POST passes)."""
+    cookie = _session_cookie()
+    if not cookie:
+        return ""
+    return hashlib.sha256(b"cookiegov-csrf|" + cookie.encode()).hexdigest()
 
 
 def csrf_field() -> Markup:
@@ -41,9 +56,9 @@ def protect(bp: Blueprint) -> None:
     def _check() -> None:
         if request.method != "POST":
             return
+        expected = csrf_token()
         given = request.form.get(FIELD, "")
-        expected = session.get(FIELD, "")
-        if not expected or not hmac.compare_digest(str(given), str(expected)):
+        if not expected or not hmac.compare_digest(str(given), expected):
             raise CsrfError("the form expired or did not come from this dashboard; reload it")
 
     @bp.app_context_processor

@@ -19,8 +19,8 @@ from werkzeug.datastructures import MultiDict
 from banner import context, site_store
 from banner.api import banner_config
 from banner.csrf import protect
-from banner.dashboard import known_site, login_required
-from banner.operations import actor
+from banner.dashboard import login_required
+from banner.operations import actor, known_site
 from banner.sites import build_site
 from banner.texts import KEYS, TEXTS, texts_for
 from cookiegov.errors import CookiegovError, InputError

@@ -16,7 +16,8 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from banner import context
-from banner.dashboard import known_site, login_required
+from banner.dashboard import login_required
+from banner.operations import known_site
 from cookiegov.errors import NotFoundError
 from cookiegov.evidence import evidence_html
 from cookiegov.models import CONSENT_CATEGORIES

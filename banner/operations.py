@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
-from banner import context
+from banner import context, dashboard
 from banner.csrf import protect
-from banner.dashboard import known_site, login_required
+from banner.dashboard import login_required
 from banner.testtraffic import TEST_COOKIE
-from cookiegov.errors import CookiegovError, InputError
+from cookiegov.domains import registrable_domain
+from cookiegov.errors import CookiegovError, InputError, NotFoundError
 from cookiegov.schedules import (
     CRON_ALIASES,
     add_schedule,
@@ -25,11 +26,24 @@ from cookiegov.storage.site_admin import audit, clear_test_marks, test_consent_i
 
 bp = Blueprint("operations", __name__, url_prefix="/dashboard")
 protect(bp)
-ACTOR = "admin token"  # who signs in today; per-admin names arrive with per-site tokens
+ACTOR = "admin token"  # who, when the sign-in does not say
 
 
 def actor() -> str:
-    return ACTOR
+    """Who is making the change: the signed-in admin's name where the sign-in knows it
+    (per-admin tokens), else the shared admin token."""
+    current = getattr(dashboard, "current_admin", None)
+    admin = current() if current else None
+    return str(getattr(admin, "name", None) or ACTOR)
+
+
+def known_site(site: str) -> None:
+    """A site this admin may manage, else a 404 (as the dashboard's own pages answer)."""
+    require = getattr(dashboard, "_require_site", None)
+    if require is not None:  # sign-in with per-site tokens: only the admin's own sites
+        require(site)
+    elif site not in context.settings().sites:
+        raise NotFoundError(f"unknown site {site!r}")
 
 
 def _audit(site: str | None, action: str, detail: dict[str, Any]) -> None:
@@ -43,7 +57,7 @@ def schedules_page(error: str | None = None, status: int = 200) -> Any:
     return (
         render_template(
             "dashboard/schedules.html",
-            schedules=list_schedules(context.db()),
+            schedules=[s for s in list_schedules(context.db()) if _may(s.site)],
             nicknames=sorted(CRON_ALIASES),
             error=error,
             form=request.form if error else {},
@@ -61,6 +75,8 @@ def add() -> Any:
         if not url.startswith(("http://", "https://")):
             raise InputError("the URL must start with http:// or https://")
         max_pages = int(form["max_pages"]) if form.get("max_pages") else None
+        if not _may(registrable_domain(url)):
+            raise InputError(f"{url} is not on a site you manage here")
         s = add_schedule(
             context.db(),
             url,
@@ -83,6 +99,7 @@ def add() -> Any:
 def change(schedule_id: int, action: str) -> Response:
     db = context.db()
     s = get_schedule(db, schedule_id)
+    known_site(s.site)  # another site's schedule: as if it did not exist
     if action == "pause":
         set_paused(db, schedule_id, True)
     elif action == "resume":
@@ -95,11 +112,20 @@ def change(schedule_id: int, action: str) -> Response:
     return redirect(url_for("operations.schedules_page"), 303)  # type: ignore[return-value]
 
 
+def _may(site: str) -> bool:
+    try:
+        known_site(site)
+    except NotFoundError:
+        return False
+    return True
+
+
 @bp.get("/test-traffic")
 @login_required
 def test_traffic() -> str:
     db = context.db()
-    marked = {site: len(test_consent_ids(db, site)) for site in sorted(context.settings().sites)}
+    sites = [s for s in sorted(context.settings().sites) if _may(s)]
+    marked = {site: len(test_consent_ids(db, site)) for site in sites}
     return render_template(
         "dashboard/test_traffic.html",
         marked=marked,

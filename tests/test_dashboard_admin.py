@@ -95,6 +95,11 @@ def test_schedules_are_managed_from_the_dashboard(client: FlaskClient, db: Datab
     bad = post(client, "/dashboard/schedules", {"csrf_token": token, "url": "x", "cron": "@x"})
     assert bad.status_code == 400  # type: ignore[attr-defined]
     assert "must start with http" in bad.get_data(as_text=True)  # type: ignore[attr-defined]
+    other = post(
+        client, "/dashboard/schedules", {"csrf_token": token, "url": "https://other.test/"}
+    )
+    assert other.status_code == 400  # type: ignore[attr-defined]
+    assert "not on a site you manage" in other.get_data(as_text=True)  # type: ignore[attr-defined]
     post(client, "/dashboard/schedules/1/remove", {"csrf_token": token})
     assert list_schedules(db) == []
     actions = [e["action"] for e in audit_log(db)]
