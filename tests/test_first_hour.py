@@ -220,3 +220,22 @@ def test_the_demo_says_where_the_dashboard_is_and_how_to_sign_in() -> None:
     assert "http://127.0.0.1:5000/" in text  # the demo site
     assert "http://127.0.0.1:5001/dashboard/" in text and "s3cret-token" in text
     assert "http://127.0.0.1:5001/v1/" in text
+
+
+def test_check_progress_on_a_terminal_shows_states_and_pages() -> None:
+    import io
+
+    from rich.console import Console
+
+    from cookiegov.models import PageResult
+
+    out = io.StringIO()
+    console = Console(file=out, force_terminal=True, width=120)
+    with StateProgress(console=console) as shown:
+        assert shown.live
+        with shown.state(ConsentState.GPC):
+            shown.pages_of(ConsentState.GPC)(
+                PageResult(url="https://www.shop.test/pricing", status=200), 1, 2
+            )
+    text = out.getvalue()
+    assert "gpc" in text and "done in" in text and "1/2" in text

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cookiegov import report
@@ -52,16 +53,19 @@ class StateProgress:
     """Progress of a scan in several consent states, on stderr: a bar per state with the
     current page on a terminal; one line per state otherwise (logs, CI, cron)."""
 
-    def __init__(self, states: tuple[ConsentState, ...] = COMPARE_ORDER) -> None:
+    def __init__(
+        self, states: tuple[ConsentState, ...] = COMPARE_ORDER, console: Console = err
+    ) -> None:
         self.states = states
-        self.live = err.is_terminal
+        self.console = console
+        self.live = console.is_terminal
         self.progress = Progress(
             TextColumn("[bold]{task.fields[state]:<7}[/]"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             TextColumn("{task.description}"),
-            console=err,
+            console=console,
             transient=False,
         )
         self.started = 0.0
@@ -87,7 +91,7 @@ class StateProgress:
         if task is not None:
             self.progress.update(task, description=f"done in {seconds:.1f} s")
         else:
-            err.print(
+            self.console.print(
                 f"{number} consent state {state}: {self.pages} pages in {seconds:.1f} s",
                 highlight=False,
             )
