@@ -117,6 +117,7 @@ class CheckRun:
 
     results: Mapping[ConsentState, ScanResult]
     report: Any
+    settings: Any = None  # the run's Settings (the PDF uses its Chromium)
 
 
 def evidence_html(

@@ -276,6 +276,6 @@ def check(
             url, settings, db, on_state=shown.state, progress=shown.pages_of, site=site
         )
     result = governance.run_check(results, settings)
-    write_output(CheckRun(results, result), CHECK_FORMATS, fmt, output, default="table")
+    write_output(CheckRun(results, result, settings), CHECK_FORMATS, fmt, output, default="table")
     if result.failed(fail_on):
         sys.exit(7)

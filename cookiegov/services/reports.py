@@ -10,4 +10,4 @@ def evidence_pdf(run: CheckRun, settings: Settings | None = None) -> bytes:
     """The evidence report (HTML) printed by Chromium to an A4 PDF."""
     from scanner.pdf import html_to_pdf
 
-    return html_to_pdf(evidence_html(run.results, run.report), settings)
+    return html_to_pdf(evidence_html(run.results, run.report), settings or run.settings)
