@@ -11,15 +11,12 @@ from flask import current_app, request
 
 from cookiegov.compliance import CheckContext
 from cookiegov.compliance import check as compliance_check
-from cookiegov.declaration import declaration as build_declaration
-from cookiegov.errors import NotFoundError
+from cookiegov.declaration import site_declaration
 from cookiegov.models import ConsentState, ScanResult
 from cookiegov.optout import optout_report as build_optout_report
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.appends import Appender
-from cookiegov.storage.scans import baseline_scan
-from cookiegov.storage.site_admin import cookie_overrides_for
 
 
 @dataclass(frozen=True)
@@ -34,17 +31,10 @@ class AppServices:
     scan: Callable[[str, Settings], ScanResult] | None = None
 
 
-def _declaration(db: Database, site: str) -> dict[str, Any]:
-    scan = baseline_scan(db, site)
-    if scan is None:
-        raise NotFoundError(f"no scan of {site} yet")
-    return build_declaration(scan, cookie_overrides_for(db, site))
-
-
 def core_services(app_settings: Settings) -> AppServices:
     """Services from the core alone (no scans): what an app built without any gets."""
     return AppServices(
-        declaration=_declaration,
+        declaration=site_declaration,
         optout_report=build_optout_report,
         check=lambda results: compliance_check(results, CheckContext.from_settings(app_settings)),
     )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
-
 from cookiegov.models import ConsentState, ScanResult, summarize
 
 
@@ -41,26 +39,3 @@ def comparison(results: dict[str, ScanResult]) -> dict[str, Any]:
                 "hosts": sorted({r.host for r in result.requests} - base_hosts),
             }
     return out
-
-
-def comparison_table(data: dict[str, Any]) -> Table:
-    table = Table(title=f"Consent states on {data['url']}", header_style="bold")
-    for column in ("State", "Banner", "Cookies", "Analytics", "Advertising", "Adds vs. none"):
-        table.add_column(column, overflow="fold")
-    for state, summary in data["states"].items():
-        banner = summary.get("banner") or {}
-        clicked = (
-            banner.get("clicked")
-            if banner.get("banner_found")
-            else ("not found" if banner else "—")
-        )
-        adds = data["adds"].get(state, {}).get("cookies", [])
-        table.add_row(
-            state,
-            str(clicked),
-            str(summary["cookies"]),
-            str(summary["by_category"]["analytics"]),
-            str(summary["by_category"]["advertising"]),
-            ", ".join(f"{c['name']} ({c['category']})" for c in adds) or "—",
-        )
-    return table

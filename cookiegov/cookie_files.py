@@ -67,7 +67,10 @@ def read_cookie_file(
     if missing:
         wanted = " and ".join(repr(c) for c in needed)
         raise InputError(f"{path}: needs a header row with at least {wanted}")
-    rows = [(reader.line_num, dict(row)) for row in reader]
+    try:
+        rows = [(reader.line_num, dict(row)) for row in reader]
+    except csv.Error as exc:  # a field over csv's size limit, for one
+        raise InputError(f"{path}: line {reader.line_num + 1}: {exc}") from exc
     return CookieFile("csv", list(reader.fieldnames), rows)
 
 
@@ -88,7 +91,9 @@ def csv_delimiter(text: str) -> str:
 
 def _json_rows(path: Path, text: str) -> CookieFile:
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant)
+    except RecursionError as exc:
+        raise InputError(f"{path}: not valid JSON (nested too deeply)") from exc
     except ValueError as exc:
         raise InputError(f"{path}: not valid JSON ({exc})") from exc
     data = data.get("cookies", data) if isinstance(data, dict) else data
@@ -104,3 +109,8 @@ def _json_rows(path: Path, text: str) -> CookieFile:
                 columns.append(str(key))
         rows.append((number, item))
     return CookieFile("json", columns, rows)
+
+
+def _no_constant(name: str) -> Any:
+    """JSON has no NaN or Infinity; Python's reader would take them as numbers."""
+    raise ValueError(f"{name} is not a JSON value")

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cookiegov.errors import NotFoundError
 from cookiegov.models import Category, ScanResult
 from cookiegov.report import _env, lifetime_text
+from cookiegov.storage import Database
+from cookiegov.storage.scans import baseline_scan
+from cookiegov.storage.site_admin import cookie_overrides_for
 
 ORDER = (
     Category.NECESSARY,
@@ -53,6 +57,16 @@ def declaration(
         "scanned_at": scan.finished_at,
         "categories": {k: v for k, v in groups.items() if v},
     }
+
+
+def site_declaration(db: Database, site: str) -> dict[str, Any]:
+    """The declaration of ``site`` from its baseline scan (accept, else none); the one
+    definition the CLI, the service layer and the app's own services use; with the site's
+    cookie overrides from the dashboard."""
+    scan = baseline_scan(db, site)
+    if scan is None:
+        raise NotFoundError(f"no stored scan of {site} yet; scan it first")
+    return declaration(scan, cookie_overrides_for(db, site))
 
 
 def declaration_html(data: dict[str, Any]) -> str:

@@ -61,7 +61,8 @@ def read_open_cookie_database(path: Path) -> tuple[list[KnownCookie], list[str]]
 
 
 def read_declared(path: Path, fmt: str | None = None) -> tuple[list[KnownCookie], list[str]]:
-    """A site's own declared cookies from CSV (header row) or JSON (list or {cookies: [...]})."""
+    """A site's own declared cookies from CSV (header row) or JSON (list or {cookies: [...]}),
+    and one problem per skipped row; a file without a usable entry is an :class:`InputError`."""
     data = read_cookie_file(path, fmt)
     entries, problems = [], []
     for number, item in data.rows:
@@ -69,6 +70,9 @@ def read_declared(path: Path, fmt: str | None = None) -> tuple[list[KnownCookie]
             entries.append(entry_from(item, source=f"import:{path.name}"))
         except InputError as exc:
             problems.append(f"{data.unit} {number}: {exc.message}")
+    if not entries:  # importing nothing would wipe the source: refuse
+        first = f" ({problems[0]}{', …' if len(problems) > 1 else ''})" if problems else ""
+        raise InputError(f"{path}: no usable entries{first}; nothing imported")
     return entries, problems
 
 
@@ -94,7 +98,7 @@ def load_overrides(settings: Settings, site: str | None) -> list[KnownCookie]:
                 if not isinstance(items, list):
                     raise InputError("expected a list of cookies")
                 return [entry_from(i, source=f"override:{path.name}") for i in items]
-            except (ValueError, UnicodeDecodeError, InputError) as exc:
+            except (ValueError, RecursionError, UnicodeDecodeError, InputError) as exc:
                 raise InputError(f"{path}: invalid overrides file ({exc})") from exc
     return []
 

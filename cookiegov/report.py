@@ -77,7 +77,7 @@ def lifetime_text(cookie: ObservedCookie) -> str:
 
 def inventory_table(result: ScanResult) -> Table:
     table = Table(
-        title=f"{len(result.cookies)} cookies on {result.site} "
+        title=f"{len(result.cookies)} cookies on {escape(result.site)} "
         f"({len(result.pages)} pages, consent: {result.consent})",
         header_style="bold",
         show_lines=False,
@@ -96,12 +96,12 @@ def inventory_table(result: ScanResult) -> Table:
             party += " (blocked)"
         how = "/".join(v.value for v in c.set_via)
         table.add_row(
-            c.name,
-            c.domain,
-            f"[{style}]{c.category.value}[/]",
+            Text(c.name),
+            Text(c.domain),
+            Text(c.category.value, style=style),
             party,
             lifetime_text(c),
-            f"{how}: {_short(c.set_by)}",
+            Text(f"{how}: {_short(c.set_by)}"),
             str(len(c.pages)),
         )
     return table
@@ -189,7 +189,7 @@ def check_html(report: Any) -> str:
 
 def check_table(report: Any) -> Table:
     table = Table(
-        title=f"Compliance of {report.url}: {len(report.violations)} violation(s), "
+        title=f"Compliance of {escape(report.url)}: {len(report.violations)} violation(s), "
         f"{len(report.warnings)} warning(s)",
         header_style="bold",
     )
@@ -198,11 +198,41 @@ def check_table(report: Any) -> Table:
     for f in report.findings:
         style = "red" if f.severity == "violation" else "yellow"
         where = f.evidence.get("setter") or f.evidence.get("initiator") or f.evidence.get("page")
-        table.add_row(f"[{style}]{f.severity}[/]", f.rule, f.message, f.state, _short(where, 60))
+        table.add_row(
+            Text(f.severity, style=style),
+            f.rule,
+            Text(f.message),
+            str(f.state),
+            Text(_short(where, 60)),
+        )
     return table
 
 
 # -- consent-state comparison (scan --compare) -------------------------------------------
+def comparison_table(data: dict[str, Any]) -> Table:
+    """The comparison of :func:`cookiegov.compare.comparison` as a terminal table."""
+    table = Table(title=f"Consent states on {escape(data['url'])}", header_style="bold")
+    for column in ("State", "Banner", "Cookies", "Analytics", "Advertising", "Adds vs. none"):
+        table.add_column(column, overflow="fold")
+    for state, summary in data["states"].items():
+        banner = summary.get("banner") or {}
+        clicked = (
+            banner.get("clicked")
+            if banner.get("banner_found")
+            else ("not found" if banner else "—")
+        )
+        adds = data["adds"].get(state, {}).get("cookies", [])
+        table.add_row(
+            str(state),
+            Text(str(clicked)),
+            str(summary["cookies"]),
+            str(summary["by_category"]["analytics"]),
+            str(summary["by_category"]["advertising"]),
+            Text(", ".join(f"{c['name']} ({c['category']})" for c in adds) or "—"),
+        )
+    return table
+
+
 def comparison_json(data: dict[str, Any]) -> str:
     return json.dumps(data, indent=2)
 
@@ -239,7 +269,9 @@ def comparison_html(data: dict[str, Any]) -> str:
 # -- ad opt-out status ---------------------------------------------------------------------
 def optout_tables(data: dict[str, Any]) -> Group:
     """The opt-out report: refusals per day, and per ad vendor whether they are honoured."""
-    days = Table(title=f"Advertising refused by {data['site']}'s visitors", header_style="bold")
+    days = Table(
+        title=f"Advertising refused by {escape(data['site'])}'s visitors", header_style="bold"
+    )
     for column in ("Day", "Choices", "Refused", "Share", "Banner refused", "GPC refused"):
         days.add_column(column)
     for d in data["series"]:
@@ -255,16 +287,21 @@ def optout_tables(data: dict[str, Any]) -> Group:
     for column in ("Vendor", "Cookies", "After Reject all", "With GPC"):
         vendors.add_column(column)
 
-    def verdict(v: dict[str, Any]) -> str:
+    def verdict(v: dict[str, Any]) -> Text:
         if v["honoured"] is None:
-            return "not scanned"
+            return Text("not scanned")
         if v["honoured"]:
-            return "[green]honoured[/]"
-        return "[red]not honoured[/]: " + ", ".join(v["cookies"] + v["requests"])
+            return Text("honoured", style="green")
+        return Text.assemble(
+            ("not honoured", "red"), ": " + ", ".join(v["cookies"] + v["requests"])
+        )
 
     for v in data["vendors"]:
         vendors.add_row(
-            v["vendor"], ", ".join(v["cookies"]), verdict(v["reject"]), verdict(v["gpc"])
+            Text(v["vendor"]),
+            Text(", ".join(v["cookies"])),
+            verdict(v["reject"]),
+            verdict(v["gpc"]),
         )
     return Group(days, vendors)
 

@@ -21,7 +21,7 @@ from cookiegov.compliance import CheckContext
 from cookiegov.diff import diff_scans, summary_text
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import CookiegovError, InputError, NotFoundError
-from cookiegov.models import ScanResult
+from cookiegov.models import ConsentState, ScanResult
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.scans import load_scan, save_scan
@@ -100,14 +100,16 @@ def add_schedule(
     url: str,
     cron: str,
     *,
-    consent: str = "none",
+    consent: str = ConsentState.NONE,
     max_pages: int | None = None,
     webhook: str | None = None,
     email: str | None = None,
 ) -> Schedule:
     now = datetime.now(UTC)
-    if consent not in ("none", "accept", "reject", "gpc"):
-        raise InputError("consent must be none, accept, reject or gpc")
+    if consent not in set(ConsentState):
+        raise InputError(f"consent must be one of {', '.join(ConsentState)}, not {consent!r}")
+    if max_pages is not None and max_pages < 1:
+        raise InputError(f"max_pages must be at least 1 (got {max_pages})")
     if webhook and not webhook.startswith(("http://", "https://")):
         raise InputError("the webhook must be an http(s) URL")
     if email and "@" not in email:

@@ -11,6 +11,7 @@ import copy
 import dataclasses
 import functools
 import ipaddress
+import math
 import os
 import tomllib
 import typing
@@ -263,7 +264,11 @@ def _validate(s: Settings) -> None:
             ipaddress.ip_network(network, strict=False)
         except ValueError:
             raise ConfigError(f"test_networks: {network!r} is not an address or network") from None
-    if s.max_pages < 1 or s.concurrency < 1 or s.page_timeout <= 0:
+    if (
+        s.max_pages < 1
+        or s.concurrency < 1
+        or not (math.isfinite(s.page_timeout) and s.page_timeout > 0)
+    ):
         raise ConfigError("max_pages, concurrency and page_timeout must be positive")
 
 

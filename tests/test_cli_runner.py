@@ -211,3 +211,131 @@ def test_compare_writes_the_requested_format(fixture_server: FixtureServer, tmp_
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [row["state"] for row in rows] == [str(s) for s in COMPARE_ORDER]
     assert "consentia" in next(row for row in rows if row["state"] == "reject")["adds"]
+
+
+def test_an_import_without_usable_entries_keeps_the_source(tmp_path: Path) -> None:
+    """Before: a declared file whose every row was bad (or that had none) replaced the
+    source's entries with nothing and exited 0."""
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text("name,category\n_ga,analytics\nlang,preferences\n")
+    bad.write_text("name,kind\n_ga,analytics\n")  # no 'category' column
+    assert invoke(tmp_path, "kb", "import", "csv", str(good), "--name", "ours").exit_code == 0
+    for text in ("name,kind\n_ga,analytics\n", "name,category\n", "[]"):
+        bad.write_text(text)
+        r = invoke(
+            tmp_path,
+            "kb",
+            "import",
+            "csv" if text[0] != "[" else "json",
+            str(bad),
+            "--name",
+            "ours",
+        )
+        assert r.exit_code == 2, r.output
+        assert "no usable entries" in r.output and "nothing imported" in r.output
+    listed = invoke(tmp_path, "kb", "sources").output
+    assert [line.split()[:3] for line in listed.splitlines() if "ours" in line] == [
+        ["ours", "declared", "2"]
+    ]
+
+
+def test_classify_writes_by_the_one_output_rule(tmp_path: Path) -> None:
+    """Before: classify had its own rule: an unknown --output extension silently wrote CSV, a
+    missing folder was an error, and JSON on stdout ran into the next line."""
+    src = tmp_path / "in.csv"
+    src.write_text("name,domain\n_ga,.shop.test\n")
+    r = invoke(tmp_path, "classify", str(src), "-o", str(tmp_path / "out.txt"))
+    assert r.exit_code == 2 and "cannot tell the format" in r.output
+    out = tmp_path / "new" / "dir" / "out.json"
+    r = invoke(tmp_path, "classify", str(src), "-o", str(out))
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text())[0]["category"] == "analytics"
+    as_json = invoke(tmp_path, "classify", str(src), "--format", "json").output
+    assert as_json.endswith("]\n") and json.loads(as_json)[0]["vendor"] == "Google Analytics"
+    assert invoke(tmp_path, "classify", str(src)).output.startswith("name,domain,category")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_page_timeouts_that_cannot_load_a_page_are_refused(tmp_path: Path, value: str) -> None:
+    """Before: `--page-timeout -1` (or 0, nan) went to the browser and every page "timed out
+    after -1s" (exit 6, and a Node warning); inf waited forever."""
+    r = invoke(tmp_path, "scan", "https://www.shop.test/", "--page-timeout", value)
+    assert r.exit_code == 2, r.output
+    assert "page" in r.output and "timeout" in r.output.replace("_", " ").replace("-", " ")
+    env = {"COOKIEGOV_PAGE_TIMEOUT": value}
+    r = invoke(tmp_path, "check", "https://www.shop.test/", env=env)
+    assert r.exit_code == 2 and "page_timeout" in r.output, r.output
+
+
+def test_purge_keeps_everything_for_a_huge_retention(tmp_path: Path) -> None:
+    """Before: `consents purge SITE --days 99999999999` ended in an OverflowError traceback."""
+    _store_scan(f"sqlite:///{tmp_path / 'cli.db'}")
+    r = invoke(tmp_path, "consents", "purge", "shop.test", "--days", "99999999999")
+    assert r.exit_code == 0, r.output
+    assert "deleted 0 records" in r.output
+    r = invoke(tmp_path, "consents", "purge", "shop.test", "--days", "-1")
+    assert r.exit_code == 2 and "--days" in r.output
+
+
+def test_an_unreachable_queue_is_one_line_without_the_password(tmp_path: Path) -> None:
+    """Before: `scan --queue` with Redis down retried for 20 s, then ended in a RuntimeError
+    traceback ("Retry limit exceeded ... result store")."""
+    env = {"COOKIEGOV_REDIS_URL": "redis://:s3cr3t-pw@127.0.0.1:1/0"}
+    r = CliRunner().invoke(
+        cli,
+        ["--db", f"sqlite:///{tmp_path / 'q.db'}", "scan", "https://www.shop.test/", "--queue"],
+        env=env,
+    )
+    assert r.exit_code == 4, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    assert "cannot reach the scan queue" in r.output and "redis://:***@127.0.0.1:1/0" in r.output
+    assert "s3cr3t-pw" not in r.output
+
+
+def test_messages_print_input_as_text_not_markup(tmp_path: Path) -> None:
+    """Before: an error or row message holding "[/]" ended in a rich MarkupError traceback,
+    and "[bold]x" lost its brackets."""
+    r = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'm.db'}", "scan", "[/]"])
+    assert r.exit_code == 2 and "'[/]' is not an http(s) URL" in r.output
+    r = invoke(tmp_path, "consents", "verify", "[bold]x")
+    assert r.exit_code == 3 and "unknown site '[bold]x'" in r.output
+    rows = tmp_path / "m.csv"
+    rows.write_text("name,domain,session\na,b,[/]\n")
+    r = invoke(tmp_path, "classify", str(rows))
+    assert r.exit_code == 1 and "session must be true or false, not '[/]'" in r.output
+    out = tmp_path / "[red]" / "x.json"
+    r = invoke(tmp_path, "classify", str(rows), "-o", str(out))
+    assert f"wrote {out}" in " ".join(r.output.split())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:pw-SEKRIT@host:notaport/db",
+        "postgresql+nodriver://u:pw-SEKRIT@127.0.0.1/db",
+        "mysql://u:pw-SEKRIT@127.0.0.1:1/db",
+    ],
+)
+def test_a_database_url_that_cannot_be_opened_is_named_without_its_password(url: str) -> None:
+    """Before: "cannot open database 'postgresql://u:pw-SEKRIT@…'" printed the password."""
+    r = CliRunner().invoke(cli, ["--db", url, "scans"])
+    assert r.exit_code == 4, r.output
+    assert "cannot open database" in r.output and "u:***@" in r.output
+    assert "SEKRIT" not in r.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--wait"], "--wait goes with --queue"),
+        (["--queue", "--no-store"], "--no-store"),
+        (["--queue", "-o", "x.json"], "--output"),
+    ],
+)
+def test_options_a_queued_scan_cannot_honour_are_refused(
+    tmp_path: Path, args: list[str], message: str
+) -> None:
+    """Before: `--wait` without `--queue`, and `--queue` with `--no-store` or `--output`, were
+    silently ignored (the worker stores the scan; nothing was written)."""
+    r = invoke(tmp_path, "scan", "https://www.shop.test/", *args)
+    assert r.exit_code == 2 and message in r.output, r.output

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from cookiegov.compare import comparison, comparison_table
+from cookiegov.compare import comparison
 from cookiegov.models import Category, ConsentState
+from cookiegov.report import comparison_table
 from tests.builders import banner, cookie, request, scan
 
 

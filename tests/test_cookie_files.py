@@ -86,3 +86,19 @@ def test_declared_rows_with_bad_values_are_reported_not_dropped(tmp_path: Path) 
     entries, problems = read_declared(path, "csv")
     assert [e.pattern for e in entries] == ["ok"]
     assert problems == ["line 3: missing name", "line 4: unknown category 'sometimes'"]
+
+
+def test_hostile_files_are_input_errors_not_tracebacks(tmp_path: Path) -> None:
+    """Before: a CSV field over csv's size limit (_csv.Error) and deeply nested JSON
+    (RecursionError) escaped as tracebacks; NaN and Infinity were read as numbers."""
+    cases = {
+        "huge.csv": ("name,domain\na," + "x" * 200_000 + "\n", "line 2: field larger"),
+        "deep.json": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        "nan.json": ('[{"name": "a", "domain": "b", "expires_in": NaN}]', "NaN"),
+        "inf.json": ('[{"name": "a", "domain": "b", "expires_in": -Infinity}]', "-Infinity"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(InputError, match=message):
+            read_cookie_file(path)

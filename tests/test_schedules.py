@@ -16,6 +16,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from cookiegov.errors import InputError
+from cookiegov.models import ConsentState
 from cookiegov.schedules import add_schedule, next_run, set_paused
 from cookiegov.storage import Database
 from fixtures import dynamic
@@ -84,6 +85,17 @@ def test_cron_is_validated(db: Database) -> None:
         "*/5 * * * *",
         __import__("datetime").datetime(2026, 1, 1, 0, 1, tzinfo=__import__("datetime").UTC),
     ).startswith("2026-01-01T00:05")
+
+
+def test_a_schedule_is_checked_as_a_scan_is(db: Database) -> None:
+    """Before: add_schedule took max_pages=0 (every run then failed its budget check) and kept
+    its own list of consent states."""
+    with pytest.raises(InputError, match="none, accept, reject, gpc"):
+        add_schedule(db, "https://a.test/", "0 3 * * 1", consent="maybe")
+    with pytest.raises(InputError, match="at least 1"):
+        add_schedule(db, "https://a.test/", "0 3 * * 1", max_pages=0)
+    s = add_schedule(db, "https://a.test/", "0 3 * * 1", consent=ConsentState.GPC, max_pages=3)
+    assert (s.consent, s.max_pages) == ("gpc", 3)
 
 
 @pytest.mark.browser

@@ -95,3 +95,42 @@ def test_the_app_calls_the_services_it_was_given(sqlite_db: Database) -> None:
     r = app.test_client().get("/v1/sites/shop.test/declaration.json")
     assert r.status_code == 200 and r.get_json()["from"] == "the service"
     assert calls == ["shop.test"]
+
+
+def test_the_core_services_and_the_service_layer_agree(sqlite_db: Database) -> None:
+    """Before: banner/context.py kept its own copy of "the declaration of a site", whose
+    not-found message differed from the service layer's (what gunicorn's app answered vs
+    what `cookiegov serve` answered)."""
+    from cookiegov.services.governance import app_services
+
+    settings = Settings(sites={"shop.test": {}})
+    bodies = []
+    for services in (None, app_services(settings, sqlite_db)):
+        client = create_app(settings, sqlite_db, services).test_client()
+        r = client.get("/v1/sites/shop.test/declaration.json")
+        assert r.status_code == 404
+        bodies.append(r.get_json()["error"]["message"])
+    assert bodies[0] == bodies[1]
+    assert "no stored scan of shop.test" in bodies[0]
+
+
+def test_the_policy_check_is_a_service(sqlite_db: Database) -> None:
+    """Before: `policy-check` assembled the browser fetch, the stored scans and the comparison
+    in the CLI module itself."""
+    from cookiegov.services.governance import policy_check
+
+    fetched: list[str] = []
+
+    def fetch(url: str, settings: Settings) -> str:
+        fetched.append(url)
+        return "<h2>Analytics cookies</h2><p>We use _ga to count visits.</p>"
+
+    with pytest.raises(NotFoundError, match=r"no stored scan of shop\.test"):
+        policy_check(sqlite_db, Settings(), "shop.test", "https://www.shop.test/p", fetch=fetch)
+    assert fetched == []  # nothing is fetched for a site without scans
+    save_scan(sqlite_db, classify_result(_scan([_cookie("_ga", ".shop.test")]), Classifier()))
+    result, found = policy_check(
+        sqlite_db, Settings(), "shop.test", "https://www.shop.test/p", fetch=fetch
+    )
+    assert fetched == ["https://www.shop.test/p"] and found == 1
+    assert result["declared"]["_ga"] == "analytics" and result["undeclared"] == []

@@ -1,8 +1,9 @@
 """The ``cookiegov`` command: a thin layer over the service layer.
 
 Data goes to stdout, messages and progress to stderr; exit codes: 0 ok, 1 failure,
-2 bad input or configuration, 3 not found (unknown site, scan or schedule), 4 storage,
-5 browser, 6 scan failed, 7 ``check --fail-on`` found findings, 130 interrupted.
+2 bad input or configuration, 3 not found (unknown site, scan or schedule), 4 storage (or an
+unreachable scan queue), 5 browser, 6 scan failed, 7 ``check --fail-on`` found findings,
+130 interrupted.
 A closed stdout (``cookiegov scans | head -1``) ends the command quietly.
 
 One module per command group; :mod:`cookiegov.cli.common` holds what they share.

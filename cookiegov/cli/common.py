@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 
 from cookiegov.errors import CookiegovError, InputError
 from cookiegov.models import ConsentState
@@ -37,7 +38,7 @@ def _silence_stdout() -> None:
 def report_error(exc: BaseException) -> int:
     """One line on stderr for a failure, and the exit code; never a traceback."""
     if isinstance(exc, CookiegovError):
-        err.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err.print("interrupted")
@@ -46,7 +47,8 @@ def report_error(exc: BaseException) -> int:
         _silence_stdout()
         return 0
     assert isinstance(exc, OSError)
-    err.print(f"[bold red]error:[/] {exc.strerror or exc}: {exc.filename or ''}", highlight=False)
+    where = escape(str(exc.filename or ""))
+    err.print(f"[bold red]error:[/] {escape(str(exc.strerror or exc))}: {where}", highlight=False)
     return 1
 
 
@@ -95,9 +97,11 @@ def pass_db(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def output_options(formats: Mapping[str, Renderer], default: str) -> Callable[[F], F]:
+def output_options(
+    formats: Mapping[str, Renderer], default: str, *, default_text: str | None = None
+) -> Callable[[F], F]:
     """``--format`` and ``--output``, with the same rule in every command (see
-    :func:`resolve_format`)."""
+    :func:`resolve_format`); ``default_text`` says what ``default`` is where it varies."""
     names = list(formats)
 
     def decorate(fn: F) -> F:
@@ -112,7 +116,8 @@ def output_options(formats: Mapping[str, Renderer], default: str) -> Callable[[F
             "--format",
             "fmt",
             type=click.Choice(names),
-            help=f"Output format (default: from the --output extension, else {default}).",
+            help="Output format (default: from the --output extension, else"
+            f" {default_text or default}).",
         )(fn)
 
     return decorate
@@ -154,7 +159,7 @@ def write_output(
         else:
             with path.open("w", encoding="utf-8") as fh:
                 Console(file=fh, width=150, color_system=None).print(rendered)
-        err.print(f"wrote {output}")
+        err.print(f"wrote {escape(output)}", highlight=False)
     elif isinstance(rendered, bytes):
         if sys.stdout.isatty():
             raise InputError("this format is binary: write it to a file with --output")

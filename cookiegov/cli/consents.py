@@ -41,7 +41,9 @@ def consents_verify(ctx: click.Context, db: Database, site: str) -> None:
 
 @consents.command("purge")
 @click.argument("site")
-@click.option("--days", type=int, help="Keep this many days (default: retention_days).")
+@click.option(
+    "--days", type=click.IntRange(min=0), help="Keep this many days (default: retention_days)."
+)
 @pass_db
 def consents_purge(ctx: click.Context, db: Database, site: str, days: int | None) -> None:
     """Delete SITE's records older than the retention period; the chain stays verifiable."""
@@ -53,6 +55,10 @@ def consents_purge(ctx: click.Context, db: Database, site: str, days: int | None
     if keep < 0:
         raise InputError("--days must not be negative")
     require_site(db, settings, site)
-    cutoff = (datetime.now(UTC) - timedelta(days=keep)).isoformat(timespec="milliseconds")
+    try:
+        since = datetime.now(UTC) - timedelta(days=keep)
+    except OverflowError:  # more days than the calendar holds: keep everything
+        since = datetime.min.replace(tzinfo=UTC)
+    cutoff = since.isoformat(timespec="milliseconds")
     deleted = purge_before(db, site, cutoff)
     click.echo(f"{site}: deleted {deleted} records older than {keep} days")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 
 from cookiegov import report
-from cookiegov.cli.common import err, pass_db
+from cookiegov.cli.common import err, output_options, pass_db, write_output
 
 if TYPE_CHECKING:
     from cookiegov.storage import Database
@@ -40,15 +41,21 @@ def migrate(ctx: click.Context) -> None:
     err.print(f"{db.safe_url}: schema {before or 'empty'} → {db.revision()}")
 
 
+def _rows_renderer(fmt: str) -> Any:
+    def render(data: tuple[list[str], list[dict[str, Any]]]) -> str:
+        from cookiegov.batch import write_rows
+
+        return write_rows(*data, fmt)
+
+    return render
+
+
+CLASSIFY_FORMATS: dict[str, Any] = {"csv": _rows_renderer("csv"), "json": _rows_renderer("json")}
+
+
 @click.command()
 @click.argument("input_file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here, not stdout.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["csv", "json"]),
-    help="Output format (default: from the --output or input file's extension).",
-)
+@output_options(CLASSIFY_FORMATS, "csv", default_text="the input file's format")
 @click.option("--site", help="Apply this site's overrides file.")
 @pass_db
 def classify(
@@ -70,21 +77,17 @@ def classify(
       path, value, same_site, set_by   used by the heuristics when present
     Every input column is kept; category, vendor, confidence and reason are added.
     """
-    from cookiegov.batch import classify_rows, read_rows, write_rows
+    from cookiegov.batch import classify_rows, read_rows
+    from cookiegov.cookie_files import file_format
     from cookiegov.kb_sources import classifier_for
 
-    columns, rows = read_rows(Path(input_file))
+    path = Path(input_file)
+    columns, rows = read_rows(path)
     classifier = classifier_for(ctx.find_root().obj, db, site)
     out, bad = classify_rows(classifier, rows)
-    fmt = fmt or ("json" if (output or input_file).lower().endswith(".json") else "csv")
-    text = write_rows(columns, out, fmt)
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-        err.print(f"wrote {len(out)} rows to {output}")
-    else:
-        click.echo(text, nl=False)
+    write_output((columns, out), CLASSIFY_FORMATS, fmt, output, default=file_format(path))
     for row in bad:
-        err.print(f"[yellow]line {row.line}:[/] {row.message}", highlight=False)
+        err.print(f"[yellow]line {row.line}:[/] {escape(row.message)}", highlight=False)
     if bad:
         sys.exit(1)
 
@@ -113,8 +116,8 @@ def kb_import(ctx: click.Context, db: Database, kind: str, file: str, name: str 
         source, store_kind = name or path.name, "declared"
     count = replace_source(db, source, store_kind, entries)
     for problem in problems:
-        err.print(f"[yellow]skipped[/] {problem}", highlight=False)
-    err.print(f"imported {count} entries as {source!r} ({store_kind})")
+        err.print(f"[yellow]skipped[/] {escape(problem)}", highlight=False)
+    err.print(f"imported {count} entries as {escape(repr(source))} ({store_kind})")
 
 
 @kb.command("sources")

@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 
 from cookiegov import report
 from cookiegov.cli.common import (
@@ -19,7 +20,6 @@ from cookiegov.cli.common import (
 )
 from cookiegov.declaration import declaration_html
 from cookiegov.errors import NotFoundError
-from cookiegov.models import ConsentState
 
 if TYPE_CHECKING:
     from cookiegov.storage import Database
@@ -77,19 +77,12 @@ def policy_check(
     **flags: Any,
 ) -> None:
     """Compare what SITE's policy declares with what its scans found."""
-    from cookiegov.policy import compare, parse_policy
-    from cookiegov.storage.scans import latest_scan
-    from scanner.fetch import fetch_html
+    from cookiegov.services import governance
 
     settings = settings_of(ctx, **flags)
-    states = (ConsentState.ACCEPT, ConsentState.NONE)
-    scans = [s for s in (latest_scan(db, site, st) for st in states) if s]
-    if not scans and latest_scan(db, site) is None:
-        raise NotFoundError(f"no stored scan of {site}; run `cookiegov scan` first")
-    names = {c.name for s in scans for c in s.cookies}
-    result = compare(parse_policy(fetch_html(policy_url, settings), names), scans)
+    result, found = governance.policy_check(db, settings, site, policy_url)
     formats: dict[str, Any] = {
-        "table": lambda r: report.policy_text(r, policy_url, len(names)),
+        "table": lambda r: report.policy_text(r, policy_url, found),
         **JSON,
     }
     write_output(result, formats, fmt, None, default="table")
@@ -122,5 +115,5 @@ def diff(
     ctx_check = CheckContext.from_settings(settings_of(ctx))
     data = diff_scans(old, new, ctx_check)
     if data["site_mismatch"]:
-        err.print(f"[yellow]warning:[/] {data['site_mismatch']}", highlight=False)
+        err.print(f"[yellow]warning:[/] {escape(data['site_mismatch'])}", highlight=False)
     write_output(data, DIFF_FORMATS, fmt, output, default="table")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cookiegov import report
@@ -24,7 +25,7 @@ from cookiegov.cli.common import (
     settings_of,
     write_output,
 )
-from cookiegov.compare import comparison, comparison_table
+from cookiegov.compare import comparison
 from cookiegov.errors import InputError
 from cookiegov.evidence import CheckRun, evidence_html
 from cookiegov.models import COMPARE_ORDER, ConsentState
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 SCAN_FORMATS: dict[str, Any] = {"table": report.inventory_table, **report.FORMATS}
 COMPARE_FORMATS: dict[str, Any] = {
-    "table": lambda results: comparison_table(comparison(results)),
+    "table": lambda results: report.comparison_table(comparison(results)),
     "json": lambda results: report.comparison_json(comparison(results)),
     "csv": lambda results: report.comparison_csv(comparison(results)),
     "html": lambda results: report.comparison_html(comparison(results)),
@@ -101,7 +102,7 @@ class StateProgress:
             self.pages = done
             if self._task is not None:
                 self.progress.update(
-                    self._task, completed=done, total=total, description=page.url[-60:]
+                    self._task, completed=done, total=total, description=escape(page.url[-60:])
                 )
 
         return advance
@@ -135,7 +136,11 @@ class StateProgress:
     help="default: third-party cookies allowed (desktop Chrome); strict: blocked.",
 )
 @scan_options
-@click.option("--page-timeout", type=float, help="Seconds per page.")
+@click.option(
+    "--page-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds one page may take, load and settle included (default 20).",
+)
 @click.option(
     "--site",
     help="File the results under this site (e.g. example.com) instead of the URL's domain:"
@@ -175,6 +180,13 @@ def scan(
     settings = settings_of(ctx, **given)
     check_url(url)
     scanning.check_budgets(settings)
+    if wait and not queue:
+        raise InputError("--wait goes with --queue")
+    if queue and (no_store or output or fmt):
+        raise InputError(
+            "a queued scan is stored by the worker: --no-store, --format and --output do not"
+            " apply (--wait prints its summary)"
+        )
     if queue and site:
         raise InputError("--site is not sent to queued scans; scan without --queue")
     if queue:
@@ -208,7 +220,7 @@ def scan(
         task = progress.add_task("", total=settings.max_pages)
 
         def advance(page: Any, done: int, total: int) -> None:
-            progress.update(task, completed=done, description=page.url[-60:])
+            progress.update(task, completed=done, description=escape(page.url[-60:]))
 
         result = scanning.scan(url, settings, db, store=not no_store, progress=advance, site=site)
     write_output(result, SCAN_FORMATS, fmt, output, default="table")
@@ -229,7 +241,7 @@ def _enqueue(
 
     states = [str(s) for s in COMPARE_ORDER] if compare else None
     task = queue.enqueue(settings, url, overrides, states)
-    err.print(f"queued scan of {url} as task {task.id}")
+    err.print(f"queued scan of {escape(url)} as task {task.id}")
     if wait:
         outcome = task.get(timeout=3600)
         click.echo(json.dumps(outcome))

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 import click
+from rich.markup import escape
 
 from cookiegov import report
 from cookiegov.cli.common import CONSENT_CHOICE, err, pass_db
@@ -137,9 +138,13 @@ def worker(ctx: click.Context, db: Database, once: bool, celery: bool, concurren
     if once:
         for outcome in sched.run_due(db, settings, scan_function(db)):
             if "error" in outcome:
-                err.print(f"[red]schedule {outcome['schedule']} failed:[/] {outcome['error']}")
+                err.print(
+                    f"[red]schedule {outcome['schedule']} failed:[/] {escape(outcome['error'])}"
+                )
             elif "diff" in outcome:
-                err.print(f"schedule {outcome['schedule']}: {summary_text(outcome['diff'])}")
+                err.print(
+                    f"schedule {outcome['schedule']}: {escape(summary_text(outcome['diff']))}"
+                )
             else:
                 err.print(f"schedule {outcome['schedule']}: first scan {outcome['scan_id']}")
             click.echo(json.dumps(outcome))

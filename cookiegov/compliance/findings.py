@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from cookiegov.compliance.registry import RULES, Severity
-from cookiegov.models import ObservedCookie, ScanResult, ThirdPartyRequest
+from cookiegov.compliance.registry import RULES, Scans, Severity
+from cookiegov.models import Category, ConsentState, ObservedCookie, ScanResult, ThirdPartyRequest
 
 
 @dataclass(frozen=True)
@@ -90,3 +91,13 @@ def request_evidence(r: ThirdPartyRequest, state: str, why: str) -> dict[str, An
 def screenshot(result: ScanResult | None) -> str | None:
     """The banner screenshot of a scan, if it took one."""
     return result.evidence[0].get("screenshot") if result and result.evidence else None
+
+
+def set_cookies(
+    scans: Scans, state: ConsentState, categories: Collection[Category]
+) -> Iterator[ObservedCookie]:
+    """The cookies of ``categories`` that the scan in ``state`` saw set (not blocked)."""
+    result = scans.get(state)
+    for c in result.cookies if result else ():
+        if c.category in categories and not c.blocked_reason:
+            yield c

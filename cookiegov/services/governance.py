@@ -3,18 +3,17 @@ report, cookie declaration, and the callables the Flask app receives."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cookiegov.compliance import CheckContext, check
-from cookiegov.declaration import declaration
+from cookiegov.declaration import site_declaration
 from cookiegov.errors import NotFoundError
 from cookiegov.models import ConsentState, ScanResult
 from cookiegov.optout import optout_report as build_optout_report
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
-from cookiegov.storage.scans import baseline_scan, known_site
-from cookiegov.storage.site_admin import cookie_overrides_for
+from cookiegov.storage.scans import known_site, latest_scan
 
 if TYPE_CHECKING:
     from banner.context import AppServices
@@ -40,12 +39,29 @@ def optout_report(db: Database, settings: Settings, site: str) -> dict[str, Any]
     return build_optout_report(db, require_site(db, settings, site))
 
 
-def site_declaration(db: Database, site: str) -> dict[str, Any]:
-    """The cookie declaration of ``site`` from its baseline scan (accept, else none)."""
-    scan = baseline_scan(db, site)
-    if scan is None:
-        raise NotFoundError(f"no stored scan of {site} yet; scan it first")
-    return declaration(scan, cookie_overrides_for(db, site))
+def policy_check(
+    db: Database,
+    settings: Settings,
+    site: str,
+    policy_url: str,
+    *,
+    fetch: Callable[[str, Settings], str] | None = None,
+) -> tuple[dict[str, Any], int]:
+    """What the policy at ``policy_url`` declares against what ``site``'s latest accept and
+    none scans found, and how many cookie names those scans found. ``fetch`` loads the
+    policy's HTML (default: through the browser)."""
+    from cookiegov.policy import compare, parse_policy
+
+    states = (ConsentState.ACCEPT, ConsentState.NONE)
+    scans = [s for s in (latest_scan(db, site, state) for state in states) if s]
+    if not scans and latest_scan(db, site) is None:
+        raise NotFoundError(f"no stored scan of {site}; run `cookiegov scan` first")
+    names = {c.name for s in scans for c in s.cookies}
+    if fetch is None:
+        from scanner.fetch import fetch_html
+
+        fetch = fetch_html
+    return compare(parse_policy(fetch(policy_url, settings), names), scans), len(names)
 
 
 def app_services(settings: Settings, db: Database) -> AppServices:

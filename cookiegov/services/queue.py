@@ -14,9 +14,9 @@ from typing import Any
 
 from celery import Celery
 
-from cookiegov.errors import ConfigError, CookiegovError
+from cookiegov.errors import ConfigError, CookiegovError, StorageError
 from cookiegov.models import ConsentState
-from cookiegov.settings import Settings, load_settings
+from cookiegov.settings import Settings, load_settings, mask_url
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -80,6 +80,21 @@ def enqueue(
     overrides: dict[str, Any],
     states: list[str] | None = None,
 ) -> Any:
-    """Send a scan to the workers; returns Celery's AsyncResult."""
+    """Send a scan to the workers; returns Celery's AsyncResult. A broker that cannot be
+    reached is a :class:`StorageError` at once (Celery would retry for 20 s, then raise)."""
     args: list[Any] = [url, overrides] + ([states] if states else [])
-    return make_celery(settings).send_task("cookiegov.scan", args=args)
+    app = make_celery(settings)
+    _check_broker(settings.redis_url)
+    return app.send_task("cookiegov.scan", args=args)
+
+
+def _check_broker(redis_url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise StorageError(f"cannot reach the scan queue at {mask_url(redis_url)}: {exc}") from exc
+    finally:
+        client.close()

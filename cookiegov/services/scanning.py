@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -24,11 +25,17 @@ ScanFunction = Callable[[str, Settings], ScanResult]
 
 
 def check_budgets(settings: Settings) -> None:
-    """Refuse page budgets that would make a scan look clean without visiting a page."""
+    """Refuse page budgets that would make a scan look clean without visiting a page, and
+    page timeouts in which no page can load."""
     if settings.max_pages < 1:
         raise InputError(f"max_pages must be at least 1 (got {settings.max_pages})")
     if settings.concurrency < 1:
         raise InputError(f"concurrency must be at least 1 (got {settings.concurrency})")
+    if not (math.isfinite(settings.page_timeout) and settings.page_timeout > 0):
+        raise InputError(
+            f"page_timeout (--page-timeout) must be a positive number of seconds"
+            f" (got {settings.page_timeout})"
+        )
 
 
 def classify_result(result: ScanResult, classifier: Classifier) -> ScanResult:

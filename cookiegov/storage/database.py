@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from cookiegov.errors import StorageError
+from cookiegov.settings import mask_url
 from cookiegov.storage.schema import sites
 
 log = logging.getLogger(__name__)
@@ -179,7 +180,7 @@ def _make_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, **kwargs)
     except (SQLAlchemyError, ValueError, ImportError) as exc:
-        raise StorageError(f"cannot open database {url!r}: {exc}") from exc
+        raise StorageError(f"cannot open database {mask_url(url)!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cookiegov.compliance.context import CheckContext
-from cookiegov.compliance.findings import Finding, cookie_evidence
+from cookiegov.compliance.findings import Finding, cookie_evidence, set_cookies
 from cookiegov.compliance.registry import Scans, rule
 from cookiegov.models import Category, ConsentState
 
@@ -19,15 +19,13 @@ TRACKING = (Category.ANALYTICS, Category.ADVERTISING)
     "ePrivacy Art. 5(3); GDPR Art. 6(1)(a), 7; EDPB Guidelines 05/2020",
 )
 def pre_consent_cookie(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
-    none = scans.get(ConsentState.NONE)
-    for c in none.cookies if none else ():
-        if c.category in TRACKING and not c.blocked_reason:
-            yield Finding(
-                "pre-consent-cookie",
-                f"{c.name} ({c.category.value}) is set before any choice",
-                ConsentState.NONE,
-                cookie_evidence(c, ConsentState.NONE),
-            )
+    for c in set_cookies(scans, ConsentState.NONE, TRACKING):
+        yield Finding(
+            "pre-consent-cookie",
+            f"{c.name} ({c.category.value}) is set before any choice",
+            ConsentState.NONE,
+            cookie_evidence(c, ConsentState.NONE),
+        )
 
 
 @rule(
@@ -37,12 +35,10 @@ def pre_consent_cookie(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
     "ePrivacy Art. 5(3): exempt only when strictly necessary for a requested service",
 )
 def pre_consent_functional(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
-    none = scans.get(ConsentState.NONE)
-    for c in none.cookies if none else ():
-        if c.category is Category.FUNCTIONAL and not c.blocked_reason:
-            yield Finding(
-                "pre-consent-functional",
-                f"{c.name} (functional) is set before any choice",
-                ConsentState.NONE,
-                cookie_evidence(c, ConsentState.NONE),
-            )
+    for c in set_cookies(scans, ConsentState.NONE, (Category.FUNCTIONAL,)):
+        yield Finding(
+            "pre-consent-functional",
+            f"{c.name} (functional) is set before any choice",
+            ConsentState.NONE,
+            cookie_evidence(c, ConsentState.NONE),
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cookiegov.compliance.context import CheckContext
-from cookiegov.compliance.findings import Finding, cookie_evidence, screenshot
+from cookiegov.compliance.findings import Finding, cookie_evidence, screenshot, set_cookies
 from cookiegov.compliance.registry import Scans, rule
 from cookiegov.compliance.rules.before_choice import TRACKING
 from cookiegov.models import Category, ConsentState
@@ -18,15 +18,14 @@ from cookiegov.models import Category, ConsentState
     "GDPR Art. 7(3) and 4(11); ePrivacy Art. 5(3)",
 )
 def after_reject_cookie(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
-    reject = scans.get(ConsentState.REJECT)
-    for c in reject.cookies if reject else ():
-        if c.category in TRACKING and not c.blocked_reason:
-            yield Finding(
-                "after-reject-cookie",
-                f"{c.name} ({c.category.value}) is set after Reject all",
-                ConsentState.REJECT,
-                cookie_evidence(c, ConsentState.REJECT, screenshot(reject)),
-            )
+    shot = screenshot(scans.get(ConsentState.REJECT))
+    for c in set_cookies(scans, ConsentState.REJECT, TRACKING):
+        yield Finding(
+            "after-reject-cookie",
+            f"{c.name} ({c.category.value}) is set after Reject all",
+            ConsentState.REJECT,
+            cookie_evidence(c, ConsentState.REJECT, shot),
+        )
 
 
 @rule(
@@ -36,12 +35,10 @@ def after_reject_cookie(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
     "CCPA regulations §7025 (opt-out preference signals); GDPR Art. 21(5)",
 )
 def after_gpc(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
-    gpc = scans.get(ConsentState.GPC)
-    for c in gpc.cookies if gpc else ():
-        if c.category is Category.ADVERTISING and not c.blocked_reason:
-            yield Finding(
-                "after-gpc",
-                f"{c.name} (advertising) is set despite GPC",
-                ConsentState.GPC,
-                cookie_evidence(c, ConsentState.GPC),
-            )
+    for c in set_cookies(scans, ConsentState.GPC, (Category.ADVERTISING,)):
+        yield Finding(
+            "after-gpc",
+            f"{c.name} (advertising) is set despite GPC",
+            ConsentState.GPC,
+            cookie_evidence(c, ConsentState.GPC),
+        )
