@@ -83,11 +83,6 @@ PREVIEW_CSP = (
 )
 
 
-@bp.url_value_preprocessor
-def _site(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    known_site((values or {}).get("site", ""))
-
-
 def _from_file(site: str) -> dict[str, Any]:
     return dict(context.settings().sites.get(site, {}))
 
@@ -189,12 +184,14 @@ def _page(
 @bp.get("/")
 @login_required
 def edit(site: str) -> Any:
+    known_site(site)
     return _page(site)
 
 
 @bp.post("/")
 @login_required
 def save(site: str) -> Any:
+    known_site(site)
     action = request.form.get("action", "preview")
     db = context.db()
     if action == "discard":
@@ -256,6 +253,7 @@ def _publish(site: str) -> Any:
 @bp.post("/cookie")
 @login_required
 def cookie(site: str) -> Any:
+    known_site(site)
     form = request.form
     name, domain = form.get("name", ""), form.get("domain", "")
     category = form.get("category", "")
@@ -289,6 +287,7 @@ def cookie(site: str) -> Any:
 @bp.get("/preview")
 @login_required
 def preview(site: str) -> Response:
+    known_site(site)
     html = render_template("dashboard/editor_preview.html", site=site, stamp=int(time.time()))
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = PREVIEW_CSP
@@ -301,6 +300,7 @@ def draft_js(site: str) -> Response:
     """The banner script as the draft would make it (published settings if no draft). Its
     revision is the time, so the preview shows the banner whatever was answered in it; its
     consent requests go nowhere (no /v1 in this URL)."""
+    known_site(site)
     raw, _ = _current(site)
     raw = {**raw, "revision": int(time.time())}
     body = site_store.script_for(site_store.dress(banner_config(build_site(site, raw)), site, raw))

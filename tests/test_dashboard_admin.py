@@ -17,7 +17,7 @@ from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
 from cookiegov.storage.site_admin import audit_log
 
-TOKEN = "admin-t0ken-for-tests"
+TOKEN = "admin-t0ken-for-tests-of-the-dashboard"
 SITES = {"shop.test": {"policy_url": "https://www.shop.test/privacy"}}
 
 

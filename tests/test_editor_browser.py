@@ -25,7 +25,7 @@ from tests.conftest import demo_site_with_banner
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TOKEN = "editor-browser-t0ken"
+TOKEN = "editor-browser-t0ken-long-enough"
 SITE = "shop.test"
 
 

@@ -56,7 +56,7 @@ def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Cons
     server = fixtures.FixtureServer(loopback_view=True)
     server.start()
     try:
-        token = settings.admin_token or secrets.token_urlsafe(18)
+        token = settings.admin_token or secrets.token_urlsafe(24)
         settings = settings.replace(
             admin_token=token,
             browser_args=[*settings.browser_args, server.resolver_rule],
