@@ -1,24 +1,30 @@
 """Admin endpoints for a site's owner: list, filter and export consent records, and counts.
 
-They need ``Authorization: Bearer <admin_token>``; with no token configured they are off.
+They need ``Authorization: Bearer <token>``: a token of the site (``cookiegov token create
+--site SITE``) or of the admin role (a global token, or the ``admin_token`` setting). Wrong
+tokens are throttled per client network.
 """
 
 from __future__ import annotations
 
 import csv
-import hmac
 import io
 import re
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from banner import context
-from cookiegov.errors import AuthError, InputError, NotFoundError
-from cookiegov.storage.consents import consent_stats, query_records, verify_chain
+from cookiegov.admin_access import Principal, authenticate
+from cookiegov.csvcells import safe_row
+from cookiegov.errors import AuthError, ForbiddenError, InputError, NotFoundError
+from cookiegov.keys import load_keys
+from cookiegov.privacy import anonymize_ip
+from cookiegov.proofs import verify as verify_proofs
+from cookiegov.storage.consents import consent_stats, query_records
 
 bp = Blueprint("admin", __name__, url_prefix="/v1/sites/<site>/admin")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?$", re.ASCII)
 CSV_COLUMNS = (
     "seq",
     "created_at",
@@ -26,6 +32,7 @@ CSV_COLUMNS = (
     "action",
     "method",
     "gpc",
+    "gpc_override",
     "revision",
     "functional",
     "analytics",
@@ -37,25 +44,41 @@ CSV_COLUMNS = (
 )
 
 
+AUTH_FAILURES_PER_MINUTE = 10  # wrong tokens per client network, API and dashboard together
+
+
+def sign_in(given: str) -> Principal:
+    """The principal of a presented admin token; :class:`AuthError` for a wrong one, and
+    :class:`RateLimitError` once a client network guessed wrong too often."""
+    settings = context.settings()
+    limiter = current_app.extensions["cookiegov_limiter"]
+    key = anonymize_ip(request.remote_addr or "", "truncate") or "unknown"
+    message = "too many wrong admin tokens from this network; retry later"
+    limiter.check("admin-auth", key, AUTH_FAILURES_PER_MINUTE, message)
+    principal = authenticate(context.db(), settings.admin_token, given) if given else None
+    if principal is None:
+        limiter.hit("admin-auth", key, AUTH_FAILURES_PER_MINUTE, message)
+        raise AuthError("missing or wrong admin token")
+    return principal
+
+
 @bp.before_request
 def _require_token() -> None:
-    settings = context.settings()
-    token = settings.admin_token
-    if not token:
-        raise AuthError("the admin API is disabled: set admin_token")
     given = request.headers.get("Authorization", "")
-    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
-        raise AuthError("missing or wrong admin token")
+    scheme, _, token = given.partition(" ")
+    principal = sign_in(token.strip() if scheme.lower() == "bearer" else "")
     site = (request.view_args or {}).get("site")
-    if site not in settings.sites:
+    if site not in context.settings().sites:
         raise NotFoundError(f"unknown site {site!r}")
+    if not principal.may(site):
+        raise ForbiddenError(f"this token is for another site than {site!r}")
 
 
 def _arg_int(name: str, default: int, upper: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 0 <= int(raw) <= upper:
+    if not (raw.isascii() and raw.isdigit()) or not 0 <= int(raw) <= upper:
         raise InputError(f"'{name}' must be an integer from 0 to {upper}")
     return int(raw)
 
@@ -91,7 +114,7 @@ def list_consents(site: str) -> Response:
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for r in records:
-            writer.writerow({**r, **r["choices"]})
+            writer.writerow(safe_row({**r, **r["choices"]}))
         response = Response(out.getvalue(), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="consents-{site}.csv"'
         return response
@@ -110,7 +133,9 @@ def optout(site: str) -> Response:
 
 @bp.get("/verify")
 def verify(site: str) -> Response:
-    report = verify_chain(context.db(), site)
+    settings = context.settings()
+    keys = load_keys(settings.secret_key, settings.key_file)
+    report = verify_proofs(context.db(), site, keys)
     return jsonify(
         {"site": site, "records": report.records, "ok": report.ok, "problems": report.problems}
     )

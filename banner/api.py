@@ -6,13 +6,14 @@ import contextlib
 import hashlib
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import get_input_stream
 
 from banner import context
 from banner.consents import (
@@ -21,21 +22,26 @@ from banner.consents import (
     consent_cookie,
     consent_entry,
     cookie_domain,
-    limit_key,
+    limit_consents,
     parse_consent,
     public,
+    scan_record,
 )
+from banner.fastpath import decode_json
 from banner.headers import cors_headers
+from banner.ratelimit import REDIS_TIMEOUT
 from banner.site_store import dress, effective_raw, effective_site
 from banner.sites import SiteConfig
 from banner.testtraffic import note as note_test_traffic
 from banner.texts import TEXTS
+from cookiegov import scanmark
 from cookiegov.declaration import declaration_html
-from cookiegov.errors import InputError, NotFoundError, RateLimitError
+from cookiegov.errors import InputError, NotFoundError
+from cookiegov.keys import Keys, load_keys
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.models import CONSENT_CATEGORIES, Category
 from cookiegov.optout import visitor_status
-from cookiegov.settings import Settings
+from cookiegov.proofs import receipt
 from cookiegov.storage.consents import records_for
 from cookiegov.storage.scans import baseline_scan
 
@@ -65,6 +71,8 @@ def _inventory(site: str) -> list[dict[str, Any]]:
                 "name": c.name,
                 "domain": c.domain,
                 "category": c.category.value,
+                # Not sure enough: the banner treats it as non-necessary (privacy by default).
+                "review": c.needs_review,
                 "vendor": (c.classification.vendor if c.classification else None) or "",
                 "purpose": (c.classification.purpose if c.classification else None) or "",
                 "lifetime": c.lifetime,
@@ -137,7 +145,9 @@ class ScriptCache:
         if redis_url:
             import redis
 
-            self._redis = redis.Redis.from_url(redis_url, socket_timeout=1)
+            self._redis = redis.Redis.from_url(
+                redis_url, socket_timeout=REDIS_TIMEOUT, socket_connect_timeout=REDIS_TIMEOUT
+            )
 
     def get_or_build(self, key: str, build: Callable[[], str]) -> str:
         now = time.monotonic()
@@ -199,61 +209,11 @@ def _cacheable(body: str, ctype: str) -> Response:
 
 
 # -- consents ----------------------------------------------------------------------------
-class RateLimiter:
-    """Fixed-window counter per client key (in-process)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._windows: dict[str, tuple[int, int]] = {}
-
-    def hit(self, key: str, limit: int) -> None:
-        window = int(time.time() // 60)
-        with self._lock:
-            start, count = self._windows.get(key, (window, 0))
-            if start != window:
-                start, count = window, 0
-            count += 1
-            self._windows[key] = (start, count)
-            if len(self._windows) > 100_000:
-                self._windows = {k: v for k, v in self._windows.items() if v[0] == window}
-        if count > limit:
-            raise RateLimitError("too many consent writes from this client; retry in a minute")
-
-
-class RedisRateLimiter:
-    """Fixed-window counter in Redis, shared by every app server that uses the same Redis."""
-
-    def __init__(self, url: str, prefix: str = "cookiegov:rl") -> None:
-        import redis
-
-        self.client = redis.Redis.from_url(url, socket_timeout=2)
-        self.prefix = prefix
-
-    def hit(self, key: str, limit: int) -> None:
-        import redis
-
-        window = int(time.time() // 60)
-        name = f"{self.prefix}:{window}:{key}"
-        try:
-            pipe = self.client.pipeline()
-            pipe.incr(name)
-            pipe.expire(name, 120)
-            count = int(pipe.execute()[0])
-        except redis.RedisError as exc:  # fail open: consent must still be recordable
-            log.warning("rate limiter unavailable: %s", exc)
-            return
-        if count > limit:
-            raise RateLimitError("too many consent writes from this client; retry in a minute")
-
-
-def limiter_for(settings: Settings) -> RateLimiter | RedisRateLimiter:
-    return RedisRateLimiter(settings.redis_url) if settings.redis_url else RateLimiter()
-
-
 def _limit(site: str, ip: str) -> None:
-    """One write more for this client (site and /24 or /48 network) in this app."""
-    limiter: RateLimiter | RedisRateLimiter = current_app.extensions["cookiegov_limiter"]
-    limiter.hit(limit_key(site, ip), context.settings().rate_limit)
+    """One write more for this client (site and /24 or /48 network)."""
+    limit_consents(
+        current_app.extensions["cookiegov_limiter"], site, ip, context.settings().rate_limit
+    )
 
 
 def _client_ip() -> str:
@@ -267,24 +227,34 @@ def record_consent(site: str) -> tuple[Response, int]:
     settings = context.settings()
     ip = _client_ip()
     _limit(site, ip)
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        body = None
-    if body is None:
-        raise InputError("the request body must be valid JSON (Content-Type: application/json)")
+    body = decode_json(_body(), request.content_type or "")
     parsed = parse_consent(body, context.header("Sec-GPC"))
-    entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
-    record = context.writer().append(site, entry)
-    note_test_traffic(
-        settings, context.db(), site, record["consent_id"], ip, context.header("Cookie")
-    )
+    if scanmark.verify(context.header(scanmark.HEADER), scanmark.key_for(settings)):
+        record = scan_record(parsed)  # our own scanner: answered, never logged
+    else:
+        entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
+        record = context.writer().append(site, entry)
+        note_test_traffic(
+            settings, context.db(), site, record["consent_id"], ip, context.header("Cookie")
+        )
     response = jsonify(public(record))
     host = request.host.split(":")[0]
     cookie = consent_cookie(settings, record, context.header("Origin"), host)
     if cookie:
         response.headers.add("Set-Cookie", cookie)
     return response, 201
+
+
+def _body() -> bytes:
+    """The request body, at most ``MAX_CONTENT_LENGTH`` bytes: 413 for more, also for a body
+    sent in chunks (Werkzeug would cut it to the limit silently, and the cut JSON is a 400)."""
+    limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    if request.content_length is not None:
+        return request.get_data(cache=False)  # 413 for a declared length over the limit
+    raw = get_input_stream(request.environ, max_content_length=None).read(limit + 1)
+    if len(raw) > limit:
+        raise RequestEntityTooLarge()
+    return bytes(raw)
 
 
 def _own_records(site: str, consent_id: str) -> list[dict[str, Any]]:
@@ -320,6 +290,26 @@ def export_consent(site: str, consent_id: str) -> Response:
 def visitor_optout(site: str, consent_id: str) -> Response:
     """Is advertising refused for this visitor, since when, and by which signal."""
     return jsonify(visitor_status(_own_records(site, consent_id)))
+
+
+def _keys() -> Keys:
+    settings = context.settings()
+    keys = load_keys(settings.secret_key, settings.key_file)
+    if keys is None:
+        raise NotFoundError("receipts are off on this server (no secret configured)")
+    return keys
+
+
+@bp.get("/sites/<site>/consents/<consent_id>/receipt")
+def consent_receipt(site: str, consent_id: str) -> Response:
+    """A signed receipt of the visitor's latest record (proof they can keep)."""
+    _own_records(site, consent_id)
+    return jsonify(receipt(context.db(), _keys(), site, consent_id))
+
+
+@bp.get("/keys")
+def public_key() -> Response:
+    return jsonify({"public_key": _keys().public_key})
 
 
 @bp.get("/sites/<site>/declaration.json")

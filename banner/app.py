@@ -7,8 +7,9 @@ import logging
 from flask import Flask, Response, jsonify
 
 from banner.admin import bp as admin_bp
-from banner.api import ScriptCache, limiter_for
+from banner.api import ScriptCache
 from banner.api import bp as api_bp
+from banner.consents import check_secrets
 from banner.context import AppServices, core_services
 from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
@@ -16,11 +17,15 @@ from banner.editor import bp as editor_bp
 from banner.errors import register_error_handlers
 from banner.exports import bp as exports_bp
 from banner.fastpath import ConsentFastPath
-from banner.headers import SECURITY_HEADERS
+from banner.headers import SECURITY_HEADERS, HeaderLimit
 from banner.openapi import openapi_document, openapi_html
 from banner.operations import bp as operations_bp
+from banner.proxies import TrustedProxies
+from banner.ratelimit import Limiter
 from cookiegov import __version__
+from cookiegov.admin_access import check_admin_token
 from cookiegov.domains import registrable_domain
+from cookiegov.keys import load_keys
 from cookiegov.knowledge import builtin_cookies
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
@@ -47,13 +52,15 @@ def create_app(
     app = Flask(__name__)
     app.extensions["cookiegov_services"] = services or core_services(settings)
     app.config["COOKIEGOV_SETTINGS"] = settings
+    check_secrets(settings)
+    check_admin_token(settings.admin_token)
     app.config["COOKIEGOV_DB"] = db = db or open_database(settings.database_url)
-    writer: Appender = ConsentWriter(db)
+    writer: Appender = ConsentWriter(db, keys=load_keys(settings.secret_key, settings.key_file))
     if settings.writer_socket:
         writer = WriterClient(settings.writer_socket, fallback=writer)
     app.extensions["cookiegov_writer"] = writer
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
-    app.extensions["cookiegov_limiter"] = limiter_for(settings)
+    app.extensions["cookiegov_limiter"] = Limiter(settings.redis_url)
     app.extensions["cookiegov_scripts"] = ScriptCache(settings.redis_url)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api_bp)
@@ -112,5 +119,7 @@ def create_app(
         return response
 
     app.wsgi_app = ConsentFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]
+    app.wsgi_app = HeaderLimit(app.wsgi_app)  # type: ignore[method-assign]
 
     return app

@@ -1,13 +1,14 @@
 """The dashboard: server-rendered pages for site owners, behind an admin login.
 
-Sign-in uses the admin token; the session cookie is signed, HttpOnly, Secure and SameSite=Lax.
+Sign-in takes an admin token (of one site, or of the admin role) and starts a server-side
+session: the cookie holds only its random id (HttpOnly, Secure, SameSite=Lax); signing out or
+revoking the token ends it. A site's token sees only that site.
 Charts are inline SVG: no script runs on these pages.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -16,20 +17,28 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    g,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.wrappers import Request
 
 from banner import context
+from banner.admin import sign_in
+from cookiegov.admin_access import (
+    SESSION_HOURS,
+    Principal,
+    end_session,
+    session_principal,
+    start_session,
+)
 from cookiegov.compliance import RULES, CheckContext
 from cookiegov.declaration import declaration_html
 from cookiegov.diff import diff_scans
-from cookiegov.errors import NotFoundError
+from cookiegov.errors import AuthError, NotFoundError, RateLimitError
 from cookiegov.models import Category, ConsentState
 from cookiegov.optout import optin_series, refusal_series, vendor_status
 from cookiegov.report import COLORS, lifetime_text
@@ -61,16 +70,14 @@ CSP = (
 
 
 def secret_key(settings: Settings) -> bytes:
-    """Session signing key derived from the admin token: stable across restarts."""
-    return hashlib.sha256(b"cookiegov-dashboard|" + settings.admin_token.encode()).digest()
+    """Flask's signing key: random per process. Sign-in does not use Flask's cookie session
+    (see :func:`login`), and nothing in any cookie is derived from an admin token."""
+    return secrets.token_bytes(32)
 
 
 class DashboardSessions(SecureCookieSessionInterface):
-    """Signed cookie sessions, opened only for requests that carry the session cookie.
-
-    Only dashboard visitors have one; the consent endpoint and the banner script skip the
-    signing machinery entirely.
-    """
+    """Flask's cookie sessions, opened only for requests that carry the session cookie (the
+    consent endpoint and the banner script skip the machinery entirely)."""
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         if self.get_cookie_name(app) not in request.environ.get("HTTP_COOKIE", ""):
@@ -78,19 +85,36 @@ class DashboardSessions(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
+SESSION_COOKIE = "cookiegov_session"  # a random server-side session id, nothing else
+
+
+def current_admin() -> Principal | None:
+    """Who is signed in on this request (a live server-side session), if anyone."""
+    if "admin" not in g:
+        session_id = request.cookies.get(SESSION_COOKIE, "")
+        g.admin = session_principal(context.db(), context.settings().admin_token, session_id)
+    admin: Principal | None = g.admin
+    return admin
+
+
 def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        token = context.settings().admin_token
-        if not token or not hmac.compare_digest(session.get("auth", ""), _session_mark(token)):
+        if current_admin() is None:
             return redirect(url_for("dashboard.login", next=request.path))
         return view(*args, **kwargs)
 
     return wrapper
 
 
-def _session_mark(token: str) -> str:
-    return hashlib.sha256(b"signed-in|" + token.encode()).hexdigest()
+def _visible_sites() -> list[str]:
+    admin = current_admin()
+    return sorted(s for s in context.settings().sites if admin is not None and admin.may(s))
+
+
+def _require_site(site: str) -> None:
+    if site not in _visible_sites():
+        raise NotFoundError(f"unknown site {site!r}")
 
 
 @bp.after_request
@@ -103,25 +127,49 @@ def _headers(response: Response) -> Response:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    token = context.settings().admin_token
-    error = None if token else "The dashboard is off: set admin_token to enable it."
-    if request.method == "POST" and token:
-        given = request.form.get("token", "")
-        if hmac.compare_digest(given.encode(), token.encode()):
-            session.clear()
-            session["auth"] = _session_mark(token)
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            principal = sign_in(request.form.get("token", ""))
+        except AuthError:
+            error, status = "Wrong token.", 401
+        except RateLimitError as exc:
+            error, status = "Too many wrong tokens; try again later.", 429
+            page = Response(render_template("dashboard/login.html", error=error), status)
+            page.headers["Retry-After"] = str(exc.retry_after)
+            return page
+        else:
+            _end_current_session()  # a new id at every sign-in (no session fixation)
             target = request.args.get("next", "")
-            return redirect(
+            response = redirect(
                 target if target.startswith("/dashboard/") else url_for("dashboard.index")
             )
-        error = "Wrong token."
-    return render_template("dashboard/login.html", error=error), (401 if error else 200)
+            response.set_cookie(
+                SESSION_COOKIE,
+                start_session(context.db(), principal),
+                max_age=SESSION_HOURS * 3600,
+                path="/dashboard",
+                secure=True,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
+    return render_template("dashboard/login.html", error=error), status
+
+
+def _end_current_session() -> None:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        end_session(context.db(), session_id)
 
 
 @bp.post("/logout")
 def logout() -> Any:
-    session.clear()
-    return redirect(url_for("dashboard.login"))
+    """Sign out: the server forgets the session, so the cookie is worthless from now on."""
+    _end_current_session()
+    response = redirect(url_for("dashboard.login"))
+    response.delete_cookie(SESSION_COOKIE, path="/dashboard", secure=True, samesite="Lax")
+    return response
 
 
 @bp.get("/")
@@ -129,7 +177,8 @@ def logout() -> Any:
 def index() -> str:
     db = context.db()
     rows = []
-    for site in sorted(context.settings().sites):
+    visible = _visible_sites()
+    for site in visible:
         scan = latest_scan(db, site)
         states = latest_scans_by_state(db, site)
         report = context.services().check(states) if states else None
@@ -145,8 +194,8 @@ def index() -> str:
     return render_template(
         "dashboard/index.html",
         rows=rows,
-        schedules=list_schedules(db),
-        scans=list_scans(db, limit=15),
+        schedules=[s for s in list_schedules(db) if s.site in visible],
+        scans=[s for s in list_scans(db, limit=200) if s["domain"] in visible][:15],
     )
 
 
@@ -182,8 +231,7 @@ def _chart(series: list[dict[str, Any]], keys: list[str], colors: dict[str, str]
 @bp.get("/sites/<site>")
 @login_required
 def site_page(site: str) -> str:
-    if site not in context.settings().sites:
-        raise NotFoundError(f"unknown site {site!r}")
+    _require_site(site)
     db = context.db()
     present = latest_scans_by_state(db, site)
     scan = latest_scan(db, site)
@@ -236,8 +284,7 @@ def site_page(site: str) -> str:
 @bp.get("/sites/<site>/preview")
 @login_required
 def preview(site: str) -> Response:
-    if site not in context.settings().sites:
-        raise NotFoundError(f"unknown site {site!r}")
+    _require_site(site)
     html = render_template("dashboard/preview.html", site=site)
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
@@ -254,5 +301,7 @@ def diff_page(old: int, new: int) -> str:
     a, b = load_scan(db, old), load_scan(db, new)
     if a is None or b is None:
         raise NotFoundError("no such scan")
+    _require_site(a.site)
+    _require_site(b.site)
     d = diff_scans(a, b, CheckContext.from_settings(context.settings()))
     return render_template("dashboard/diff.html", d=d, a=a, b=b)

@@ -31,7 +31,10 @@ def register_error_handlers(app: Flask) -> None:
     def _cookiegov(exc: CookiegovError) -> Response:
         if exc.http_status >= 500:
             log.error("request failed: %s", exc.message)
-        return error_response(exc.http_status, exc.code, exc.message, exc.details or None)
+        response = error_response(exc.http_status, exc.code, exc.message, exc.details or None)
+        for name, value in exc.http_headers():
+            response.headers[name] = value
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, request
 from banner import context
 from banner.dashboard import login_required
 from banner.operations import known_site
+from cookiegov.csvcells import safe_row
 from cookiegov.errors import NotFoundError
 from cookiegov.evidence import evidence_html
 from cookiegov.models import CONSENT_CATEGORIES
@@ -41,15 +42,6 @@ COLUMNS = (
     "test_traffic",
     "hash",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """``value`` safe for a spreadsheet cell: text starting like a formula is prefixed with
-    ``'``; numbers and booleans pass as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def log_rows(site: str) -> list[dict[str, Any]]:
@@ -70,7 +62,7 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: neutralise(v) for k, v in row.items()})
+        writer.writerow(safe_row(row))
     return out.getvalue()
 
 

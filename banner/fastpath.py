@@ -20,12 +20,20 @@ from typing import Any
 
 from flask import Flask
 
-from banner.consents import consent_cookie, consent_entry, limit_key, parse_consent, public
+from banner.consents import (
+    consent_cookie,
+    consent_entry,
+    limit_consents,
+    parse_consent,
+    public,
+    scan_record,
+)
 from banner.errors import error_body
 from banner.headers import SECURITY_HEADERS, cors_headers
 from banner.site_store import effective_site
 from banner.sites import SiteConfig
 from banner.testtraffic import note as note_test_traffic
+from cookiegov import scanmark
 from cookiegov.errors import CookiegovError, InputError
 from cookiegov.settings import Settings
 from cookiegov.storage.appends import Appender
@@ -36,6 +44,18 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 _PATH = re.compile(r"^/v1/sites/([^/]+)/consents$")
 _STATUS = {s.value: f"{s.value} {s.phrase.upper()}" for s in HTTPStatus}
 Answer = tuple[int, dict[str, Any], list[tuple[str, str]]]
+
+
+def decode_json(raw: bytes, content_type: str) -> Any:
+    """A request body as JSON, or :class:`InputError` (for the fast path and the view)."""
+    try:
+        if not is_json(content_type):
+            raise ValueError("not JSON")
+        return json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python goes
+        raise InputError(
+            "the request body must be valid JSON (Content-Type: application/json)"
+        ) from None
 
 
 def is_json(content_type: str) -> bool:
@@ -62,7 +82,7 @@ class ConsentFastPath:
         length = environ.get("CONTENT_LENGTH") or ""
         if (
             match is None
-            or not length.isdigit()
+            or not (length.isascii() and length.isdigit())
             or int(length) > self.max_body
             or "HTTP_TRANSFER_ENCODING" in environ
         ):
@@ -78,7 +98,7 @@ class ConsentFastPath:
         except CookiegovError as exc:
             if exc.http_status >= 500:
                 log.error("request failed: %s", exc.message)
-            status, headers = exc.http_status, []
+            status, headers = exc.http_status, exc.http_headers()
             document = error_body(exc.code, exc.message, exc.details or None)
         except Exception:
             log.exception("unexpected error")
@@ -100,28 +120,24 @@ class ConsentFastPath:
         settings: Settings = self.app.config["COOKIEGOV_SETTINGS"]
         extensions = self.app.extensions
         ip = environ.get("REMOTE_ADDR") or ""
-        extensions["cookiegov_limiter"].hit(limit_key(cfg.site, ip), settings.rate_limit)
+        limit_consents(extensions["cookiegov_limiter"], cfg.site, ip, settings.rate_limit)
         raw = environ["wsgi.input"].read(length)
-        try:
-            if not is_json(environ.get("CONTENT_TYPE") or ""):
-                raise ValueError("not JSON")
-            body = json.loads(raw)
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python goes
-            raise InputError(
-                "the request body must be valid JSON (Content-Type: application/json)"
-            ) from None
+        body = decode_json(raw, environ.get("CONTENT_TYPE") or "")
         parsed = parse_consent(body, environ.get("HTTP_SEC_GPC"))
-        entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
-        writer: Appender = extensions["cookiegov_writer"]
-        record = writer.append(cfg.site, entry)
-        note_test_traffic(
-            settings,
-            self.app.config["COOKIEGOV_DB"],
-            cfg.site,
-            record["consent_id"],
-            ip,
-            environ.get("HTTP_COOKIE"),
-        )
+        if scanmark.verify(environ.get("HTTP_X_COOKIEGOV_SCAN"), scanmark.key_for(settings)):
+            record = scan_record(parsed)  # our own scanner: answered, never logged
+        else:
+            entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
+            writer: Appender = extensions["cookiegov_writer"]
+            record = writer.append(cfg.site, entry)
+            note_test_traffic(
+                settings,
+                self.app.config["COOKIEGOV_DB"],
+                cfg.site,
+                record["consent_id"],
+                ip,
+                environ.get("HTTP_COOKIE"),
+            )
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or ""
         cookie = consent_cookie(settings, record, environ.get("HTTP_ORIGIN"), host.split(":")[0])
         return 201, public(record), [("Set-Cookie", cookie)] if cookie else []

@@ -51,7 +51,7 @@ def openapi_document() -> dict[str, Any]:
             "version": __version__,
             "description": "Banner script, consent records (proof of consent) and visitors' "
             "rights: access, withdrawal and portability. Admin endpoints need "
-            "`Authorization: Bearer <admin_token>`.",
+            "`Authorization: Bearer <token>` (a token of the site or of the admin role).",
         },
         "paths": {
             "/v1/sites/{site}/banner.js": {
@@ -144,6 +144,31 @@ def openapi_document() -> dict[str, Any]:
                             "Status",
                         ),
                         **_errors(400, 404),
+                    },
+                }
+            },
+            "/v1/sites/{site}/consents/{consent_id}/receipt": {
+                "get": {
+                    "summary": "A signed receipt of the visitor's latest record",
+                    "description": "Ed25519 over the record's place and hash in the site's"
+                    " chain; check it with the key of /v1/keys, keep it, and show it to prove"
+                    " the record later (`cookiegov consents verify --proofs`).",
+                    "parameters": [SITE, CONSENT_ID],
+                    "responses": {
+                        "200": _json({"type": "object"}, "Receipt"),
+                        **_errors(400, 404),
+                    },
+                }
+            },
+            "/v1/keys": {
+                "get": {
+                    "summary": "The public key that verifies receipts and checkpoints",
+                    "responses": {
+                        "200": _json(
+                            {"type": "object", "properties": {"public_key": {"type": "string"}}},
+                            "Ed25519 public key (hex)",
+                        ),
+                        **_errors(404),
                     },
                 }
             },
@@ -294,10 +319,15 @@ def openapi_document() -> dict[str, Any]:
                     "required": ["categories"],
                     "properties": {
                         "categories": CATEGORY_MAP,
-                        "revision": {"type": "integer", "minimum": 0},
+                        "revision": {"type": "integer", "minimum": 0, "maximum": 2147483647},
                         "consent_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"},
                         "method": {"enum": ["banner", "gpc", "api"]},
                         "gpc": {"type": "boolean"},
+                        "gpc_override": {
+                            "type": "boolean",
+                            "description": "Grant categories the site's GPC policy refuses,"
+                            " as the visitor's explicit choice (recorded as an override).",
+                        },
                         "language": {"type": "string", "maxLength": 16},
                         "page_url": {"type": "string", "maxLength": 2048},
                         "texts_hash": {"type": "string", "maxLength": 64},
@@ -315,6 +345,7 @@ def openapi_document() -> dict[str, Any]:
                         "revision": {"type": "integer"},
                         "method": {"enum": ["banner", "gpc", "api"]},
                         "gpc": {"type": "boolean"},
+                        "gpc_override": {"type": "boolean"},
                         "language": {"type": ["string", "null"]},
                         "page_url": {"type": ["string", "null"]},
                         "hash": {"type": "string"},

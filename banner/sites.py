@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,7 +60,7 @@ def build_site(site: str, raw: dict[str, Any]) -> SiteConfig:
             site=site,
             name=str(raw.get("name", site)),
             origins=tuple(raw.get("origins", ())),
-            policy_url=str(raw.get("policy_url", f"https://{site}/privacy")),
+            policy_url=policy_url(site, raw.get("policy_url", f"https://{site}/privacy")),
             revision=int(raw.get("revision", 1)),
             gpc_refuses=gpc,
             texts={str(k): dict(v) for k, v in raw.get("texts", {}).items()},
@@ -67,3 +68,18 @@ def build_site(site: str, raw: dict[str, Any]) -> SiteConfig:
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"site {site}: invalid configuration ({exc})") from exc
+
+
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")  # what browsers strip or ignore in a URL
+
+
+def policy_url(site: str, value: Any) -> str:
+    """The policy link: an ``http(s)`` URL or a relative one, never ``javascript:``,
+    ``data:`` or any other scheme (also when hidden by whitespace or control characters,
+    which browsers drop before reading the scheme)."""
+    url = str(value)
+    scheme, sep, _ = _URL_NOISE.sub("", url).partition(":")
+    is_scheme = sep and not any(c in scheme for c in "/?#")
+    if is_scheme and scheme.lower() not in ("http", "https"):
+        raise ConfigError(f"site {site}: policy_url must be http(s) or relative, not {url!r}")
+    return url

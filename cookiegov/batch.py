@@ -11,11 +11,12 @@ from typing import Any
 
 from cookiegov.classify import Classifier
 from cookiegov.cookie_files import read_cookie_file
+from cookiegov.csvcells import safe_row
 from cookiegov.domains import is_third_party
 from cookiegov.errors import InputError
 from cookiegov.models import Classification, CookieInput
 
-OUTPUT_COLUMNS = ("category", "vendor", "confidence", "reason")
+OUTPUT_COLUMNS = ("category", "vendor", "confidence", "needs_review", "reason")
 _TRUE = {"1", "true", "yes", "y", "t"}
 _FALSE = {"0", "false", "no", "n", "f", ""}
 
@@ -96,6 +97,7 @@ def classify_rows(
                 "category": result.category.value if result else "",
                 "vendor": (result.vendor or "") if result else "",
                 "confidence": round(result.confidence, 2) if result else "",
+                "needs_review": result.needs_review if result else "",
                 "reason": result.reason if result else f"not classified: {bad[-1].message}",
             }
         )
@@ -109,5 +111,8 @@ def write_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
     fields = [c for c in columns if c not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(
+        safe_row({k: (str(v).lower() if isinstance(v, bool) else v) for k, v in row.items()})
+        for row in rows
+    )
     return buffer.getvalue()

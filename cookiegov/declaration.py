@@ -49,6 +49,8 @@ def declaration(
                 "lifetime": lifetime_text(c),
                 "lifetime_seconds": c.lifetime,
                 "third_party": c.third_party,
+                "needs_review": c.needs_review,
+                "confidence": round(cl.confidence, 2) if cl else 0.0,
             }
         )
     return {
@@ -56,6 +58,7 @@ def declaration(
         "scan_id": scan.scan_id,
         "scanned_at": scan.finished_at,
         "categories": {k: v for k, v in groups.items() if v},
+        "needs_review": sum(1 for cookies in groups.values() for c in cookies if c["needs_review"]),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cookiegov.compliance import CheckContext, Severity, check
+from cookiegov.coverage import not_rescanned
 from cookiegov.models import ScanResult
 
 
@@ -48,6 +49,8 @@ def diff_scans(old: ScanResult, new: ScanResult, ctx: CheckContext | None = None
             changed_lifetime.append(
                 {"name": b.name, "domain": b.domain, "from": a.lifetime, "to": b.lifetime}
             )
+    unvisited = {c.key for c in not_rescanned(old, new)}
+    gone = before.keys() - after.keys()
     old_hosts = {r.host for r in old.requests}
     old_findings = {(f.rule, f.message) for f in check({old.consent: old}, ctx).findings}
     new_findings: dict[Severity, list[dict[str, Any]]] = {s: [] for s in Severity}
@@ -66,7 +69,9 @@ def diff_scans(old: ScanResult, new: ScanResult, ctx: CheckContext | None = None
         "from_scan": old.scan_id,
         "to_scan": new.scan_id,
         "new_cookies": [brief(after[k]) for k in sorted(after.keys() - before.keys())],
-        "removed_cookies": [brief(before[k]) for k in sorted(before.keys() - after.keys())],
+        "removed_cookies": [brief(before[k]) for k in sorted(gone - unvisited)],
+        # Seen before on pages this scan did not visit: not looked for, so not removed.
+        "not_rescanned": [brief(before[k]) for k in sorted(unvisited)],
         "category_changes": sorted(changed_category, key=lambda x: str(x["name"])),
         "lifetime_changes": sorted(changed_lifetime, key=lambda x: str(x["name"])),
         "new_third_party_hosts": sorted({r.host for r in new.requests} - old_hosts),
@@ -101,4 +106,6 @@ def summary_text(d: dict[str, Any]) -> str:
     ):
         if d[key]:
             parts.append(f"{len(d[key])} {label}")
+    if d.get("not_rescanned"):
+        parts.append(f"{len(d['not_rescanned'])} cookies not rescanned (pages not visited)")
     return f"{d['site']}: " + (", ".join(parts) if parts else "no changes")

@@ -22,6 +22,10 @@ class CookiegovError(Exception):
         self.message = message
         self.details = details or {}
 
+    def http_headers(self) -> list[tuple[str, str]]:
+        """Headers the HTTP answer carries besides the error document."""
+        return []
+
     def to_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.details:
@@ -57,10 +61,25 @@ class AuthError(CookiegovError):
     http_status = 401
 
 
+class ForbiddenError(CookiegovError):
+    """Signed in, but not for this (e.g. a token of another site)."""
+
+    code = "forbidden"
+    exit_code = 2
+    http_status = 403
+
+
 class RateLimitError(CookiegovError):
     code = "rate_limited"
     exit_code = 1
     http_status = 429
+
+    def __init__(self, message: str, *, retry_after: int = 60) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    def http_headers(self) -> list[tuple[str, str]]:
+        return [("Retry-After", str(self.retry_after))]
 
 
 class StorageError(CookiegovError):

@@ -1,16 +1,40 @@
-"""``cookiegov kb evaluate``: accuracy of the classifier on a labelled file."""
+"""Measuring the classifier: on a labelled file, and by grouped cross-validation.
+
+- :func:`evaluate`: accuracy etc. of a given classifier on a labelled CSV/JSON file.
+- :func:`site_grouped_cv`: CookieBlock's crawl (real cookies, labelled by what each site
+  declared), folds by site: a site's cookies are never in training and test at once. In
+  every fold the model and the "what sites declare" table are rebuilt from the training
+  sites only; nothing is tuned on a test fold (the model's own settings are chosen by
+  cross-validation inside the training folds).
+- :func:`vendor_grouped_cv`: the Open Cookie Database's names, folds by vendor (platform):
+  the held-out vendors' facts are in neither the model's training data, nor the facts
+  layer, nor the tracker hosts; judged by the name alone.
+
+Training needs the ``ml`` extra (scikit-learn).
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from cookiegov.batch import parse_row
+from cookiegov.classification.attribution import hosts_from_facts
+from cookiegov.classification.base import Features, features_of
+from cookiegov.classification.calibration import calibrate
+from cookiegov.classification.consensus import SiteConsensus
+from cookiegov.classification.datasets import Labelled, ocd_labelled, ocd_training
+from cookiegov.classification.ocd import OcdFact, fact_entries
 from cookiegov.classify import Classifier
 from cookiegov.errors import InputError
-from cookiegov.models import Category
+from cookiegov.knowledge import HostTable, builtin_hosts
+from cookiegov.models import Category, Classification
 
 CLASSES = (Category.NECESSARY, Category.FUNCTIONAL, Category.ANALYTICS, Category.ADVERTISING)
+BINS = 10
 
 
 @dataclass
@@ -20,6 +44,25 @@ class Evaluation:
     confusion: dict[str, dict[str, int]] = field(default_factory=dict)
     wrong: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # (confidence, right?, layer) per judged row: reliability and per-layer figures
+    judged: list[tuple[float, bool, str]] = field(default_factory=list)
+
+    def add(self, label: Category, result: Classification, **detail: Any) -> None:
+        self.total += 1
+        cell = self.confusion.setdefault(label.value, {})
+        cell[result.category.value] = cell.get(result.category.value, 0) + 1
+        right = result.category is label
+        self.correct += right
+        self.judged.append((result.confidence, right, result.layer))
+        if not right:
+            self.wrong.append(
+                {
+                    **detail,
+                    "label": label.value,
+                    "predicted": result.category.value,
+                    "reason": result.reason,
+                }
+            )
 
     @property
     def accuracy(self) -> float:
@@ -39,7 +82,41 @@ class Evaluation:
         present = [c.value for c in CLASSES if sum(self.confusion.get(c.value, {}).values())]
         return sum(self.recall(c) for c in present) / len(present) if present else 0.0
 
-    def to_text(self) -> str:
+    @property
+    def needs_review_share(self) -> float:
+        return sum(1 for conf, _, _ in self.judged if conf < 0.5) / self.total if self.total else 0
+
+    def by_layer(self) -> dict[str, tuple[int, float]]:
+        """Layer -> (rows it answered, accuracy on them)."""
+        out: dict[str, list[int]] = {}
+        for _, right, layer in self.judged:
+            cell = out.setdefault(layer, [0, 0])
+            cell[0] += 1
+            cell[1] += right
+        return {k: (n, r / n) for k, (n, r) in sorted(out.items(), key=lambda kv: -kv[1][0])}
+
+    def reliability(self) -> list[tuple[float, float, int, float, float]]:
+        """Bins of confidence: (low, high, rows, mean confidence, accuracy)."""
+        bins: list[list[float]] = [[0, 0.0, 0] for _ in range(BINS)]
+        for conf, right, _ in self.judged:
+            b = bins[min(int(conf * BINS), BINS - 1)]
+            b[0] += 1
+            b[1] += conf
+            b[2] += right
+        return [
+            (i / BINS, (i + 1) / BINS, int(n), s / n, r / n)
+            for i, (n, s, r) in enumerate(bins)
+            if n
+        ]
+
+    @property
+    def calibration_error(self) -> float:
+        """Expected calibration error: |accuracy - confidence| weighted by bin size."""
+        if not self.total:
+            return 0.0
+        return sum(n * abs(acc - conf) for _, _, n, conf, acc in self.reliability()) / self.total
+
+    def to_text(self, *, show_wrong: bool = True) -> str:
         lines = [
             f"rows: {self.total}  accuracy: {self.accuracy:.1%}  "
             f"balanced accuracy: {self.balanced_accuracy:.1%}",
@@ -52,20 +129,31 @@ class Evaluation:
                 f"{c.value:<12}{self.precision(c.value):>10.1%}{self.recall(c.value):>9.1%}"
                 f"{support:>9}"
             )
-        labels = [c.value for c in CLASSES] + ["unknown"]
+        labels = [c.value for c in CLASSES]
         lines += [
             "",
             "confusion (rows: label, columns: predicted)",
             " " * 12 + "".join(f"{x[:9]:>10}" for x in labels),
         ]
-        for truth in [c.value for c in CLASSES]:
+        for truth in labels:
             row = self.confusion.get(truth, {})
             lines.append(f"{truth:<12}" + "".join(f"{row.get(p, 0):>10}" for p in labels))
-        if self.wrong:
+        lines += ["", f"{'layer':<12}{'rows':>6}{'accuracy':>10}"]
+        for layer, (n, acc) in self.by_layer().items():
+            lines.append(f"{layer:<12}{n:>6}{acc:>10.1%}")
+        lines += [
+            "",
+            f"reliability (expected calibration error {self.calibration_error:.3f})",
+            f"{'confidence':<12}{'rows':>6}{'mean conf':>11}{'accuracy':>10}",
+        ]
+        for lo, hi, n, conf, acc in self.reliability():
+            lines.append(f"{lo:.1f}-{hi:.1f}    {n:>6}{conf:>11.2f}{acc:>10.1%}")
+        if show_wrong and self.wrong:
             lines += ["", f"wrong ({len(self.wrong)}):"]
             for w in self.wrong:
+                where = f"line {w['line']}: " if w.get("line") else ""
                 lines.append(
-                    f"  line {w['line']}: {w['name']} ({w['domain']}) labelled {w['label']}, "
+                    f"  {where}{w['name']} ({w.get('domain') or '-'}) labelled {w['label']}, "
                     f"predicted {w['predicted']} — {w['reason']}"
                 )
         if self.skipped:
@@ -87,21 +175,160 @@ def evaluate(classifier: Classifier, rows: list[tuple[int, dict[str, Any]]]) -> 
         if label not in CLASSES:
             ev.skipped.append(f"line {line}: label {label_text!r} is not one of the four classes")
             continue
-        result = classifier.classify(cookie)
-        ev.total += 1
-        cell = ev.confusion.setdefault(label.value, {})
-        cell[result.category.value] = cell.get(result.category.value, 0) + 1
-        if result.category is label:
-            ev.correct += 1
-        else:
-            ev.wrong.append(
-                {
-                    "line": line,
-                    "name": cookie.name,
-                    "domain": cookie.domain,
-                    "label": label.value,
-                    "predicted": result.category.value,
-                    "reason": result.reason,
-                }
-            )
+        result = classifier.classify_features(features_of(cookie))
+        ev.add(label, result, line=line, name=cookie.name, domain=cookie.domain)
     return ev
+
+
+def evaluate_labelled(classifier: Classifier, rows: Sequence[Labelled]) -> Evaluation:
+    ev = Evaluation()
+    for r in rows:
+        result = classifier.classify_features(r.features)
+        ev.add(r.label, result, line=r.line, name=r.features.name, domain=r.features.host)
+    return ev
+
+
+def grouped_folds(groups: Sequence[str], k: int) -> list[list[int]]:
+    """Row indices of ``k`` test folds; each group whole in one fold, folds of similar size
+    (largest groups first, each to the smallest fold; ties broken by name: deterministic)."""
+    sizes: dict[str, int] = {}
+    for g in groups:
+        sizes[g] = sizes.get(g, 0) + 1
+    fold_of: dict[str, int] = {}
+    totals = [0] * k
+    for g in sorted(sizes, key=lambda g: (-sizes[g], g)):
+        f = min(range(k), key=lambda i: (totals[i], i))
+        fold_of[g] = f
+        totals[f] += sizes[g]
+    folds: list[list[int]] = [[] for _ in range(k)]
+    for i, g in enumerate(groups):
+        folds[fold_of[g]].append(i)
+    return folds
+
+
+Progress = Callable[[str], None]
+
+
+def site_grouped_cv(
+    sites: Sequence[Labelled],
+    facts: Sequence[OcdFact],
+    *,
+    folds: int = 5,
+    progress: Progress | None = None,
+) -> Evaluation:
+    """Every cookie judged by a classifier whose model and site table never saw its site."""
+    from cookiegov.classification.train import train
+
+    ev = Evaluation()
+    facts_rows = ocd_training(facts)
+    hosts = _hosts(facts)
+    for i, test in enumerate(grouped_folds([s.group for s in sites], folds), start=1):
+        held = set(test)
+        training = [s for j, s in enumerate(sites) if j not in held]
+        model = train([*training, *facts_rows], hosts)
+        consensus = SiteConsensus.from_labelled(training)
+        make = functools.partial(
+            Classifier, ocd=fact_entries(list(facts)), hosts=hosts, consensus=consensus, model=model
+        )
+        # The knowledge layers' confidences, measured on the training sites only.
+        clf = make(confidence=calibrate(make(confidence={}), training))
+        for j in test:
+            s = sites[j]
+            ev.add(
+                s.label,
+                clf.classify_features(s.features),
+                line=s.line,
+                name=s.features.name,
+                domain=s.features.host,
+            )
+        if progress:
+            n_sites = len({sites[j].group for j in test})
+            progress(f"fold {i}/{folds}: {len(test)} cookies of {n_sites} sites")
+    return ev
+
+
+@dataclass
+class VendorCV:
+    """Vendor-grouped results: all layers (the built-in knowledge base included), the
+    model alone, and the model trained on the database's training vendors alone."""
+
+    full: Evaluation
+    model: Evaluation
+    strict: Evaluation
+
+
+def vendor_grouped_cv(
+    facts: Sequence[OcdFact],
+    sites: Sequence[Labelled],
+    *,
+    folds: int = 5,
+    progress: Progress | None = None,
+) -> VendorCV:
+    from cookiegov.classification.train import train
+
+    result = VendorCV(Evaluation(), Evaluation(), Evaluation())
+    named = ocd_labelled(facts, names_only=True)
+    consensus = SiteConsensus.from_labelled(sites)
+    for i, test in enumerate(grouped_folds([r.group for r in named], folds), start=1):
+        held = set(test)
+        training = [f for j, f in enumerate(facts) if j not in held]
+        hosts = _hosts(training)
+        with_sites = train([*sites, *ocd_training(training)], hosts)
+        alone = train(ocd_training(training), hosts)
+        full = Classifier(
+            ocd=fact_entries(training), hosts=hosts, consensus=consensus, model=with_sites
+        )
+        only = Classifier(hosts=hosts, model=with_sites, skip=_ALL_BUT_MODEL)
+        strict = Classifier(hosts=hosts, model=alone, skip=_ALL_BUT_MODEL)
+        for j in test:
+            r = named[j]
+            for ev, clf in ((result.full, full), (result.model, only), (result.strict, strict)):
+                ev.add(r.label, clf.classify_features(r.features), name=r.features.name)
+        if progress:
+            n_vendors = len({named[j].group for j in test})
+            progress(f"fold {i}/{folds}: {len(test)} names of {n_vendors} vendors")
+    return result
+
+
+_ALL_BUT_MODEL = ("override", "declared", "kb", "ocd", "sites", "attribution")
+
+
+def _hosts(facts: Sequence[OcdFact]) -> HostTable:
+    builtin = builtin_hosts()
+    extra = [h for h in hosts_from_facts(facts) if builtin.lookup(h.domain) is None]
+    return HostTable([*builtin._hosts.values(), *extra])
+
+
+def features_for(row: dict[str, Any]) -> Features:
+    return features_of(parse_row(row))
+
+
+def cross_validate(
+    kind: str,
+    path: Path,
+    folds: int = 5,
+    sites_path: str | Path | None = None,
+    progress: Progress | None = None,
+) -> str:
+    """``kb evaluate --cv sites|vendors``: the grouped cross-validation as a text report."""
+    from cookiegov.classification.datasets import read_cookieblock
+    from cookiegov.classification.ocd import facts_from_csv, ocd_facts
+
+    if kind == "sites":
+        ev = site_grouped_cv(
+            read_cookieblock(path), list(ocd_facts()), folds=folds, progress=progress
+        )
+        return f"{path.name}: {folds}-fold site-grouped cross-validation\n\n" + ev.to_text()
+    facts = facts_from_csv(path)
+    if not facts:
+        raise InputError(f"{path}: no usable rows; is it the Open Cookie Database CSV format?")
+    sites = read_cookieblock(Path(sites_path)) if sites_path else []
+    v = vendor_grouped_cv(facts, sites, folds=folds, progress=progress)
+    parts = [f"{path.name}: {folds}-fold vendor-grouped cross-validation, names only"]
+    for title, e in (
+        ("all layers (the built-in vendor knowledge base included)", v.full),
+        ("learned model alone", v.model),
+        ("learned model alone, trained on the other vendors' facts only", v.strict),
+    ):
+        parts += ["", f"-- {title}", e.to_text(show_wrong=False)]
+    return "\n".join(parts)

@@ -13,24 +13,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from cookiegov.classification.ocd import OCD_CATEGORIES
 from cookiegov.classify import Classifier
 from cookiegov.cookie_files import read_cookie_file
 from cookiegov.errors import InputError
 from cookiegov.knowledge import KnownCookie, builtin_cookies, builtin_hosts, entry_from_dict
-from cookiegov.models import Category
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.kb import load_entries
 
-# The Open Cookie Database's categories: its "Functional" means strictly necessary.
-OCD_CATEGORIES = {
-    "functional": Category.NECESSARY,
-    "security": Category.NECESSARY,
-    "personalization": Category.FUNCTIONAL,
-    "preferences": Category.FUNCTIONAL,
-    "analytics": Category.ANALYTICS,
-    "marketing": Category.ADVERTISING,
-}
 OCD_NAME = "Cookie / Data Key name"
 
 
@@ -104,7 +95,7 @@ def load_overrides(settings: Settings, site: str | None) -> list[KnownCookie]:
 
 
 def classifier_for(settings: Settings, db: Database | None, site: str | None) -> Classifier:
-    """The full layered classifier for ``site``: overrides, imports, built-in, heuristics."""
+    """The full layered classifier for ``site``: overrides, imports, shipped knowledge, model."""
     declared = load_entries(db, "declared") if db else []
     imported = load_entries(db, "database") if db else []
     return Classifier(
@@ -113,4 +104,5 @@ def classifier_for(settings: Settings, db: Database | None, site: str | None) ->
         overrides=load_overrides(settings, site),
         declared=declared,
         imported=imported,
+        review_threshold=settings.review_threshold,
     )

@@ -50,41 +50,64 @@ class CookieTable:
     def __init__(self, entries: Iterable[KnownCookie]) -> None:
         self._exact: dict[str, list[KnownCookie]] = {}
         self._folded: dict[str, list[KnownCookie]] = {}
-        self._prefix: dict[int, dict[str, list[KnownCookie]]] = {}
+        # Prefix patterns by the stem's first two characters, longest stem first.
+        self._prefix: dict[str, list[tuple[str, list[KnownCookie]]]] = {}
         # Other patterns, grouped by their literal first character ("" = could start with any).
         self._other: dict[str, list[tuple[re.Pattern[str], KnownCookie]]] = {}
-        self._lengths: list[int] = []
+        # (name, domain) -> answer: real batches repeat names, and a miss costs a look-up
+        # per prefix length.
+        self._cache: dict[tuple[str, str], KnownCookie | None] = {}
         self.size = 0
         for entry in entries:
             self.add(entry)
 
     def add(self, e: KnownCookie) -> None:
         self.size += 1
+        self._cache.clear()
         p = e.pattern
         if e.is_exact:
             self._exact.setdefault(p, []).append(e)
             self._folded.setdefault(p.lower(), []).append(e)
         elif p.endswith("*") and "*" not in p[:-1] and not p.startswith("re:"):
             stem = p[:-1]
-            self._prefix.setdefault(len(stem), {}).setdefault(stem, []).append(e)
+            stems = self._prefix.setdefault(stem[:2], [])
+            for known, group in stems:
+                if known == stem:
+                    group.append(e)
+                    break
+            else:
+                stems.append((stem, [e]))
+                stems.sort(key=lambda item: (-len(item[0]), item[0]))
         else:
             regex = p[3:] if p.startswith("re:") else fnmatch.translate(p)
             first = "" if p.startswith("re:") or p[0] in "*?[" else p[0]
             self._other.setdefault(first, []).append((re.compile(regex), e))
-        self._lengths = sorted(self._prefix, reverse=True)
 
     def match(self, name: str, domain: str) -> KnownCookie | None:
         """The most specific entry for ``name`` set on ``domain``, if any."""
         if not self.size:
             return None
+        key = (name, domain)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        if len(self._cache) >= 65536:
+            self._cache.clear()
+        hit = self._cache[key] = self._match(name, domain)
+        return hit
+
+    def _match(self, name: str, domain: str) -> KnownCookie | None:
         site = registrable_domain(domain) if domain else ""
         for group in (self._exact.get(name), self._folded.get(name.lower())):
             hit = _pick(group, site)
             if hit:
                 return hit
-        for length in self._lengths:
-            if length <= len(name):
-                hit = _pick(self._prefix[length].get(name[:length]), site)
+        candidates = [*self._prefix.get(name[:2], ()), *self._prefix.get(name[:1], ())]
+        candidates += self._prefix.get("", ())
+        for stem, group in sorted(candidates, key=lambda item: -len(item[0])):
+            if name.startswith(stem):
+                hit = _pick(group, site)
                 if hit:
                     return hit
         for patterns in (self._other.get(name[:1]), self._other.get("")):

@@ -71,9 +71,12 @@ class Classification:
     vendor: str | None
     confidence: float
     reason: str
-    layer: str  # override | kb | imported | attribution | heuristic
+    layer: str  # override | declared | kb | ocd | sites | attribution | model (| stored)
     purpose: str | None = None
     source_url: str | None = None
+    # Confidence below the review threshold: a person should check it; until then it is
+    # treated as non-necessary (the banner clears it on refusal).
+    needs_review: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -83,6 +86,7 @@ class Classification:
             "reason": self.reason,
             "layer": self.layer,
             "purpose": self.purpose,
+            "needs_review": self.needs_review,
         }
 
 
@@ -141,6 +145,11 @@ class ObservedCookie:
     def category(self) -> Category:
         return self.classification.category if self.classification else Category.UNKNOWN
 
+    @property
+    def needs_review(self) -> bool:
+        """No classification, or one below the review threshold."""
+        return self.classification is None or self.classification.needs_review
+
     def with_classification(self, classification: Classification) -> ObservedCookie:
         return dataclasses.replace(self, classification=classification)
 
@@ -171,6 +180,7 @@ class ObservedCookie:
             "confidence": round(c.confidence, 2) if c else 0.0,
             "reason": c.reason if c else "",
             "purpose": c.purpose if c else None,
+            "needs_review": self.needs_review,
         }
 
 

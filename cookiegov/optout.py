@@ -21,6 +21,7 @@ def refusal_series(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         way = "gpc" if r["gpc"] else "banner"
         days[day][f"{way}_total"] += 1
         days[day][f"{way}_refused"] += int(not r["choices"].get("advertising", False))
+        days[day]["gpc_overrides"] += int(bool(r.get("gpc_override")))
     out = []
     for day in sorted(days):
         d = days[day]
@@ -33,7 +34,11 @@ def refusal_series(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "refused_advertising": refused,
                 "share_refused": round(refused / total, 4) if total else 0.0,
                 "by_banner": {"choices": d["banner_total"], "refused": d["banner_refused"]},
-                "by_gpc": {"choices": d["gpc_total"], "refused": d["gpc_refused"]},
+                "by_gpc": {
+                    "choices": d["gpc_total"],
+                    "refused": d["gpc_refused"],
+                    "overrides": d["gpc_overrides"],  # granted explicitly despite GPC
+                },
             }
         )
     return out
@@ -101,10 +106,17 @@ def visitor_status(records: list[dict[str, Any]]) -> dict[str, Any]:
         "consent_id": last["consent_id"],
         "advertising_refused": refused,
         "since": since,
-        "signal": "gpc"
-        if last["gpc"]
-        else ("withdrawal" if last["action"] == "withdraw" else last["method"]),
+        "gpc_override": bool(last.get("gpc_override")),
+        "signal": _signal(last),
     }
+
+
+def _signal(record: dict[str, Any]) -> str:
+    if record.get("gpc_override"):
+        return "gpc_override"  # GPC was sent, and the visitor explicitly granted anyway
+    if record["gpc"]:
+        return "gpc"
+    return "withdrawal" if record["action"] == "withdraw" else str(record["method"])
 
 
 def optout_report(db: Database, site: str) -> dict[str, Any]:

@@ -20,6 +20,8 @@ def anonymize_ip(ip: str | None, mode: str, salt: str = "") -> str | None:
         address = ipaddress.ip_address(ip.strip())
     except ValueError:
         return None
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:192.0.2.1 is the IPv4 client 192.0.2.1
     if mode == "hash":
         return hmac.new(salt.encode(), address.packed, hashlib.sha256).hexdigest()[:32]
     prefix = 24 if address.version == 4 else 48
@@ -38,3 +40,16 @@ def _truncate_ipv4(ip: str) -> str | None:
         if len(part) > 1 and part[0] == "0":
             return None  # leading zeros are ambiguous; let ipaddress reject them
     return f"{parts[0]}.{parts[1]}.{parts[2]}.0/24"
+
+
+def plain_ip(ip: str) -> str:
+    """An IPv4-mapped IPv6 address (``::ffff:192.0.2.1``, as a server bound to ``::`` sees
+    IPv4 peers) as the IPv4 address it stands for; any other text unchanged."""
+    if ":" not in ip or "." not in ip:
+        return ip  # plain IPv4 or IPv6 without an IPv4 tail: the common case, no parsing
+    try:
+        address = ipaddress.ip_address(ip.strip("[] "))
+    except ValueError:
+        return ip
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return str(mapped) if mapped is not None else ip

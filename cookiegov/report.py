@@ -14,6 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from cookiegov.csvcells import safe_row
 from cookiegov.models import Category, ObservedCookie, ScanResult, summarize
 
 COLORS = {
@@ -153,7 +154,7 @@ def to_csv(result: ScanResult) -> str:
         row: dict[str, Any] = c.to_dict()
         row["set_via"] = "/".join(row["set_via"])
         row["pages"] = " ".join(row["pages"])
-        writer.writerow(row)
+        writer.writerow(safe_row(row))
     return out.getvalue()
 
 

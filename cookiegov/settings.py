@@ -24,9 +24,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from cookiegov.errors import ConfigError
 from cookiegov.models import ConsentState
 
+# Share of a page visit spent waiting on the site (navigation, settling), measured by
+# bench/scan_bench.py on pages with many third-party tags and short timers (docs/benchmarks.md).
+WAITING_SHARE = 0.86
+
 
 def _default_concurrency() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """Enough tabs to keep the CPUs busy while pages wait, CPUs / (1 - waiting share), at most
+    two per CPU and 8 in all (each tab costs memory; 2 cores: 4 tabs)."""
+    cpus = os.cpu_count() or 1
+    return max(1, min(8, 2 * cpus, math.ceil(cpus / (1 - WAITING_SHARE))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +93,7 @@ class Settings:
     concurrency: int = _setting(
         help="Pages scanned in parallel.",
         factory=_default_concurrency,
-        doc_default="CPU count (max 4)",
+        doc_default="2 × CPU count (max 8)",
     )
     consent: str = _setting(
         ConsentState.NONE.value, "Consent state of a scan: none, accept, reject or gpc."
@@ -95,7 +102,31 @@ class Settings:
     port: int = _setting(8000, "Port the server listens on.")
     public_url: str = _setting("", "URL the banner endpoint is reached at, if proxied.")
     admin_token: str = _setting(
-        "", "Bearer token of the admin API; empty disables it.", secret=True
+        "",
+        "A token of the admin role (24+ characters); tokens per site and more admins:"
+        " `cookiegov token create`. Empty: only stored tokens.",
+        secret=True,
+    )
+    key_file: str = _setting(
+        "cookiegov.key",
+        "File with the secret (made by `cookiegov keys init`, mode 0600; keep it apart from"
+        " the database): hashed-IP salts, record MACs, signed checkpoints and receipts.",
+    )
+    secret_key: str = _setting(
+        "",
+        "The same secret from the environment (COOKIEGOV_SECRET_KEY) instead of key_file.",
+        secret=True,
+    )
+    checkpoint_file: str = _setting(
+        "",
+        "File (JSON lines) that `cookiegov consents checkpoint` appends signed chain heads to,"
+        " and `consents verify` reads; keep it off the database's machine.",
+    )
+    scan_key: str = _setting(
+        "",
+        "Secret that signs the scanner's consents so the endpoint keeps them out of the log;"
+        " empty derives one from admin_token and database_url.",
+        secret=True,
     )
     consent_days: int = _setting(182, "Days a consent lasts before the banner asks again.")
     ip_mode: str = _setting("truncate", "How a visitor's IP is kept: truncate, hash or none.")
@@ -107,12 +138,20 @@ class Settings:
         " time (the address is never stored) and left out of the statistics.",
     )
     overrides_dir: str = _setting("", "Folder of per-site classification overrides.")
+    review_threshold: float = _setting(
+        0.5, "Confidence below which a cookie's category is flagged needs_review."
+    )
     smtp_host: str = _setting("127.0.0.1", "SMTP server for e-mail alerts.")
     smtp_port: int = _setting(25, "SMTP port for e-mail alerts.")
     smtp_from: str = _setting("cookiegov@localhost", "Sender address of e-mail alerts.")
     worker_interval: int = _setting(30, "Seconds between the scheduler's checks for due scans.")
     redis_url: str = _setting(
         "", "Redis: shared rate limits, and the broker of queued scans.", secret=True
+    )
+    trusted_proxies: list[str] = _setting(
+        [],
+        "Addresses or networks of your reverse proxies; their X-Forwarded-For names the"
+        " visitor (empty: the peer address is the visitor).",
     )
     writer_socket: str = _setting(
         "",
@@ -264,6 +303,11 @@ def _validate(s: Settings) -> None:
             ipaddress.ip_network(network, strict=False)
         except ValueError:
             raise ConfigError(f"test_networks: {network!r} is not an address or network") from None
+    for entry in s.trusted_proxies:
+        try:
+            ipaddress.ip_network(entry.strip().removeprefix("::ffff:"), strict=False)
+        except ValueError:
+            raise ConfigError(f"trusted_proxies: {entry!r} is not an address or network") from None
     if (
         s.max_pages < 1
         or s.concurrency < 1

@@ -18,19 +18,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from playwright.async_api import Browser, Playwright
 
 from cookiegov.errors import BrowserError
 from cookiegov.settings import Settings
+from scanner import identity
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-    "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
-)
+USER_AGENT = identity.user_agent(identity.FALLBACK_VERSION)
 VIEWPORT = {"width": 1366, "height": 768}
 BASE_ARGS = [
     "--headless=new",
@@ -47,7 +46,21 @@ BASE_ARGS = [
     # Keep cross-site frames in the page's process so one CDP session sees their traffic.
     "--disable-site-isolation-trials",
     "--disable-features=IsolateOrigins,site-per-process,Translate,MediaRouter",
+    *identity.LAUNCH_ARGS,
 ]
+
+
+@lru_cache(maxsize=8)
+def chromium_version(executable: str) -> str:
+    """``156.0.8078.108`` from ``chromium --version`` (the fallback when it cannot tell)."""
+    try:
+        out = subprocess.run(
+            [executable, "--version"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return identity.FALLBACK_VERSION
+    match = re.search(r"(\d+\.\d+\.\d+\.\d+)", out)
+    return match.group(1) if match else identity.FALLBACK_VERSION
 
 
 def find_chromium(configured: str = "") -> str | None:
@@ -118,6 +131,8 @@ class ChromiumProcess:
         self._dir = tempfile.TemporaryDirectory(prefix="cookiegov-profile-")
         self.process: asyncio.subprocess.Process | None = None
         self.browser: Browser | None = None
+        self.version = chromium_version(self.executable)
+        self.user_agent = identity.user_agent(self.version)
 
     async def start(self, playwright: Playwright) -> Browser:
         profile = Path(self._dir.name)
@@ -126,7 +141,7 @@ class ChromiumProcess:
             self.executable or "chromium",
             *BASE_ARGS,
             f"--user-data-dir={profile}",
-            f"--user-agent={USER_AGENT}",
+            f"--user-agent={self.user_agent}",
             *(["--ignore-certificate-errors"] if self.settings.ignore_https_errors else []),
             *self.settings.browser_args,
             "about:blank",

@@ -4,6 +4,12 @@ Sources, merged per (name, domain, path) by :class:`Inventory`:
 - HTTP ``Set-Cookie`` lines from CDP ``Network.responseReceivedExtraInfo``, blocked ones too;
 - script writes (``document.cookie``, ``cookieStore.set``) reported by ``hooks.js``;
 - the final jar (CDP ``Network.getAllCookies``).
+
+A page cannot forge its scan: ``hooks.js`` runs in the page's world, so what it reports is a
+hint, never a fact. A reported cookie enters the inventory only when the browser's jar holds
+it at the end of the visit, and a reported storage key only when our isolated world reads it
+in the frame's storage; the rest is counted as unconfirmed. What one page can add is capped
+(:data:`LIMITS`: new cookies, new storage keys, report size) and every cut is recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +26,13 @@ from cookiegov.setcookie import CookieLine, parse_cookie_line
 from cookiegov.values import entropy, value_kind
 
 log = logging.getLogger(__name__)
+LIMITS = {
+    "cookies_per_page": 200,  # new cookies one page may add to the inventory
+    "storage_per_page": 200,  # new storage keys one page may add
+    "reports_per_page": 2000,  # script reports read per page (the rest are dropped)
+    "value_bytes": 4096,  # longest cookie value kept (browsers refuse longer cookies)
+    "key_chars": 512,  # longest storage key kept
+}
 _PIXEL = re.compile(r"(pixel|collect|track|beacon|hit|event|matomo\.php|/tr\b|/b\?|\.gif)", re.I)
 
 
@@ -50,10 +63,26 @@ class Inventory:
         self._storage: dict[tuple[str, str, str], list[str]] = {}
         self.requests: list[ThirdPartyRequest] = []
         self._request_keys: set[tuple[str, str]] = set()
+        self._added: dict[tuple[str, str], int] = {}  # (page, cookies|storage) -> new entries
+        self.cuts: dict[str, dict[str, int]] = {}  # page -> what was left out, by reason
 
-    def _entry(self, name: str, domain: str, path: str) -> _Entry:
+    def cut(self, page: str, reason: str, count: int = 1) -> None:
+        into = self.cuts.setdefault(page, {})
+        into[reason] = into.get(reason, 0) + count
+
+    def _room(self, page: str, kind: str) -> bool:
+        used = self._added.get((page, kind), 0)
+        if used >= LIMITS[f"{kind}_per_page"]:
+            self.cut(page, f"{kind} over the per-page limit")
+            return False
+        self._added[(page, kind)] = used + 1
+        return True
+
+    def _entry(self, name: str, domain: str, path: str, page: str) -> _Entry | None:
         key = (name, domain.lstrip(".").lower(), path or "/")
         if key not in self._cookies:
+            if not self._room(page, "cookies"):
+                return None
             self._cookies[key] = _Entry(*key)
         return self._cookies[key]
 
@@ -62,7 +91,9 @@ class Inventory:
     ) -> None:
         if line.deletes:
             return
-        e = self._entry(line.name, line.domain, line.path)
+        e = self._entry(line.name, line.domain, line.path, page)
+        if e is None:
+            return
         if via not in e.set_via:
             e.set_via.append(via)
         if e.set_by is None and setter:
@@ -74,7 +105,7 @@ class Inventory:
         e.http_only = e.http_only or line.http_only
         e.secure = e.secure or line.secure
         e.same_site = line.same_site or e.same_site
-        e.value = line.value
+        e.value = line.value[: LIMITS["value_bytes"]]
         if blocked:
             e.blocked = e.blocked or blocked
         else:
@@ -82,7 +113,9 @@ class Inventory:
 
     def add_jar(self, jar: list[dict[str, Any]], page: str) -> None:
         for c in jar:
-            e = self._entry(c["name"], c["domain"], c.get("path", "/"))
+            e = self._entry(c["name"], c["domain"], c.get("path", "/"), page)
+            if e is None:
+                continue
             e.accepted = True
             if not e.set_via:
                 e.set_via.append(SetVia.JAR)
@@ -93,10 +126,13 @@ class Inventory:
             e.http_only = bool(c.get("httpOnly"))
             e.secure = bool(c.get("secure"))
             e.same_site = c.get("sameSite") or e.same_site
-            e.value = e.value or c.get("value", "")
+            e.value = e.value or str(c.get("value", ""))[: LIMITS["value_bytes"]]
 
     def add_storage(self, kind: str, origin: str, key: str, page: str) -> None:
-        pages = self._storage.setdefault((kind, origin, key), [])
+        entry = (kind, origin, key[: LIMITS["key_chars"]])
+        if entry not in self._storage and not self._room(page, "storage"):
+            return
+        pages = self._storage.setdefault(entry, [])
         if page not in pages:
             pages.append(page)
 
@@ -147,6 +183,10 @@ class PageCollector:
         self._urls: dict[str, str] = {}
         self.inflight: set[str] = set()
         self.writes = 0
+        self.reports = 0
+        # Script reports wait for the browser to confirm them (see the module docstring).
+        self.pending_cookies: list[tuple[CookieLine, str]] = []
+        self.pending_storage: list[tuple[str, str, str]] = []
 
     # CDP -----------------------------------------------------------------------------
     def on_request(self, event: dict[str, Any]) -> None:
@@ -190,26 +230,57 @@ class PageCollector:
 
     # hooks.js ------------------------------------------------------------------------
     def on_hook(self, payload: str) -> None:
+        """A batch of reports from ``hooks.js`` (a JSON list), kept until confirmed."""
         try:
-            message = json.loads(payload)
+            batch = json.loads(payload[:4_000_000])
         except (TypeError, ValueError):
             return
-        if not isinstance(message, dict):
-            return
+        for message in batch if isinstance(batch, list) else [batch]:
+            if not isinstance(message, dict):
+                continue
+            if message.get("kind") == "overflow":
+                self.inventory.cut(self.page_url, "script reports over the per-page limit")
+                continue
+            self.reports += 1
+            if self.reports > LIMITS["reports_per_page"]:
+                self.inventory.cut(self.page_url, "script reports over the per-page limit")
+                continue
+            self._report(message)
+
+    def _report(self, message: dict[str, Any]) -> None:
         frame = str(message.get("frame") or self.page_url)
-        caller = message.get("caller") or None
+        caller = message.get("caller")
+        setter = caller if isinstance(caller, str) and caller.startswith("http") else frame
         self.writes += 1
         if message.get("kind") == "cookie":
             parsed = parse_cookie_line(str(message.get("data", ""))[:8192], frame)
-            if parsed:
-                setter = caller or frame
-                self.inventory.add_set(parsed, SetVia.SCRIPT, setter, self.page_url, None)
+            if parsed and not parsed.deletes:
+                self.pending_cookies.append((parsed, setter[:2000]))
         elif message.get("kind") == "storage":
             data = message.get("data") or {}
-            origin = _origin(frame)
-            self.inventory.add_storage(
-                str(data.get("area")), origin, str(data.get("key"))[:512], self.page_url
-            )
+            if isinstance(data, dict):
+                key = str(data.get("key"))[: LIMITS["key_chars"]]
+                self.pending_storage.append((str(data.get("area")), _origin(frame), key))
+
+    def confirm(self, jar: list[dict[str, Any]], stored: set[tuple[str, str, str]]) -> None:
+        """Admit the script reports the browser confirms: cookies its jar holds, keys its
+        storage holds (``stored``: (area, origin, key) read by the scanner's own world)."""
+        held = {(c["name"], str(c["domain"]).lstrip(".").lower()) for c in jar}
+        unconfirmed = 0
+        for line, setter in self.pending_cookies:
+            if (line.name, line.domain.lstrip(".").lower()) in held:
+                self.inventory.add_set(line, SetVia.SCRIPT, setter, self.page_url, None)
+            else:
+                unconfirmed += 1
+        for area, origin, key in self.pending_storage:
+            if (area, origin, key) in stored:
+                self.inventory.add_storage(area, origin, key, self.page_url)
+            else:
+                unconfirmed += 1
+        if unconfirmed:
+            self.inventory.cut(self.page_url, "unconfirmed script reports", unconfirmed)
+        self.pending_cookies.clear()
+        self.pending_storage.clear()
 
 
 def _origin(url: str) -> str:

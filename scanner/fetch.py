@@ -9,7 +9,7 @@ from playwright.async_api import async_playwright
 
 from cookiegov.errors import ScanError
 from cookiegov.settings import Settings
-from scanner.browser import USER_AGENT, ChromiumProcess
+from scanner.browser import ChromiumProcess
 from scanner.scan import check_url
 
 
@@ -19,7 +19,7 @@ async def _fetch(url: str, settings: Settings) -> str:
         browser = await chromium.start(playwright)
         try:
             context = await browser.new_context(
-                user_agent=USER_AGENT, ignore_https_errors=settings.ignore_https_errors
+                user_agent=chromium.user_agent, ignore_https_errors=settings.ignore_https_errors
             )
             page = await context.new_page()
             try:

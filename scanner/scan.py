@@ -21,15 +21,21 @@ from playwright.async_api import Browser, BrowserContext, CDPSession, Page, asyn
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from cookiegov import scanmark
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, ScanError
 from cookiegov.models import ConsentState, PageResult, ScanResult
 from cookiegov.settings import Settings
-from scanner.browser import USER_AGENT, VIEWPORT, ChromiumProcess
+from scanner import identity
+from scanner.browser import VIEWPORT, ChromiumProcess
+from scanner.cmps import Visit
+from scanner.cmps import autoconsent as autoconsent_engine
 from scanner.collect import STORAGE_JS, Inventory, PageCollector
 from scanner.consent import ConsentEvidence, answer_banner
 from scanner.crawl import Frontier, normalize_url
 from scanner.discover import discover
+from scanner.marking import mark_consents
+from scanner.world import World
 
 log = logging.getLogger(__name__)
 HOOKS_JS = resources.files("scanner").joinpath("hooks.js").read_text("utf-8")
@@ -85,12 +91,16 @@ async def scan_async(
         browser = await chromium.start(playwright)
         try:
             runner = _Runner(browser, settings, start, inventory, pages, progress)
+            runner.version = chromium.version
             await runner.prepare()
             workers = max(1, min(settings.concurrency, settings.max_pages))
             await asyncio.gather(*(runner.worker() for _ in range(workers)))
         finally:
             await chromium.stop()
-    if pages and all(p.status is None for p in pages):
+    if not pages:  # a scan that saw nothing proves nothing: an error, never an empty pass
+        skipped = ", ".join(f"{n} {why}" for why, n in runner.frontier.skipped.items())
+        raise ScanError(f"no page of {start} was visited ({skipped or 'nothing to visit'})")
+    if all(p.status is None for p in pages):
         raise ScanError(f"could not load {start}: {pages[0].error}")
     cookies = inventory.cookies()
     evidence = [e.to_dict() for e in runner.evidence]
@@ -107,6 +117,7 @@ async def scan_async(
         settings={
             **settings.public(),
             "skipped": dict(runner.frontier.skipped),
+            "cut": inventory.cuts,  # what pages were not allowed to add (collect.LIMITS)
             "sitemap_urls": runner.sitemap_urls,
         },
         evidence=evidence,
@@ -142,6 +153,10 @@ class _Runner:
         self.pages = pages
         self.progress = progress
         self.active = 0
+        self.version = identity.FALLBACK_VERSION
+        # The scan's own consents are signed so that our endpoint keeps them out of its log.
+        answering = settings.consent in ("accept", "reject", "gpc")
+        self.mark = scanmark.key_for(settings) if answering else b""
         self.evidence: list[ConsentEvidence] = []
         self.sitemap_urls = 0
         s = settings
@@ -155,7 +170,7 @@ class _Runner:
         if s.ignore_robots and not s.use_sitemap:
             return
         context = await self.browser.new_context(
-            user_agent=USER_AGENT, ignore_https_errors=s.ignore_https_errors
+            user_agent=identity.user_agent(self.version), ignore_https_errors=s.ignore_https_errors
         )
         try:
             rules = await discover(
@@ -174,9 +189,10 @@ class _Runner:
     async def new_context(self) -> BrowserContext:
         s = self.settings
         headers = {"Sec-GPC": "1"} if s.consent == ConsentState.GPC else {}
+        # No user_agent here: each tab sets it with its client hints (identity.ua_override).
         context = await self.browser.new_context(
-            user_agent=USER_AGENT,
             viewport=VIEWPORT,  # type: ignore[arg-type]
+            screen=identity.SCREEN,  # type: ignore[arg-type]
             locale="en-US",
             ignore_https_errors=s.ignore_https_errors,
             accept_downloads=False,
@@ -184,6 +200,7 @@ class _Runner:
         )
         await context.expose_binding("__cookiegovReport", self._on_hook)
         await context.add_init_script(HOOKS_JS)
+        await context.add_init_script(identity.IDENTITY_JS)
         if s.consent == ConsentState.GPC:
             await context.add_init_script(GPC_JS)
         context.on("page", self._on_popup)
@@ -217,7 +234,8 @@ class _Runner:
                 self.active += 1
                 try:
                     if tab is None:
-                        tab = await _Tab.open(context)
+                        consent = "none" if answered else self.settings.consent
+                        tab = await _Tab.open(context, self.version, consent, self.mark)
                     result, answered = await self.visit(tab, *item, answered)
                 finally:
                     self.active -= 1
@@ -246,16 +264,24 @@ class _Runner:
         budget = self.settings.page_timeout
         deadline = began + budget
         collector = tab.begin(PageCollector(self.inventory, url))
+        if tab.autoconsent is not None:
+            tab.autoconsent.reset()
         page = tab.page
         status: int | None = None
         error: str | None = None
         title: str | None = None
+        stored: set[tuple[str, str, str]] = set()
         try:
             status = await self._load(page, url, deadline)
             await self.settle(page, collector, deadline)
             if self.settings.consent in (ConsentState.ACCEPT, ConsentState.REJECT) and not answered:
-                evidence = await _within(answer_banner(page, self.settings.consent), deadline)
+                visit = Visit(page, tab.cdp, tab.world, str(self.settings.consent))
+                visit.extras["autoconsent"] = tab.autoconsent
+                evidence = await _within(answer_banner(visit), deadline)
                 answered = True
+                if tab.autoconsent is not None:
+                    await tab.autoconsent.uninstall()
+                    tab.autoconsent = None
                 if not self.evidence:
                     self.evidence.append(evidence)
                 await self.settle(page, collector, deadline)
@@ -265,16 +291,19 @@ class _Runner:
                 deadline,
             )
             self.frontier.add_links(links, page.url, depth + 1)
-            await self.read_storage(page, url, deadline)
+            stored = await self.read_storage(tab, url, deadline)
         except (PageTimeout, PlaywrightTimeout):
             error = f"timed out after {budget:g}s"
         except PlaywrightError as exc:
             error = _describe(str(exc))
         if tab.crashed:
             error = "the renderer crashed"
+        cookies: list[dict[str, Any]] = []
         with contextlib.suppress(PlaywrightError, TimeoutError):  # whatever happened, read the jar
             jar = await asyncio.wait_for(tab.cdp.send("Network.getAllCookies"), 5)
-            self.inventory.add_jar(jar.get("cookies", []), url)
+            cookies = jar.get("cookies", [])
+        collector.confirm(cookies, stored)  # script reports first: they name the setter
+        self.inventory.add_jar(cookies, url)
         elapsed = int((time.monotonic() - began) * 1000)
         return PageResult(url, status, error, title, elapsed, depth), answered
 
@@ -324,17 +353,24 @@ class _Runner:
             elif now - quiet_since >= quiet_needed:
                 return
 
-    async def read_storage(self, page: Page, url: str, deadline: float) -> None:
-        for frame in page.frames:
-            try:
-                found = await _within(frame.evaluate(STORAGE_JS), deadline)
-            except PlaywrightError:
+    async def read_storage(self, tab: _Tab, url: str, deadline: float) -> set[tuple[str, str, str]]:
+        """Storage keys of every frame, read in the scanner's isolated world (the page's own
+        ``Storage`` functions may lie); returns what was read, for confirming script reports."""
+        remaining = max(0.5, deadline - time.monotonic())
+        found_all = await _within(
+            tab.world.evaluate_all(f"({STORAGE_JS})()", timeout=remaining), deadline
+        )
+        stored: set[tuple[str, str, str]] = set()
+        for found in found_all.values():
+            if not isinstance(found, dict):
                 continue
-            origin = found.get("origin") or ""
+            origin = str(found.get("origin") or "")
             if not origin.startswith("http"):
                 continue
-            for kind, key in found.get("items", []):
+            for kind, key in found.get("items", [])[:5000]:
+                stored.add((str(kind), origin, str(key)[:512]))
                 self.inventory.add_storage(kind, origin, str(key)[:512], url)
+        return stored
 
 
 class _Tab:
@@ -344,12 +380,23 @@ class _Tab:
         self.page, self.cdp = page, cdp
         self.collector: PageCollector | None = None
         self.crashed = False
+        self.world = World(cdp)
+        self.autoconsent: autoconsent_engine.Engine | None = None
 
     @classmethod
-    async def open(cls, context: BrowserContext) -> _Tab:
+    async def open(
+        cls, context: BrowserContext, version: str, consent: str = "none", mark: bytes = b""
+    ) -> _Tab:
         page = await context.new_page()
         cdp = await context.new_cdp_session(page)
         tab = cls(page, cdp)
+        await cdp.send("Emulation.setUserAgentOverride", identity.ua_override(version))
+        await tab.world.install()
+        if mark:
+            await mark_consents(cdp, mark)
+        if consent in ("accept", "reject") and autoconsent_engine.available():
+            tab.autoconsent = autoconsent_engine.Engine(tab.world)
+            await tab.autoconsent.install()
         page.on("crash", tab._on_crash)
         page.on("dialog", lambda dialog: asyncio.ensure_future(_answer_dialog(dialog)))
         for event, method in (

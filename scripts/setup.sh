@@ -23,10 +23,13 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 .venv/bin/python -m scanner.browser >/dev/null
-# axe-core (npm) for the accessibility tests
-if [ ! -f node_modules/axe-core/axe.min.js ]; then
+# npm: the consent-manager engine and TC-string decoder the scanner drives
+# (@duckduckgo/autoconsent, @iabtcf/core), and for the tests axe-core and the real consent
+# managers behind the test-bed shops. Installed again whenever package.json changes.
+if [ ! -f node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
   if ! command -v npm >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && apt-get install -y -qq npm >/dev/null
   fi
   npm install --no-audit --no-fund --silent
+  touch node_modules/.package-lock.json
 fi

@@ -64,8 +64,15 @@ def request(host: str, *, path: str = "/collect", kind: str = "image") -> ThirdP
 
 
 def banner(found: bool = True, clicked: str | None = "reject", **more: Any) -> dict[str, Any]:
-    """Consent evidence as the scanner records it."""
-    return {"banner_found": found, "clicked": clicked if found else None, "page": URL, **more}
+    """Consent evidence as the scanner records it (verified when found, unless told)."""
+    return {
+        "banner_found": found,
+        "clicked": clicked if found else None,
+        "page": URL,
+        "verified": found,
+        "steps": [f"clicked {clicked!r}"] if found else [],
+        **more,
+    }
 
 
 def scan(

@@ -108,7 +108,7 @@ def test_cors_only_for_the_sites_origins(client: FlaskClient) -> None:
     assert evil.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def admin_client(db: Database, token: str = "s3cret-token") -> FlaskClient:
+def admin_client(db: Database, token: str = "s3cret-token-for-the-admin-api-7Qx") -> FlaskClient:
     settings = Settings(admin_token=token, rate_limit=5, sites={"shop.test": {}})
     return create_app(settings, db).test_client()
 
@@ -143,7 +143,7 @@ def test_admin_endpoints_need_the_token(db: Database) -> None:
         ).status_code
         == 401
     )
-    auth = {"Authorization": "Bearer s3cret-token"}
+    auth = {"Authorization": "Bearer s3cret-token-for-the-admin-api-7Qx"}
     stats = c.get("/v1/sites/shop.test/admin/stats", headers=auth).get_json()
     assert stats["visitors"] == 4 and stats["granted"]["analytics"] == 3 and stats["gpc"] == 1
     listed = c.get("/v1/sites/shop.test/admin/consents?method=gpc", headers=auth).get_json()
@@ -236,6 +236,28 @@ def test_banner_lists_the_cookies_of_the_baseline_scan(client: FlaskClient, db: 
     line = client.get("/v1/sites/shop.test/banner.js").get_data(as_text=True).split("\n")[0]
     config = json.loads(line.removeprefix("window.__cookiegovConfig=").removesuffix(";"))
     assert sorted(c["name"] for c in config["cookies"]) == ["promo_tracker", "sessionid"]
+
+
+def test_banner_marks_cookies_whose_category_needs_review(
+    client: FlaskClient, db: Database
+) -> None:
+    """A category below the review threshold is a guess: the banner is told, and treats the
+    cookie as non-necessary (banner.js keeps it only when every category is granted)."""
+    from dataclasses import replace
+
+    from cookiegov.models import Category, Classification
+    from cookiegov.storage.scans import save_scan
+    from tests.test_storage import _scan
+
+    scan = _scan()
+    guess = Classification(Category.NECESSARY, None, 0.41, "learned model: …", "model")
+    unsure = replace(scan.cookies[0], name="zz_guess", classification=guess)
+    save_scan(db, replace(scan, consent="accept", cookies=[scan.cookies[0], unsure]))
+    line = client.get("/v1/sites/shop.test/banner.js").get_data(as_text=True).split("\n")[0]
+    config = json.loads(line.removeprefix("window.__cookiegovConfig=").removesuffix(";"))
+    review = {c["name"]: (c["category"], c["review"]) for c in config["cookies"]}
+    assert review["zz_guess"] == ("necessary", True)
+    assert review[scan.cookies[0].name][1] is (scan.cookies[0].classification.confidence < 0.5)
 
 
 @pytest.mark.parametrize(

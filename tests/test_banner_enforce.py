@@ -123,6 +123,30 @@ def test_gpc_refuses_advertising_and_says_so(stack: dict, ctx: BrowserContext) -
     assert record["gpc"] is True and record["choices"]["advertising"] is False
 
 
+def test_gpc_refuses_an_api_grant_and_records_an_explicit_override(
+    stack: dict, ctx: BrowserContext
+) -> None:
+    """``cookiegov.accept(['advertising'])`` under GPC is stored (and applied) as refused;
+    the visitor ticking advertising in the preferences is stored as a marked override."""
+    ctx.set_extra_http_headers({"Sec-GPC": "1"})
+    ctx.add_init_script(
+        "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
+    )
+    page = ctx.new_page()
+    page.goto("https://www.shop.test/")
+    page.evaluate("() => window.cookiegov.accept(['advertising', 'analytics'])")
+    given = consent(page)
+    assert given["categories"]["advertising"] is False and given["categories"]["analytics"]
+    record = records(stack, given["id"])[-1]
+    assert record["choices"]["advertising"] is False and record["gpc_override"] is False
+    page.evaluate("() => window.cookiegov.show()")
+    page.get_by_label("Advertising", exact=True).check()
+    page.get_by_role("button", name="Save choices").click()
+    page.wait_for_function("() => window.cookiegov.consent().categories.advertising === true")
+    record = records(stack, given["id"])[-1]
+    assert record["choices"]["advertising"] is True and record["gpc_override"] is True
+
+
 def test_consent_mode_defaults_denied_then_updates(stack: dict, ctx: BrowserContext) -> None:
     page = ctx.new_page()
     page.goto("https://www.shop.test/")

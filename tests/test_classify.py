@@ -35,11 +35,13 @@ def test_attribution_by_setter_host() -> None:
     assert "doubleclick.net" in result.reason and "advertising" in result.reason
 
 
-def test_heuristics_and_unknown() -> None:
+def test_the_model_answers_everything_else_never_unknown() -> None:
     sess = classify(c("app_sess", value="q8d0b3h1v5kz2m7wa9e4tr6ycx", http_only=True))
-    assert sess.category is Category.NECESSARY and sess.layer == "heuristic"
-    assert sess.confidence < 0.9
-    assert classify(c("zq")).category is Category.UNKNOWN
+    assert sess.category is Category.NECESSARY and sess.layer == "model"
+    assert sess.reason.startswith("learned model: ") and "HttpOnly" in sess.reason
+    assert sess.reason.endswith(f"({sess.confidence:.2f})") and 0.5 <= sess.confidence < 0.95
+    nothing = classify(c("zq"))
+    assert nothing.category is not Category.UNKNOWN and nothing.layer == "model"
 
 
 def test_overrides_win() -> None:

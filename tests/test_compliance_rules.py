@@ -9,6 +9,7 @@ import pytest
 
 from cookiegov.compliance import RULES, CheckContext, ComplianceReport, Report, check, rule
 from cookiegov.compliance.registry import Severity
+from cookiegov.errors import ScanError
 from cookiegov.models import Category, ConsentState
 from tests.builders import DAY, banner, cookie, request, scan
 
@@ -116,14 +117,38 @@ def test_after_gpc_only_advertising() -> None:
     ]
 
 
-def test_no_reject_when_accept_found_a_banner() -> None:
+def test_could_not_refuse_when_accept_found_a_banner_but_reject_did_not() -> None:
     scans = {
-        REJECT: scan(REJECT, evidence=[banner(found=False)]),
-        ACCEPT: scan(ACCEPT, evidence=[banner(clicked="accept", screenshot="a.png")]),
+        REJECT: scan(REJECT, evidence=[banner(found=False, verification="no handler found it")]),
+        ACCEPT: scan(ACCEPT, evidence=[banner(clicked="accept", screenshot="a.png", cmp="Klaro")]),
     }
     report = check(scans)
+    assert rules_of(report) == ["could-not-refuse"]
+    finding = report.findings[0]
+    assert finding.evidence["cmp"] == "Klaro" and finding.evidence["screenshot"] == "a.png"
+    assert report.failed("violations")
+
+
+def test_no_after_reject_finding_without_a_verified_refusal() -> None:
+    """Clicked, but the refusal did not take effect: one could-not-refuse, nothing claimed
+    about what happens after Reject all."""
+    reject = scan(
+        REJECT,
+        [cookie("_ga", Category.ANALYTICS)],
+        requests=[request("www.google-analytics.com")],
+        evidence=[banner(verified=False, verification="the banner is still shown")],
+    )
+    report = check({REJECT: reject})
+    assert rules_of(report) == ["could-not-refuse"]
+    assert "still shown" in report.findings[0].message
+
+
+def test_no_reject_when_refusing_needed_the_settings() -> None:
+    steps = ["opened settings 'Manage settings'", "switched off 'Analytics'", "saved with 'Save'"]
+    scans = {REJECT: scan(REJECT, evidence=[banner(steps=steps, screenshot="r.png")])}
+    report = check(scans)
     assert rules_of(report) == ["no-reject"]
-    assert report.findings[0].evidence == {"screenshot": "a.png"}
+    assert report.findings[0].evidence["screenshot"] == "r.png"
 
 
 def test_no_banner_when_neither_state_found_one() -> None:
@@ -134,6 +159,30 @@ def test_no_banner_when_neither_state_found_one() -> None:
     assert rules_of(check(scans)) == ["no-banner"]
     # A reject scan without evidence (no banner search made) says nothing about the banner.
     assert check({REJECT: scan(REJECT)}).findings == []
+    # Found when accepting only: not "no banner", but a site the scanner could not refuse on.
+    scans[ACCEPT] = scan(ACCEPT, evidence=[banner(clicked="accept")])
+    assert rules_of(check(scans)) == ["could-not-refuse"]
+
+
+def test_scan_limit_counts_what_a_page_could_not_add() -> None:
+    cut = {
+        "https://s.test/flood": {
+            "cookies over the per-page limit": 4800,
+            "unconfirmed script reports": 50,
+        },
+        "https://s.test/": {"unconfirmed script reports": 2},  # e.g. a deleted test cookie
+    }
+    report = check({NONE: scan(NONE, settings={"cut": cut})})
+    assert rules_of(report) == ["scan-limit"]
+    assert report.findings[0].evidence["cookies over the per-page limit"] == 4800
+    assert not report.failed("violations") and report.failed("warnings")
+
+
+def test_a_check_over_no_page_is_an_error() -> None:
+    empty = scan(NONE)
+    empty.pages.clear()
+    with pytest.raises(ScanError, match="visited no page"):
+        check({NONE: empty})
 
 
 def test_lifetime_once_per_cookie_across_states() -> None:
@@ -173,3 +222,18 @@ def test_string_state_keys_still_work() -> None:
     report = check({"none": scan(NONE, [cookie("_ga", Category.ANALYTICS)], scan_id=4)})
     assert rules_of(report) == ["pre-consent-cookie"]
     assert report.scans == {"none": 4}
+
+
+def test_pre_consent_unconfirmed_flags_a_guessed_necessary_cookie() -> None:
+    import dataclasses
+
+    from cookiegov.models import Classification
+
+    guess = Classification(Category.NECESSARY, None, 0.41, "learned model: …", "model")
+    guessed = dataclasses.replace(
+        cookie("zz_guess"), classification=dataclasses.replace(guess, needs_review=True)
+    )
+    report = check({NONE: scan(NONE, [guessed, cookie("PHPSESSID", Category.NECESSARY)])})
+    assert rules_of(report) == ["pre-consent-unconfirmed"]
+    assert report.findings[0].severity is Severity.WARNING
+    assert "zz_guess" in report.findings[0].message and "0.41" in report.findings[0].message

@@ -23,7 +23,7 @@ from fixtures.server import FixtureServer
 from scanner.browser import find_chromium
 
 pytestmark = pytest.mark.browser
-TOKEN = "dash-t0ken"
+TOKEN = "dash-t0ken-for-the-dashboard-4Wq"
 
 
 def spread_over_days(db: Any, site: str) -> None:

@@ -15,7 +15,7 @@ from cookiegov.storage import open_database
 from cookiegov.storage.scans import save_scan
 from tests.builders import DAY, banner, cookie, scan
 
-TOKEN = "dash-t0ken"
+TOKEN = "dash-t0ken-for-the-dashboard-4Wq"
 
 
 @pytest.fixture

@@ -45,7 +45,8 @@ def results() -> dict[ConsentState, object]:
     reject = scan(
         "reject",
         [tracker],
-        evidence=[banner(clicked="Reject all", screenshot=PNG)],
+        # as an older scanner recorded it: no verification, no steps
+        evidence=[banner(clicked="Reject all", screenshot=PNG, verified=None, steps=[])],
     )
     accept = scan(
         "accept",
@@ -56,6 +57,8 @@ def results() -> dict[ConsentState, object]:
                 cmp="Cookiebot",
                 handler="autoconsent",
                 verified=True,
+                verification="consent cookie CookieConsent now grants statistics",
+                changed=["CookieConsent"],
                 steps=["found #CybotCookiebotDialog", "clicked Accept all"],
                 screenshot_before=PNG,
                 screenshot_after=PNG,
@@ -92,6 +95,7 @@ def test_what_was_clicked_and_verified() -> None:
     assert "Cookiebot" in accept and "autoconsent" in accept
     assert re.search(r"<dt>Verified</dt><dd><span class=\"ok\">yes", accept)
     assert "clicked Accept all" in accept
+    assert "consent cookie CookieConsent now grants statistics" in accept
     assert "Before the answer" in accept and "After the answer" in accept
     reject = html.split("Consent state “reject”</h2>", 1)[1].split("Consent state “accept”")[0]
     assert "Reject all" in reject and "not recorded by this scanner version" in reject

@@ -50,7 +50,7 @@ def send(
 
 
 def fast_and_flask(app: Flask) -> tuple[Any, Any]:
-    fast = app.wsgi_app
+    fast = app.wsgi_app.app.app  # type: ignore[attr-defined]  # behind HeaderLimit, TrustedProxies
     assert isinstance(fast, ConsentFastPath)
     return fast, fast.inner
 

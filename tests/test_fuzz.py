@@ -17,7 +17,7 @@ from cookiegov.storage import open_database
 from cookiegov.storage.appends import append_consent
 from cookiegov.storage.consents import ConsentInput
 
-TOKEN = "fuzz-token"
+TOKEN = "fuzz-token-for-the-admin-api-9Zk2"
 _db = open_database(f"sqlite:///{Path(tempfile.mkdtemp()) / 'fuzz.db'}")
 append_consent(
     _db, "shop.test", ConsentInput("visitor-fuzz-000000", {"analytics": True}, 1, "banner", False)

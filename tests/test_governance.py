@@ -74,7 +74,7 @@ def test_optout_status_per_day_and_per_vendor(scanned: dict) -> None:
         )
     series = refusal_series(all_records(db, "shop.test"))
     assert series[-1]["choices"] == 4 and series[-1]["refused_advertising"] == 3
-    assert series[-1]["by_gpc"] == {"choices": 1, "refused": 1}
+    assert series[-1]["by_gpc"] == {"choices": 1, "refused": 1, "overrides": 0}
     r = scanned["results"]
     vendors = {v["vendor"]: v for v in vendor_status(r["accept"], r["reject"], r["gpc"])}
     adnet = vendors["adnet.test"]
@@ -146,7 +146,7 @@ def test_policy_check_command(scanned: dict, fixture_server: FixtureServer, tmp_
 
 @pytest.fixture
 def banner_stack(scanned: dict) -> Iterator[dict[str, Any]]:
-    settings = Settings(sites={"shop.test": {}}, admin_token="t0ken")
+    settings = Settings(sites={"shop.test": {}}, admin_token="t0ken-for-the-opt-out-report-8Hv")
     app = create_app(settings, scanned["db"])
     http = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
@@ -165,7 +165,8 @@ def test_banner_fills_the_declaration_and_endpoints(banner_stack: dict) -> None:
     assert "adnet_uid" in client.get("/v1/sites/shop.test/declaration.html").get_data(True)
     assert client.get("/v1/sites/shop.test/declaration.json").get_json()["site"] == "shop.test"
     optout = client.get(
-        "/v1/sites/shop.test/admin/optout", headers={"Authorization": "Bearer t0ken"}
+        "/v1/sites/shop.test/admin/optout",
+        headers={"Authorization": "Bearer t0ken-for-the-opt-out-report-8Hv"},
     ).get_json()
     assert optout["vendors"] and optout["series"]
     with sync_playwright() as p:

@@ -65,4 +65,4 @@ def test_declared_entries_stored_with_a_host_still_match(tmp_path: Path) -> None
     replace_source(db, "ours.csv", "declared", [old])
     classifier = classifier_for(Settings(), db, "shop.test")
     result = classifier.classify(CookieInput("promo", "www.shop.test", site="shop.test"))
-    assert (result.layer, result.category.value) == ("imported", "advertising")
+    assert (result.layer, result.category.value) == ("declared", "advertising")

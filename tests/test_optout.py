@@ -31,7 +31,7 @@ def test_refusals_by_banner_and_gpc_per_day() -> None:
     ]
     [day] = refusal_series(records)
     assert (day["choices"], day["refused_advertising"], day["share_refused"]) == (3, 2, 0.6667)
-    assert day["by_gpc"] == {"choices": 1, "refused": 1}
+    assert day["by_gpc"] == {"choices": 1, "refused": 1, "overrides": 0}
 
 
 def test_visitor_status_since_the_first_refusal_in_a_row() -> None:
@@ -46,5 +46,6 @@ def test_visitor_status_since_the_first_refusal_in_a_row() -> None:
         "consent_id": "c1",
         "advertising_refused": True,
         "since": "2",
+        "gpc_override": False,
         "signal": "gpc",
     }

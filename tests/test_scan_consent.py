@@ -10,7 +10,8 @@ import pytest
 from cookiegov.models import ScanResult
 from cookiegov.services.scanning import scan, scan_states
 from cookiegov.settings import Settings
-from cookiegov.storage import open_database
+from cookiegov.storage import Database, open_database
+from cookiegov.storage.consents import count_records
 from fixtures.server import FixtureServer
 from tests.conftest import demo_site_with_banner
 
@@ -40,12 +41,12 @@ def test_look_alike_banners_reject_and_accept(
 ) -> None:
     rejected = scan(site, settings_for(fixture_server, consent="reject"))
     evidence = rejected.evidence[0]
-    assert evidence["banner_found"] and evidence["method"] == "button"
-    assert evidence["clicked"] == reject_text
+    assert evidence["banner_found"] and evidence["method"] == "generic"
+    assert evidence["clicked"].lower() == reject_text and evidence["verified"]
     assert len(base64.b64decode(evidence["screenshot"])) > 1000
     assert not {n for n in names(rejected) if n.startswith("_pk_")}
     accepted = scan(site, settings_for(fixture_server, consent="accept"))
-    assert accepted.evidence[0]["clicked"] == accept_text
+    assert accepted.evidence[0]["clicked"].lower() == accept_text
     assert "_pk_id.7.4f2a" in names(accepted)
 
 
@@ -54,6 +55,7 @@ def test_no_banner_is_recorded_as_not_found(fixture_server: FixtureServer) -> No
         "https://www.shop.test/", settings_for(fixture_server, consent="reject", max_pages=1)
     )
     assert result.evidence and not result.evidence[0]["banner_found"]
+    assert not result.evidence[0]["verified"]
 
 
 def test_gpc_sends_the_signal(fixture_server: FixtureServer) -> None:
@@ -73,20 +75,30 @@ def test_compare_reports_what_each_state_adds(fixture_server: FixtureServer) -> 
 
 
 @pytest.fixture(scope="module")
-def banner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FixtureServer]:
+def banner_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('c') / 'c.db'}")
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def banner_site(banner_db: Database) -> Iterator[FixtureServer]:
     settings = Settings(sites={"shop.test": {}})
-    with demo_site_with_banner(settings, db) as server:
+    with demo_site_with_banner(settings, banner_db) as server:
         yield server
 
 
-def test_our_banner_through_its_api(banner_site: FixtureServer) -> None:
+def test_our_banner_through_its_api(banner_site: FixtureServer, banner_db: Database) -> None:
     rejected = scan("https://www.shop.test/", settings_for(banner_site, consent="reject"))
-    assert rejected.evidence[0]["method"] == "api"
+    assert rejected.evidence[0]["method"] == "cookiegov" and rejected.evidence[0]["verified"]
     assert not {n for n in names(rejected) if n.startswith("_pk_") or n.startswith("adnet")}
     assert "cookiegov" in names(rejected)
     accepted = scan("https://www.shop.test/", settings_for(banner_site, consent="accept"))
     assert {"_pk_id.7.4f2a", "adnet_uid"} <= names(accepted)
+    assert accepted.evidence[0]["verified"]
+    # The scanner's own answers reached the endpoint but are not visitors' consents.
+    assert "/v1/sites/shop.test/consents" in banner_site.requests_to("consent.shop.test")
+    assert count_records(banner_db, "shop.test") == 0
 
 
 def _png_size(b64: str) -> tuple[int, int]:

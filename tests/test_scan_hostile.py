@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from cookiegov.compliance import check
 from cookiegov.models import ScanResult
 from cookiegov.settings import Settings
 from fixtures.server import FixtureServer
@@ -90,3 +91,30 @@ def test_crash_is_recorded(hostile_scan: tuple[ScanResult, float]) -> None:
 def test_cookies_from_pages_that_survived(hostile_scan: tuple[ScanResult, float]) -> None:
     names = {c.name for c in hostile_scan[0].cookies}
     assert {"huge_seen", "dialog_ok", "slow_ok", "ok_seen"} <= names
+
+
+def test_a_page_cannot_forge_its_scan(fixture_server: FixtureServer) -> None:
+    """Invented cookies and keys, a posed-as caller, a flood and a fake banner API."""
+    settings = Settings(
+        browser_args=[fixture_server.resolver_rule],
+        ignore_https_errors=True,
+        max_pages=1,
+        use_sitemap=False,
+        consent="reject",
+    )
+    result = scan_site("https://www.forger.test/", settings)
+    names = {c.name for c in result.cookies}
+    assert not {n for n in names if n.startswith("_ga")}, "an invented cookie got in"
+    assert "_forged_key" not in {s.key for s in result.storage}
+    own = next(c for c in result.cookies if c.name == "own_cookie")  # set after the flood
+    assert own.set_by is None or "google-analytics" not in own.set_by
+    cut = result.settings["cut"]["https://www.forger.test/"]
+    # The browser holds at most 180 cookies per domain: what it dropped is never claimed.
+    assert len(names) <= 200 and cut.get("cookies over the per-page limit", 0) == 0
+    assert cut["unconfirmed script reports"] >= 50  # the invented ones, and the evicted ones
+    assert cut["script reports over the per-page limit"] >= 1
+    assert len(result.storage) == 200 and cut["storage over the per-page limit"] >= 4800
+    evidence = result.evidence[0]
+    assert not evidence["verified"], evidence  # the fake banner API wrote no consent
+    rules = {f.rule for f in check({"reject": result}).findings}
+    assert "scan-limit" in rules and "after-reject-cookie" not in rules

@@ -66,6 +66,8 @@ def test_defaults_come_from_the_one_table() -> None:
     assert {s.name for s in SETTINGS if s.secret} == {
         "database_url",
         "admin_token",
+        "scan_key",
+        "secret_key",
         "redis_url",
         "sites",
     }

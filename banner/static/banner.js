@@ -78,7 +78,11 @@
       var name = pair.split("=")[0].trim();
       if (!name || name === NAME) return;
       C.cookies.concat(C.clear).forEach(function (k) {
-        if (k.category === "necessary" || k.category === "unknown" || granted[k.category]) return;
+        // A cookie whose category needs review is not taken as necessary: kept only when
+        // every category is granted.
+        var sure = !k.review && k.category !== "unknown";
+        if (k.category === "necessary" && sure) return;
+        if (sure ? granted[k.category] : C.categories.every(function (c) { return granted[c]; })) return;
         if (!matches(name, k.name)) return;
         domains.forEach(function (dom) {
           paths.forEach(function (p) {
@@ -126,7 +130,7 @@
       var g = {};
       CATS.forEach(function (c) { g[c] = !!(state && state.granted[c]); });
       g[cat] = true;
-      save(g, "banner");
+      save(g, "banner", true);
     }));
     frame.hidden = true;
     frame.parentNode.insertBefore(box, frame);
@@ -152,18 +156,19 @@
     }
   }
 
-  function save(granted, method) {
+  function save(granted, method, override) {
     var s = { id: state ? state.id : null, revision: C.revision, time: Date.now() / 1000, granted: granted };
     var body = { categories: granted, revision: C.revision, language: lang, gpc: gpc,
       page_url: location.href.split("#")[0], method: method || "banner", texts_hash: C.textsHash };
     if (s.id) body.consent_id = s.id;
+    if (override && gpc) body.gpc_override = true;
     close();
     return fetch(base + "/v1/sites/" + encodeURIComponent(C.site) + "/consents", {
       method: "POST", credentials: "include", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body)
     }).then(function (r) { return r.ok ? r.json() : null; }).catch(function () { return null; })
       .then(function (rec) {
-        if (rec) s.id = rec.consent_id;
+        if (rec) { s.id = rec.consent_id; s.granted = rec.choices; }
         var set = readCookie();
         if (!set || set.id !== s.id || !rec) writeCookie(s);
         apply(s, true);
@@ -257,7 +262,7 @@
       actions.appendChild(button(T.save, "cg-save", function () {
         var g = {};
         CATS.forEach(function (c) { g[c] = toggles[c].checked; });
-        save(g, "banner");
+        save(g, "banner", true);
       }));
     } else {
       actions.appendChild(button(T.prefs, "cg-prefs", function () { show(true); }));
@@ -289,10 +294,10 @@
     show: function () { show(true); },
     acceptAll: function () { return save(all(true), "banner"); },
     rejectAll: function () { return save(all(false), "banner"); },
-    accept: function (cats) {
+    accept: function (cats, opts) {
       var g = all(false);
       (cats || []).forEach(function (c) { if (c in g) g[c] = true; });
-      return save(g, "api");
+      return save(g, "api", !!(opts && opts.gpcOverride));
     },
     consent: function () {
       return state ? { id: state.id, revision: state.revision, categories: state.granted, gpc: gpc } : null;

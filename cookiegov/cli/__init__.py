@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from cookiegov.cli import consents, data, governance, scanning, schedules, server
+from cookiegov.cli import access, consents, data, governance, scanning, schedules, server
 from cookiegov.cli.common import FriendlyGroup, _silence_stdout
 from cookiegov.settings import load_settings
 
@@ -57,6 +57,8 @@ for command in (
     data.migrate,
     data.classify,
     data.kb,
+    access.token,
+    access.keys,
 ):
     cli.add_command(command)
 

@@ -204,7 +204,7 @@ def budget_options(fn: F) -> F:
         click.option(
             "--concurrency",
             type=click.IntRange(min=1),
-            help="Pages in parallel (default: CPU count, max 4).",
+            help="Pages in parallel (default: 2 × CPU count, max 8).",
         ),
     ]
     for option in reversed(options):

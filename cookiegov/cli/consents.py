@@ -1,15 +1,18 @@
-"""``consents verify`` and ``consents purge``: the proof-of-consent chains."""
+"""``consents verify``, ``consents checkpoint`` and ``consents purge``: the proof-of-consent
+chains, their signed checkpoints and anchors."""
 
 from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from cookiegov.cli.common import pass_db
-from cookiegov.errors import InputError
+from cookiegov.errors import ConfigError, InputError
+from cookiegov.settings import Settings
 
 if TYPE_CHECKING:
     from cookiegov.storage import Database
@@ -22,21 +25,78 @@ def consents() -> None:
 
 @consents.command("verify")
 @click.argument("site")
+@click.option(
+    "--proofs",
+    "proof_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Checkpoint file (JSON lines) or a visitor's receipt, kept outside the database.",
+)
 @pass_db
-def consents_verify(ctx: click.Context, db: Database, site: str) -> None:
-    """Check SITE's hash chain: exit 1 when any record was altered, inserted or removed."""
+def consents_verify(
+    ctx: click.Context, db: Database, site: str, proof_files: tuple[str, ...]
+) -> None:
+    """Check SITE's chain, MACs, purge anchors, checkpoints and receipts: exit 1 on any
+    record altered, inserted, removed, forged or truncated away."""
     from cookiegov.services.governance import require_site
-    from cookiegov.storage.consents import verify_chain
 
-    require_site(db, ctx.find_root().obj, site)
-    result = verify_chain(db, site)
-    if result.ok:
-        click.echo(f"{site}: {result.records} records, chain intact")
-        return
-    click.echo(f"{site}: {result.records} records, chain BROKEN")
-    for problem in result.problems:
-        click.echo(f"  {problem}")
-    sys.exit(1)
+    settings = ctx.find_root().obj
+    require_site(db, settings, site)
+    ok, lines = verify_consents(settings, db, site, proof_files)
+    for line in lines:
+        click.echo(line)
+    if not ok:
+        sys.exit(1)
+
+
+def verify_consents(
+    settings: Settings, db: Database, site: str, proof_files: tuple[str, ...] = ()
+) -> tuple[bool, list[str]]:
+    """The body of ``consents verify``: whether all holds, and the lines to print."""
+    from cookiegov.keys import load_keys
+    from cookiegov.proofs import load_proofs, verify
+
+    keys = load_keys(settings.secret_key, settings.key_file)
+    proofs = [p for path in proof_files for p in load_proofs(path)]
+    if settings.checkpoint_file and Path(settings.checkpoint_file).exists():
+        proofs += load_proofs(settings.checkpoint_file)
+    report = verify(db, site, keys, proofs)
+    checked = "hashes, MACs, anchors, checkpoints" if keys else "hashes only: no secret"
+    if report.ok:
+        return True, [f"{site}: {report.records} records, chain intact ({checked})"]
+    return False, [
+        f"{site}: {report.records} records, chain BROKEN ({checked})",
+        *(f"  {problem}" for problem in report.problems),
+    ]
+
+
+@consents.command("checkpoint")
+@click.argument("sites", nargs=-1)
+@click.option("--webhook", help="Also POST the checkpoints to this witness URL.")
+@pass_db
+def consents_checkpoint(
+    ctx: click.Context, db: Database, sites: tuple[str, ...], webhook: str | None
+) -> None:
+    """Sign each site's chain head (default: every site) and append it to checkpoint_file;
+    run it on a timer (e.g. every 10 minutes) and keep the file away from the database."""
+    for line in checkpoint_consents(ctx.find_root().obj, db, sites, webhook):
+        click.echo(line)
+
+
+def checkpoint_consents(
+    settings: Settings, db: Database, sites: tuple[str, ...], webhook: str | None = None
+) -> list[str]:
+    """The body of ``consents checkpoint``: one line per signed checkpoint."""
+    from cookiegov.keys import load_keys
+    from cookiegov.proofs import checkpoint_sites
+
+    keys = load_keys(settings.secret_key, settings.key_file)
+    if keys is None:
+        raise ConfigError("checkpoints need the secret: run `cookiegov keys init` first")
+    made = checkpoint_sites(
+        db, keys, sites or sorted(settings.sites), settings.checkpoint_file or None, webhook
+    )
+    return [f"{c['site']}: record {c['seq']} {c['hash'][:16]}… signed" for c in made]
 
 
 @consents.command("purge")
@@ -46,7 +106,9 @@ def consents_verify(ctx: click.Context, db: Database, site: str) -> None:
 )
 @pass_db
 def consents_purge(ctx: click.Context, db: Database, site: str, days: int | None) -> None:
-    """Delete SITE's records older than the retention period; the chain stays verifiable."""
+    """Delete SITE's records older than the retention period; the chain stays verifiable
+    (the purge anchor is signed with the deployment's key when there is one)."""
+    from cookiegov.keys import load_keys
     from cookiegov.services.governance import require_site
     from cookiegov.storage.consents import purge_before
 
@@ -60,5 +122,6 @@ def consents_purge(ctx: click.Context, db: Database, site: str, days: int | None
     except OverflowError:  # more days than the calendar holds: keep everything
         since = datetime.min.replace(tzinfo=UTC)
     cutoff = since.isoformat(timespec="milliseconds")
-    deleted = purge_before(db, site, cutoff)
+    keys = load_keys(settings.secret_key, settings.key_file)
+    deleted = purge_before(db, site, cutoff, keys)
     click.echo(f"{site}: deleted {deleted} records older than {keep} days")

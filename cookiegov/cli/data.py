@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,8 +75,9 @@ def classify(
       site                       the site it was seen on (makes third_party known)
       expires_in                 lifetime in seconds (empty or -1: session)
       session, http_only, secure true/false
-      path, value, same_site, set_by   used by the heuristics when present
-    Every input column is kept; category, vendor, confidence and reason are added.
+      path, value, same_site, set_by   used by the learned model when present
+    Every input column is kept; category, vendor, confidence, needs_review and reason
+    are added.
     """
     from cookiegov.batch import classify_rows, read_rows
     from cookiegov.cookie_files import file_format
@@ -137,14 +139,44 @@ def kb_sources(ctx: click.Context, db: Database) -> None:
 @kb.command("evaluate")
 @click.argument("labelled", type=click.Path(exists=True, dir_okay=False))
 @click.option("--builtin-only", is_flag=True, help="Ignore imported knowledge.")
+@click.option(
+    "--cv",
+    type=click.Choice(["sites", "vendors"]),
+    help="Grouped cross-validation: LABELLED is CookieBlock's crawl CSV (sites) or the "
+    "Open Cookie Database CSV (vendors); the model is retrained in every fold.",
+)
+@click.option(
+    "--folds",
+    type=click.IntRange(2, 20),
+    default=5,
+    show_default=True,
+    help="Number of cross-validation folds (with --cv).",
+)
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="With --cv vendors: CookieBlock's crawl CSV to train on as well.",
+)
 @click.pass_context
-def kb_evaluate(ctx: click.Context, labelled: str, builtin_only: bool) -> None:
+def kb_evaluate(
+    ctx: click.Context,
+    labelled: str,
+    builtin_only: bool,
+    cv: str | None,
+    folds: int,
+    sites_file: str | None,
+) -> None:
     """Accuracy, per-class precision and recall, confusion matrix and errors on LABELLED."""
     from cookiegov.batch import read_rows
     from cookiegov.cli.common import database_of
-    from cookiegov.evaluate import evaluate
+    from cookiegov.evaluate import cross_validate, evaluate
     from cookiegov.kb_sources import classifier_for
 
+    if cv:
+        progress = functools.partial(click.echo, err=True)
+        click.echo(cross_validate(cv, Path(labelled), folds, sites_file, progress))
+        return
     _, rows = read_rows(Path(labelled))
     db = None if builtin_only else database_of(ctx)
     click.echo(evaluate(classifier_for(ctx.find_root().obj, db, None), rows).to_text())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import cookiegov.compliance.rules  # noqa: F401  (registers the built-in rules)
+from cookiegov import reached
 from cookiegov.compliance.context import CheckContext
 from cookiegov.compliance.findings import ComplianceReport, Finding
 from cookiegov.compliance.registry import RULES
@@ -31,6 +32,7 @@ def check(
             max_lifetime=ctx.max_lifetime,
         )
     by_state = {ConsentState(state): result for state, result in scans.items()}
+    reached.require_pages({str(k): v for k, v in by_state.items()})  # zero pages: an error
     findings: list[Finding] = []
     for registered in RULES.values():
         if registered.check is not None:

@@ -22,8 +22,15 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cookiegov.errors import StorageError
-from cookiegov.storage.consents import FIELDS, GENESIS, ConsentInput, record_hash
+from cookiegov.errors import CookiegovError, InputError, StorageError
+from cookiegov.keys import Keys
+from cookiegov.storage.consents import (
+    FIELDS,
+    GENESIS,
+    OPTIONAL_FIELDS,
+    ConsentInput,
+    record_hash,
+)
 from cookiegov.storage.database import Database, describe_driver_error, utcnow
 
 log = logging.getLogger(__name__)
@@ -52,7 +59,7 @@ def _statements(postgresql: bool) -> _Statements:
     statement that waits for the row lock still reads the rest from the snapshot it started
     with, so the head must be read by a later statement, after the lock is held."""
     p = "%({})s" if postgresql else ":{}"  # psycopg's and sqlite3's named parameters
-    columns = ("site_id", *FIELDS, "hash")
+    columns = ("site_id", *FIELDS, *OPTIONAL_FIELDS, "hash", "mac")
     site = f"SELECT id FROM sites WHERE domain = {p.format('domain')}"
     new_site = (
         "INSERT INTO sites (domain, name, created_at) VALUES"
@@ -72,9 +79,15 @@ Head = tuple[int, int, str]  # site id, last seq, last hash
 
 
 def build_record(
-    site: str, entry: ConsentInput, seq: int, previous: str, created_at: str
+    site: str,
+    entry: ConsentInput,
+    seq: int,
+    previous: str,
+    created_at: str,
+    keys: Keys | None = None,
 ) -> dict[str, Any]:
-    """The record that follows ``previous`` in the site's chain, its hash included."""
+    """The record that follows ``previous`` in the site's chain, its hash included, and with
+    ``keys`` its MAC (which nobody without the deployment's secret can compute)."""
     record: dict[str, Any] = {
         "seq": seq,
         "consent_id": entry.consent_id,
@@ -90,8 +103,10 @@ def build_record(
         "user_agent": entry.user_agent,
         "ip": entry.ip,
         "prev_hash": previous,
+        "gpc_override": entry.gpc_override,
     }
     record["hash"] = record_hash(site, record)
+    record["mac"] = keys.mac(record["hash"]) if keys is not None else None
     return record
 
 
@@ -132,7 +147,11 @@ def _heads_pipelined(connection: Any, sites: list[str]) -> dict[str, Head]:
 
 
 def _append(
-    cursor: Any, postgresql: bool, items: list[Item], driver: Any = None
+    cursor: Any,
+    postgresql: bool,
+    items: list[Item],
+    driver: Any = None,
+    keys: Keys | None = None,
 ) -> list[dict[str, Any]]:
     """Append ``items`` inside the cursor's open transaction; the caller commits.
 
@@ -149,7 +168,7 @@ def _append(
     rows: list[dict[str, Any]] = []
     for site, entry in items:
         site_id, seq, previous = heads[site]
-        record = build_record(site, entry, seq + 1, previous, utcnow())
+        record = build_record(site, entry, seq + 1, previous, utcnow(), keys)
         heads[site] = (site_id, seq + 1, record["hash"])
         rows.append({**record, "site_id": site_id, "choices": json.dumps(record["choices"])})
         records.append(record)
@@ -157,28 +176,31 @@ def _append(
     return records
 
 
-def append_many(db: Database, items: list[Item]) -> list[dict[str, Any]]:
+def append_many(db: Database, items: list[Item], keys: Keys | None = None) -> list[dict[str, Any]]:
     """Append records (of one or more sites) in one transaction: all stored, or none."""
     with db.write_lock(), db.begin() as conn:
         cursor = conn.connection.cursor()
         try:
-            return _append(cursor, db.dialect == "postgresql", items)
+            return _append(cursor, db.dialect == "postgresql", items, keys=keys)
         except db.engine.dialect.loaded_dbapi.Error as exc:
             raise StorageError(describe_driver_error(exc)) from exc
         finally:
             cursor.close()
 
 
-def append_consent(db: Database, site: str, entry: ConsentInput) -> dict[str, Any]:
+def append_consent(
+    db: Database, site: str, entry: ConsentInput, keys: Keys | None = None
+) -> dict[str, Any]:
     """Append one record to the site's chain, durably, and return it."""
-    return append_many(db, [(site, entry)])[0]
+    return append_many(db, [(site, entry)], keys)[0]
 
 
 class BatchCommitter:
     """Commits batches of appends on a driver connection of its own (kept between batches)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, keys: Keys | None = None) -> None:
         self.db = db
+        self.keys = keys
         self._connection: Any = None
 
     def commit(self, items: list[Item]) -> list[dict[str, Any]]:
@@ -192,11 +214,11 @@ class BatchCommitter:
             if db.dialect == "postgresql":  # heads in one round trip, rows and commit in one
                 driver = connection.driver_connection
                 with driver.pipeline():  # leaving the block waits for every result
-                    records = _append(cursor, True, items, driver)
+                    records = _append(cursor, True, items, driver, self.keys)
                     driver.commit()
             else:
                 cursor.execute("BEGIN IMMEDIATE")
-                records = _append(cursor, False, items)
+                records = _append(cursor, False, items, keys=self.keys)
                 connection.commit()
             cursor.close()
             return records
@@ -205,6 +227,19 @@ class BatchCommitter:
             if isinstance(exc, db.engine.dialect.loaded_dbapi.Error):
                 raise StorageError(describe_driver_error(exc)) from exc
             raise
+
+    def commit_isolating(self, items: list[Item]) -> list[dict[str, Any] | CookiegovError]:
+        """Append ``items`` like :meth:`commit`, but a record the database refuses fails alone:
+        a failed batch is split in halves and each half tried again, so one bad record costs
+        about 2·log2(n) extra commits and every other record is stored. A failure of the
+        database itself (disconnected, locked, disk full) fails the whole batch at once."""
+        try:
+            return list(self.commit(items))
+        except Exception as exc:
+            if len(items) == 1 or not _record_at_fault(exc):
+                return [_as_error(exc, len(items) == 1)] * len(items)
+        middle = len(items) // 2
+        return self.commit_isolating(items[:middle]) + self.commit_isolating(items[middle:])
 
     def _discard(self, cursor: Any) -> None:
         """Roll back and drop the connection. The rollback comes first: SQLite keeps a closed
@@ -226,6 +261,35 @@ class BatchCommitter:
             self._connection = None
 
 
+def _record_at_fault(exc: BaseException) -> bool:
+    """Whether a failure is the record's own: a value the driver cannot send or the column
+    cannot hold (the driver's ``DataError``; Python's ``ValueError``/``OverflowError``, e.g.
+    an unpaired surrogate or an integer wider than SQLite's). Anything else (a lost
+    connection, a lock, a full disk, a missing table) is the database's and fails the batch."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        names = {c.__name__ for c in type(cause).__mro__}
+        if "DataError" in names:
+            return True
+        if "Error" not in names and isinstance(cause, ValueError | OverflowError):
+            return True  # Python's own, not a DB-API error (those derive from ``Error``)
+        cause = cause.__cause__
+    return False
+
+
+def _as_error(exc: Exception, alone: bool) -> CookiegovError:
+    """What the request that handed a record over is told: the database's failure, or, for a
+    record that failed on its own, that the record cannot be stored (its own fault)."""
+    if alone and _record_at_fault(exc):
+        reason = exc.message if isinstance(exc, CookiegovError) else f"{type(exc).__name__}: {exc}"
+        error = InputError(f"this record cannot be stored ({reason})")
+        error.__cause__ = exc
+        return error
+    if isinstance(exc, CookiegovError):
+        return exc
+    return StorageError(f"the consent batch failed: {type(exc).__name__}")
+
+
 class ConsentWriter:
     """Group commit: appends from many request threads share one transaction and one fsync.
 
@@ -234,13 +298,13 @@ class ConsentWriter:
     only after the commit.
     """
 
-    def __init__(self, db: Database, max_batch: int = 128) -> None:
+    def __init__(self, db: Database, max_batch: int = 128, keys: Keys | None = None) -> None:
         self.db = db
         self.max_batch = max_batch
         self._queue: queue.SimpleQueue[tuple[Item, Future[dict[str, Any]]]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._committer = BatchCommitter(db)
+        self._committer = BatchCommitter(db, keys)
         self.largest_batch = 0
 
     def append(self, site: str, entry: ConsentInput, timeout: float = 30.0) -> dict[str, Any]:
@@ -270,11 +334,9 @@ class ConsentWriter:
                     except queue.Empty:
                         break
                 self.largest_batch = max(self.largest_batch, len(batch))
-                try:
-                    records = self._committer.commit([item for item, _ in batch])
-                except Exception as exc:
-                    for _, future in batch:
-                        future.set_exception(exc)
-                    continue
-            for (_, future), record in zip(batch, records, strict=True):
-                future.set_result(record)
+                outcomes = self._committer.commit_isolating([item for item, _ in batch])
+            for (_, future), outcome in zip(batch, outcomes, strict=True):
+                if isinstance(outcome, CookiegovError):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)

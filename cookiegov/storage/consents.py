@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from cookiegov.keys import Keys
 from cookiegov.storage.database import Database, utcnow
 from cookiegov.storage.schema import chain_anchors, consents, sites
 
@@ -38,8 +39,13 @@ FIELDS = (
 )
 
 
+# Fields added later: hashed only when set, so that older records keep their hashes.
+OPTIONAL_FIELDS = ("gpc_override",)
+
+
 def record_hash(site: str, record: dict[str, Any]) -> str:
     body = {"site": site, **{k: record.get(k) for k in FIELDS}}
+    body.update({k: record[k] for k in OPTIONAL_FIELDS if record.get(k)})
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -57,6 +63,7 @@ class ConsentInput:
     texts_hash: str | None = None
     user_agent: str | None = None
     ip: str | None = None  # already truncated or hashed; never raw
+    gpc_override: bool = False  # granted a category the site's GPC policy refuses, explicitly
 
 
 def _rows(conn: Connection, site: str, **where: Any) -> list[dict[str, Any]]:
@@ -135,9 +142,10 @@ def verify_chain(db: Database, site: str) -> ChainReport:
     return ChainReport(site, len(records), not problems, tuple(problems))
 
 
-def purge_before(db: Database, site: str, cutoff_iso: str) -> int:
+def purge_before(db: Database, site: str, cutoff_iso: str, keys: Keys | None = None) -> int:
     """Delete records created before ``cutoff_iso`` (retention), leaving an anchor so that the
-    rest of the chain still verifies. Returns how many records were deleted."""
+    rest of the chain still verifies (signed with ``keys``, so that a forged one shows).
+    Returns how many records were deleted."""
     with db.begin() as conn:
         site_id = db.site_id(conn, site, lock=True)
         doomed = conn.execute(
@@ -151,15 +159,17 @@ def purge_before(db: Database, site: str, cutoff_iso: str) -> int:
         conn.execute(
             delete(consents).where(consents.c.site_id == site_id, consents.c.seq <= last.seq)
         )
-        conn.execute(
-            insert(chain_anchors).values(
-                site_id=site_id,
-                first_seq=last.seq + 1,
-                prev_hash=last.hash,
-                purged=len(doomed),
-                created_at=utcnow(),
-            )
-        )
+        anchor = {
+            "first_seq": last.seq + 1,
+            "prev_hash": last.hash,
+            "purged": len(doomed),
+            "created_at": utcnow(),
+        }
+        if keys is not None:
+            from cookiegov.proofs import anchor_statement
+
+            anchor["signature"] = keys.sign(anchor_statement(site, anchor))
+        conn.execute(insert(chain_anchors).values(site_id=site_id, **anchor))
     return len(doomed)
 
 
@@ -209,6 +219,7 @@ def consent_stats(
         "visitors": len(latest),
         "withdrawn": sum(1 for r in latest.values() if r["action"] == "withdraw"),
         "gpc": sum(1 for r in latest.values() if r["gpc"]),
+        "gpc_overrides": sum(1 for r in latest.values() if r.get("gpc_override")),
         "by_method": {},
         "granted": {},
     }

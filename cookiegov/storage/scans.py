@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import desc, insert, select
+from sqlalchemy import Table, desc, insert, select
 
+from cookiegov.classification.review import DEFAULT_REVIEW_THRESHOLD
 from cookiegov.models import (
     COMPARE_ORDER,
     Category,
@@ -24,44 +25,94 @@ from cookiegov.storage.database import Database
 from cookiegov.storage.schema import cookies, pages, requests, scans, sites, storage_items
 
 
+def storable(value: Any) -> Any:
+    """``value`` as both engines store it: without NUL (PostgreSQL refuses it) and with any
+    unpaired surrogate replaced (not UTF-8), inside lists and dicts too."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            value = value.replace("\x00", "")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, list | tuple):
+        return [storable(v) for v in value]
+    if isinstance(value, dict):
+        return {storable(k): storable(v) for k, v in value.items()}
+    return value
+
+
+def _fit(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """A row of what a site or browser reported, fit to ``table``: every text cleaned and cut
+    to its column's length, so that no value a site sends can lose a scan."""
+    out = {}
+    for key, value in row.items():
+        value = storable(value)
+        column = table.c.get(key)
+        length = getattr(column.type, "length", None) if column is not None else None
+        if isinstance(value, str) and length and len(value) > length:
+            value = value[:length]
+        out[key] = value
+    return out
+
+
 def save_scan(db: Database, result: ScanResult) -> ScanResult:
-    """Store a finished scan in one transaction; returns it with its ``scan_id``."""
+    """Store a finished scan in one transaction; returns it with its ``scan_id``.
+
+    Values come from the scanned site (cookie attributes, titles, URLs): each is stored as
+    reported, cleaned of what a database cannot hold and cut to its column (:func:`_fit`).
+    """
     with db.begin() as conn:
         site_id = db.site_id(conn, result.site)
         scan_id = conn.execute(
             insert(scans)
             .values(
+                **_fit(
+                    scans,
+                    {
+                        "url": result.url,
+                        "consent": result.consent,
+                        "started_at": result.started_at,
+                        "finished_at": result.finished_at,
+                        "settings": redact(result.settings),
+                        "evidence": result.evidence,
+                    },
+                ),
                 site_id=site_id,
-                url=result.url,
-                consent=result.consent,
-                started_at=result.started_at,
-                finished_at=result.finished_at,
                 status="done",
-                settings=redact(result.settings),
                 page_count=len(result.pages),
                 cookie_count=len(result.cookies),
-                evidence=result.evidence,
             )
             .returning(scans.c.id)
         ).scalar_one()
         if result.pages:
             conn.execute(
-                insert(pages), [{"scan_id": scan_id, **dataclasses.asdict(p)} for p in result.pages]
+                insert(pages),
+                [_fit(pages, {"scan_id": scan_id, **dataclasses.asdict(p)}) for p in result.pages],
             )
         if result.cookies:
-            conn.execute(insert(cookies), [_cookie_row(scan_id, c) for c in result.cookies])
+            conn.execute(
+                insert(cookies), [_fit(cookies, _cookie_row(scan_id, c)) for c in result.cookies]
+            )
         if result.storage:
             conn.execute(
                 insert(storage_items),
                 [
-                    {**dataclasses.asdict(s), "scan_id": scan_id, "pages": list(s.pages)}
+                    _fit(
+                        storage_items,
+                        {**dataclasses.asdict(s), "scan_id": scan_id, "pages": list(s.pages)},
+                    )
                     for s in result.storage
                 ],
             )
         if result.requests:
             conn.execute(
                 insert(requests),
-                [{**dataclasses.asdict(r), "scan_id": scan_id} for r in result.requests],
+                [
+                    _fit(requests, {**dataclasses.asdict(r), "scan_id": scan_id})
+                    for r in result.requests
+                ],
             )
     return dataclasses.replace(result, scan_id=int(scan_id))
 
@@ -119,6 +170,7 @@ def _cookie_from_row(row: Any) -> ObservedCookie:
             reason=row.reason or "",
             layer="stored",
             purpose=row.purpose,
+            needs_review=row.confidence < DEFAULT_REVIEW_THRESHOLD,
         ),
     )
 
@@ -179,10 +231,27 @@ def latest_scans_by_state(db: Database, site: str) -> dict[ConsentState, ScanRes
     return {state: scan for state, scan in found.items() if scan is not None}
 
 
-def baseline_scan(db: Database, site: str) -> ScanResult | None:
+def baseline_scan(db: Database, site: str, history: int = 5) -> ScanResult | None:
     """The latest scan showing all of a site's tracking: after "Accept all", else without a
-    choice. Declarations and opt-out status are measured against it."""
-    return latest_scan(db, site, ConsentState.ACCEPT) or latest_scan(db, site, ConsentState.NONE)
+    choice. Declarations and opt-out status are measured against it. Cookies that earlier
+    scans of the same state saw on pages this one did not visit are kept
+    (:func:`cookiegov.coverage.carry_over`)."""
+    from cookiegov.coverage import carry_over
+
+    for consent in (ConsentState.ACCEPT, ConsentState.NONE):
+        query = (
+            select(scans.c.id)
+            .join(sites)
+            .where(sites.c.domain == site, scans.c.consent == consent)
+            .order_by(desc(scans.c.id))
+            .limit(1 + history)
+        )
+        with db.connect() as conn:
+            ids = [int(i) for i in conn.execute(query).scalars()]
+        loaded = [s for s in (load_scan(db, i) for i in ids) if s is not None]
+        if loaded:
+            return carry_over(loaded[0], loaded[1:])
+    return None
 
 
 def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -71,7 +72,7 @@ cookies = Table(
     Column("lifetime", Float),
     Column("http_only", Boolean, nullable=False),
     Column("secure", Boolean, nullable=False),
-    Column("same_site", String(16)),
+    Column("same_site", String(64)),  # widened by 0007
     Column("third_party", Boolean, nullable=False),
     Column("set_via", String(64), nullable=False),
     Column("set_by", Text),
@@ -136,6 +137,8 @@ consents = Table(
     Column("ip", String(64)),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("gpc_override", Boolean, nullable=False, server_default=false()),  # added by 0007
+    Column("mac", String(64)),  # added by 0009: HMAC of hash under the deployment's secret
     UniqueConstraint("site_id", "seq", name="uq_consents_site_seq"),
     Index("ix_consents_consent_id", "consent_id"),
 )
@@ -164,6 +167,19 @@ chain_anchors = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("purged", Integer, nullable=False),
     Column("created_at", String(32), nullable=False),
+    Column("signature", String(128)),  # added by 0009
+)
+
+chain_checkpoints = Table(  # added by 0009
+    "chain_checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
 )
 
 schedules = Table(
@@ -231,4 +247,26 @@ test_consents = Table(  # consent IDs recorded from test traffic (left out of st
     Column("consent_id", String(64), primary_key=True),
     Column("reason", String(16), nullable=False),  # session | network
     Column("created_at", String(32), nullable=False),
+)
+
+admin_tokens = Table(  # added by 0008
+    "admin_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(255), nullable=False),
+    Column("site", String(255)),  # None: the global admin role
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+admin_sessions = Table(  # added by 0008
+    "admin_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("token_id", Integer),  # None: signed in with the admin_token setting
+    Column("site", String(255)),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
 )

@@ -26,7 +26,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from cookiegov.errors import ConfigError, CookiegovError, StorageError
+from cookiegov.errors import ConfigError, CookiegovError, InputError, StorageError
+from cookiegov.keys import Keys
 from cookiegov.storage.appends import Appender, BatchCommitter, Item
 from cookiegov.storage.consents import ConsentInput
 from cookiegov.storage.database import Database
@@ -39,11 +40,13 @@ _ENTRY_FIELDS = tuple(f.name for f in fields(ConsentInput))
 class WriterServer:
     """Accepts appends from any number of app processes and commits them in shared batches."""
 
-    def __init__(self, db: Database, path: str | Path, max_batch: int = 256) -> None:
+    def __init__(
+        self, db: Database, path: str | Path, max_batch: int = 256, keys: Keys | None = None
+    ) -> None:
         self.db = db
         self.path = str(path)
         self.max_batch = max_batch
-        self.committer = BatchCommitter(db)
+        self.committer = BatchCommitter(db, keys)
         self.largest_batch = 0
         self.records = 0
         self.commits = 0
@@ -123,17 +126,15 @@ class WriterServer:
 
     def _commit(self, batch: list[tuple[socket.socket, Item]]) -> None:
         self.largest_batch = max(self.largest_batch, len(batch))
-        try:
-            with self.db.write_lock():
-                records = self.committer.commit([item for _, item in batch])
-        except CookiegovError as exc:
-            for conn, _ in batch:
-                self._answer(conn, {"error": exc.message})
-            return
-        self.records += len(records)
+        with self.db.write_lock():
+            outcomes = self.committer.commit_isolating([item for _, item in batch])
         self.commits += 1
-        for (conn, _), record in zip(batch, records, strict=True):
-            self._answer(conn, {"record": record})
+        for (conn, _), outcome in zip(batch, outcomes, strict=True):
+            if isinstance(outcome, CookiegovError):
+                self._answer(conn, {"error": outcome.message, "code": outcome.code})
+            else:
+                self.records += 1
+                self._answer(conn, {"record": outcome})
 
     def _answer(self, conn: socket.socket, message: dict[str, Any]) -> None:
         if conn not in self._buffers:
@@ -195,6 +196,8 @@ class WriterClient:
             raise StorageError("the consent writer stopped before confirming the record; retry")
         message = json.loads(answer)
         if "error" in message:
+            if message.get("code") == InputError.code:  # this record, not the writer, failed
+                raise InputError(str(message["error"]))
             raise StorageError(str(message["error"]))
         record: dict[str, Any] = message["record"]
         return record

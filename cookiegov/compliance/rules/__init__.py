@@ -4,4 +4,4 @@ A new rule: a function decorated with ``@rule(...)`` in one of these modules (or
 imported here), a row in docs/governance.md, and unit tests in tests/compliance/.
 """
 
-from cookiegov.compliance.rules import before_choice, requests, banner, refusal, lifetime  # noqa: F401,I001
+from cookiegov.compliance.rules import before_choice, requests, banner, refusal, lifetime, integrity  # noqa: F401, I001

@@ -42,3 +42,23 @@ def pre_consent_functional(scans: Scans, ctx: CheckContext) -> Iterator[Finding]
             ConsentState.NONE,
             cookie_evidence(c, ConsentState.NONE),
         )
+
+
+@rule(
+    "pre-consent-unconfirmed",
+    "warning",
+    "Cookie taken as necessary, with too little evidence, before any choice",
+    "ePrivacy Art. 5(3): the exemption needs the cookie to be strictly necessary",
+)
+def pre_consent_unconfirmed(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
+    """A cookie the classifier guesses is necessary (flagged needs_review) is no verdict."""
+    for c in set_cookies(scans, ConsentState.NONE, (Category.NECESSARY,)):
+        if c.needs_review:
+            confidence = c.classification.confidence if c.classification else 0.0
+            yield Finding(
+                "pre-consent-unconfirmed",
+                f"{c.name} is set before any choice and only probably necessary "
+                f"(confidence {confidence:.2f}): confirm its category",
+                ConsentState.NONE,
+                cookie_evidence(c, ConsentState.NONE),
+            )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cookiegov import reached
 from cookiegov.compliance.context import CheckContext
 from cookiegov.compliance.findings import Finding, cookie_evidence, screenshot, set_cookies
 from cookiegov.compliance.registry import Scans, rule
@@ -18,7 +19,10 @@ from cookiegov.models import Category, ConsentState
     "GDPR Art. 7(3) and 4(11); ePrivacy Art. 5(3)",
 )
 def after_reject_cookie(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
-    shot = screenshot(scans.get(ConsentState.REJECT))
+    reject = scans.get(ConsentState.REJECT)
+    if not reached.refusal_verified(reject):
+        return  # "after Reject all" only when Reject all was done and took effect
+    shot = screenshot(reject)
     for c in set_cookies(scans, ConsentState.REJECT, TRACKING):
         yield Finding(
             "after-reject-cookie",
@@ -35,6 +39,9 @@ def after_reject_cookie(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
     "CCPA regulations §7025 (opt-out preference signals); GDPR Art. 21(5)",
 )
 def after_gpc(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
+    gpc = scans.get(ConsentState.GPC)
+    if gpc is None or not any(p.status for p in gpc.pages):
+        return  # the signal reached no page
     for c in set_cookies(scans, ConsentState.GPC, (Category.ADVERTISING,)):
         yield Finding(
             "after-gpc",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cookiegov import reached
 from cookiegov.compliance.context import CheckContext
 from cookiegov.compliance.findings import Finding, request_evidence
 from cookiegov.compliance.registry import Scans, rule
@@ -71,4 +72,6 @@ def pre_consent_request(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
     "GDPR Art. 7(3); ePrivacy Art. 5(3)",
 )
 def after_reject_request(scans: Scans, ctx: CheckContext) -> Iterator[Finding]:
+    if not reached.refusal_verified(scans.get(ConsentState.REJECT)):
+        return iter(())  # only when Reject all was done and took effect
     return _tracker_requests(scans, ConsentState.REJECT, "after-reject-request", "after Reject all")

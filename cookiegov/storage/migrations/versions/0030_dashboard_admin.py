@@ -2,14 +2,14 @@
 test-traffic marks.
 
 Revision ID: 0030
-Revises: 0006
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0030"
-down_revision = "0006"
+down_revision = "0009"
 
 
 def upgrade() -> None:

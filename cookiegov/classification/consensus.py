@@ -1,0 +1,136 @@
+"""What sites declare: for cookie names seen on several sites, the category most of them
+gave it in their consent manager's declaration.
+
+This is what a regulator and a visitor see, so where a vendor's documentation says one
+thing and the sites that use the cookie say another, the sites win (the knowledge layers
+consult :meth:`SiteConsensus.overrules`). The table is built by ``scripts/train_model.py``
+from labelled declarations (``cookieblock-dev.csv``) and shipped as
+``classification/data/consensus.json``; evaluation rebuilds it from training folds only.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from cookiegov.classification.base import Candidate, Features
+from cookiegov.domains import registrable_domain
+from cookiegov.models import Category
+
+if TYPE_CHECKING:
+    from cookiegov.classification.datasets import Labelled
+
+MIN_SITES = 2  # a name declared by fewer sites tells nothing about sites in general
+MIN_SITES_TO_OVERRULE = 3  # to contradict a vendor's own documentation takes more
+MIN_SHARE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    category: Category
+    agree: int
+    total: int
+
+    @property
+    def confidence(self) -> float:
+        # Laplace-smoothed share of the sites that agree: 2 of 2 is 0.75, 9 of 10 is 0.83.
+        return round((self.agree + 1) / (self.total + 2), 2)
+
+    @property
+    def sites_text(self) -> str:
+        return f"{self.agree} of {self.total} sites"
+
+
+class SiteConsensus:
+    """Name -> votes (one per site) per category."""
+
+    def __init__(self, votes: dict[str, dict[str, int]] | None = None) -> None:
+        self.votes = votes or {}
+
+    @classmethod
+    def from_declarations(cls, rows: Iterable[tuple[str, str, str, Category]]) -> SiteConsensus:
+        """Build from (site, name, third-party domain or "", declared category); each site
+        votes once for a name, and once for a name on a given third-party domain."""
+        seen: dict[tuple[str, str], Category] = {}
+        for site, name, domain, category in rows:
+            seen.setdefault((site, name), category)
+            if domain:
+                seen.setdefault((site, f"{name}@{domain}"), category)
+        votes: dict[str, dict[str, int]] = {}
+        for (_site, key), category in sorted(seen.items()):
+            cell = votes.setdefault(key, {})
+            cell[category.value] = cell.get(category.value, 0) + 1
+        return cls(votes)
+
+    @classmethod
+    def from_labelled(cls, rows: Iterable[Labelled]) -> SiteConsensus:
+        return cls.from_declarations(
+            (r.group, r.features.name, _third_party_domain(r.features), r.label) for r in rows
+        )
+
+    def to_json(self) -> str:
+        kept = {n: v for n, v in sorted(self.votes.items()) if sum(v.values()) >= MIN_SITES}
+        return json.dumps({"votes": kept}, sort_keys=True, indent=0, ensure_ascii=False) + "\n"
+
+    def lookup(self, features: Features) -> Verdict | None:
+        """What sites declare for this name on this third-party domain, else for the name."""
+        domain = _third_party_domain(features)
+        if domain:
+            v = self.verdict(f"{features.name}@{domain}")
+            if v is not None:
+                return v
+        return self.verdict(features.name)
+
+    def verdict(self, name: str) -> Verdict | None:
+        cell = self.votes.get(name)
+        if not cell:
+            return None
+        total = sum(cell.values())
+        best = max(sorted(cell), key=lambda k: cell[k])
+        if total < MIN_SITES or cell[best] / total < MIN_SHARE:
+            return None
+        return Verdict(Category(best), cell[best], total)
+
+    def overrules(self, features: Features, documented: Category) -> Verdict | None:
+        """The sites' verdict when enough of them contradict the documented category."""
+        v = self.lookup(features)
+        if v is None or v.category is documented or v.total < MIN_SITES_TO_OVERRULE:
+            return None
+        return v
+
+
+class SiteConsensusLayer:
+    """Answers for names several sites declared alike, when no knowledge base knows them."""
+
+    name = "sites"
+
+    def __init__(self, consensus: SiteConsensus) -> None:
+        self.consensus = consensus
+
+    def classify(self, features: Features) -> Candidate | None:
+        v = self.consensus.lookup(features)
+        if v is None:
+            return None
+        return Candidate(
+            v.category,
+            v.confidence,
+            f"'{features.name}' is declared {v.category.value} by {v.sites_text} "
+            "that list it in their consent banner",
+            self.name,
+        )
+
+
+def _third_party_domain(f: Features) -> str:
+    return registrable_domain(f.host) if f.third_party and f.host else ""
+
+
+@functools.cache
+def shipped_consensus() -> SiteConsensus:
+    path = resources.files("cookiegov.classification").joinpath("data/consensus.json")
+    if not path.is_file():
+        return SiteConsensus()
+    return SiteConsensus(json.loads(path.read_text("utf-8"))["votes"])

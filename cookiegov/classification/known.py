@@ -1,0 +1,95 @@
+"""Layers that look a cookie's name up in a table of known cookies.
+
+The same lookup serves four layers, each with its own confidence and wording: site
+overrides, the site's declared cookies, the built-in vendor knowledge base and the Open
+Cookie Database facts (with any database imports). Where vendors' documentation and what
+sites declare disagree, the answer follows the sites and says so (see :mod:`.consensus`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cookiegov.classification.base import Candidate, Features
+from cookiegov.classification.consensus import SiteConsensus
+from cookiegov.knowledge import CookieTable, KnownCookie
+
+_ORIGIN = {"builtin": "documented", "ocd": "listed in the Open Cookie Database"}
+
+
+class KnownCookieLayer:
+    """Answers when the cookie's name (and domain, for domain-bound entries) is in the table."""
+
+    def __init__(
+        self,
+        name: str,
+        entries: Iterable[KnownCookie],
+        confidence: float,
+        *,
+        consensus: SiteConsensus | None = None,
+    ) -> None:
+        self.name = name
+        self.table = entries if isinstance(entries, CookieTable) else CookieTable(entries)
+        self.confidence = confidence
+        self.consensus = consensus
+
+    def __len__(self) -> int:
+        return self.table.size
+
+    def classify(self, features: Features) -> Candidate | None:
+        entry = self.table.match(features.name, features.host)
+        if entry is None:
+            return None
+        # An exact name is surer than a pattern.
+        confidence = self.confidence if entry.is_exact else self.confidence - 0.05
+        what = _what(features.name, entry)
+        if self.name == "override":
+            reason = f"site override: {what} is {entry.category.value}{_purpose(entry)}"
+        elif self.name == "declared":
+            reason = (
+                f"declared by the site ({entry.source}): {what} is {entry.category.value}"
+                f"{_purpose(entry)}"
+            )
+        else:
+            vendor = (
+                f"{_article(entry.vendor)} {entry.vendor} cookie"
+                if entry.vendor
+                else "a known cookie"
+            )
+            origin = (
+                _ORIGIN.get(entry.source) or f"listed in {entry.source.removeprefix('import:')}"
+            )
+            reason = f"{what} is {origin} as {vendor} ({entry.category.value}){_purpose(entry)}"
+            verdict = self.consensus.overrules(features, entry.category) if self.consensus else None
+            if verdict is not None:
+                return Candidate(
+                    verdict.category,
+                    verdict.confidence,
+                    f"{reason}, but {verdict.sites_text} declare it {verdict.category.value}: "
+                    "following what sites declare",
+                    self.name,
+                    entry.vendor,
+                    entry.purpose,
+                    entry.docs,
+                )
+        return Candidate(
+            entry.category,
+            confidence,
+            reason,
+            self.name,
+            entry.vendor,
+            entry.purpose,
+            entry.docs,
+        )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeio" else "a"
+
+
+def _what(name: str, e: KnownCookie) -> str:
+    return f"'{name}'" if e.is_exact else f"'{name}' matches {e.pattern}"
+
+
+def _purpose(e: KnownCookie) -> str:
+    return f": {e.purpose}" if e.purpose else ""

@@ -1,0 +1,252 @@
+"""The learned model, last layer: a linear model over the features of :mod:`.features`.
+
+Inference is plain Python over a weights table (no NumPy, no scikit-learn): the scores of a
+name and of a context are each cached, so a batch costs a few dictionary look-ups per
+cookie. The probabilities are a softmax with a temperature fitted on held-out folds at
+training time, so that the confidence is calibrated. The artefact,
+``classification/data/model.json.gz``, is written by ``scripts/train_model.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from cookiegov.classification.base import Candidate, Features
+from cookiegov.classification.features import context_features, context_key, name_parts
+from cookiegov.knowledge import HostTable
+from cookiegov.models import Category
+
+CLASSES = (Category.NECESSARY, Category.FUNCTIONAL, Category.ANALYTICS, Category.ADVERTISING)
+SCALE = 10_000  # weights are stored as integers of 1/SCALE
+
+Vector = tuple[float, float, float, float]
+Scored = tuple[Vector, tuple[tuple[str, tuple[float, ...]], ...]]  # sums, (phrase, centred)
+
+# What a token in a name suggests, in a reader's words.
+_GLOSSES = (
+    ("sess session sessid sessionid sid phpsessid jsessionid", "a session identifier"),
+    ("csrf xsrf csrftoken antiforgery requestverificationtoken token nonce", "a request token"),
+    (
+        "consent cookieconsent optanon gdpr cmp tcf euconsent cookielaw cookiebot",
+        "a consent record",
+    ),
+    (
+        "lang language locale lng currency country region tz timezone",
+        "a language or region setting",
+    ),
+    ("cart basket checkout order wishlist", "shop state"),
+    ("lb balancer route affinity awsalb awsalbcors", "load balancing"),
+    ("uid uuid vid visitor visitorid userid cid clientid", "a visitor identifier"),
+    ("ga gid utma utmb utmc utmz gat", "Google Analytics"),
+    (
+        "ad ads adid gclid gcl fbp fbc pixel click conversion campaign retarget sync",
+        "an ad identifier",
+    ),
+)
+_GLOSS = {word: f"name looks like {what}" for words, what in _GLOSSES for word in words.split()}
+_RESEMBLES = "name resembles {cls} cookie names"
+_LIFE_TEXT = {
+    "session": "session lifetime",
+    "1h": "lives under an hour",
+    "1d": "lives up to a day",
+    "1w": "lives up to a week",
+    "1m": "lives up to a month",
+    "6m": "lives up to six months",
+    "1y": "lives up to a year",
+    "2y": "lives up to two years",
+    "long": "lives for years",
+}
+_KIND_TEXT = {
+    "id": "holds an ID",
+    "uuid": "holds a UUID",
+    "base64": "holds base64 data",
+    "json": "holds JSON",
+    "timestamp": "holds a timestamp",
+    "flag": "holds a yes/no flag",
+    "number": "holds a number",
+    "text": "holds text",
+    "empty": "is empty",
+}
+
+
+def _phrase(feature: str) -> str | None:
+    """The readable evidence a feature stands for (n-grams and shape: the name's look)."""
+    kind, _, value = feature.partition(":")
+    if kind in ("t", "t0"):
+        if value in ("#", "<hex>"):
+            return "name carries a number or hash"
+        return _GLOSS.get(value, f"name contains '{value}'")
+    if kind == "p":
+        return f"name starts with '{value}'"
+    if kind in ("g", "p3", "s"):
+        return _RESEMBLES
+    if kind == "life" or (kind == "x" and "life" in value):
+        band = value.rpartition("life")[2] if kind == "x" else value
+        return _LIFE_TEXT.get(band)
+    if kind == "ho" and value == "1":
+        return "HttpOnly"
+    if kind == "sec" and value == "1":
+        return "Secure"
+    if kind == "ss" and value == "no_restriction":
+        return "SameSite=None"
+    if kind == "tp" and value == "1":
+        return "third-party"
+    if kind == "dom":
+        return f"set on {value}"
+    if kind == "trk":
+        return f"set on a known {value} host"
+    if kind == "vk":
+        return _KIND_TEXT.get(value)
+    return None
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: its methods cache per model
+class LinearModel:
+    weights: dict[str, Vector]
+    intercept: Vector
+    temperature: float
+    meta: dict[str, Any]
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> LinearModel:
+        raw = json.loads(gzip.decompress(data))
+        weights = {f: _vec(w) for f, w in raw["weights"].items()}
+        return cls(weights, _vec(raw["intercept"]), raw["temperature"], raw.get("meta", {}))
+
+    def to_bytes(self) -> bytes:
+        doc = {
+            "classes": [c.value for c in CLASSES],
+            "scale": SCALE,
+            "intercept": [round(x * SCALE) for x in self.intercept],
+            "temperature": self.temperature,
+            "meta": self.meta,
+            "weights": {
+                f: [round(x * SCALE) for x in w]
+                for f, w in sorted(self.weights.items())
+                if any(round(x * SCALE) for x in w)
+            },
+        }
+        text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+    @functools.cached_property
+    def _phrases(self) -> dict[str, tuple[str, Vector]]:
+        """Feature -> (its readable evidence, its weights minus their mean), once per model."""
+        out = {}
+        for f, w in self.weights.items():
+            phrase = _phrase(f)
+            if phrase:
+                mean = (w[0] + w[1] + w[2] + w[3]) / 4
+                out[f] = (phrase, (w[0] - mean, w[1] - mean, w[2] - mean, w[3] - mean))
+        return out
+
+    def _score(self, features: Iterable[str]) -> Scored:
+        """Sum of the weights, and the readable evidence: (phrase, centred weights) each."""
+        s0 = s1 = s2 = s3 = 0.0
+        get = self.weights.get
+        phrases = self._phrases
+        evidence: dict[str, list[float]] = {}
+        for f in features:
+            w = get(f)
+            if w is None:
+                continue
+            s0 += w[0]
+            s1 += w[1]
+            s2 += w[2]
+            s3 += w[3]
+            hit = phrases.get(f)
+            if hit is not None:
+                cell = evidence.get(hit[0])
+                if cell is None:
+                    evidence[hit[0]] = list(hit[1])
+                else:
+                    for k in range(4):
+                        cell[k] += hit[1][k]
+        return (s0, s1, s2, s3), tuple((p, tuple(v)) for p, v in evidence.items())
+
+    @functools.cached_property
+    def _grams(self) -> dict[str, Vector]:
+        return {f[2:]: w for f, w in self.weights.items() if f.startswith("g:")}
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process
+    def name_score(self, name: str) -> Scored:
+        words, grams = name_parts(name)
+        (s0, s1, s2, s3), evidence = self._score(words)
+        vectors = [v for v in map(self._grams.get, grams) if v is not None]
+        if not vectors:
+            return (s0, s1, s2, s3), evidence
+        g0, g1, g2, g3 = map(sum, zip(*vectors, strict=True))
+        mean = (g0 + g1 + g2 + g3) / 4
+        centred = [g0 - mean, g1 - mean, g2 - mean, g3 - mean]
+        merged = []
+        for phrase, v in evidence:
+            if phrase == _RESEMBLES:
+                centred = [a + b for a, b in zip(centred, v, strict=True)]
+            else:
+                merged.append((phrase, v))
+        merged.append((_RESEMBLES, tuple(centred)))
+        return (s0 + g0, s1 + g1, s2 + g2, s3 + g3), tuple(merged)
+
+    @functools.lru_cache(maxsize=16384)  # noqa: B019 - one model per process
+    def context_score(self, key: tuple[str, ...]) -> Scored:
+        return self._score(context_features(key))
+
+    def probabilities(self, name: str, key: tuple[str, ...]) -> list[float]:
+        return self._softmax(self.name_score(name)[0], self.context_score(key)[0])
+
+    def _softmax(self, a: Vector, b: Vector) -> list[float]:
+        i, t = self.intercept, self.temperature
+        z = [(i[k] + a[k] + b[k]) / t for k in range(4)]
+        top = max(z)
+        e = [math.exp(x - top) for x in z]
+        total = sum(e)
+        return [x / total for x in e]
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process
+    def predict(self, name: str, key: tuple[str, ...]) -> tuple[int, float, str]:
+        """Best class index, its probability, and the evidence for it as a phrase list."""
+        (a, name_ev), (b, context_ev) = self.name_score(name), self.context_score(key)
+        p = self._softmax(a, b)
+        best = max(range(4), key=p.__getitem__)
+        found = [(v[best], phrase) for phrase, v in name_ev + context_ev if v[best] > 0.05]
+        found.sort(key=lambda t: (-t[0], t[1]))
+        cls = CLASSES[best].value
+        why = ", ".join(phrase.replace("{cls}", cls) for _, phrase in found[:3])
+        return best, p[best], why
+
+
+def _vec(w: list[int]) -> Vector:
+    return (w[0] / SCALE, w[1] / SCALE, w[2] / SCALE, w[3] / SCALE)
+
+
+class ModelLayer:
+    """Always answers: the most likely of the four classes and its probability."""
+
+    name = "model"
+
+    def __init__(self, model: LinearModel, hosts: HostTable | None) -> None:
+        self.model = model
+        self.hosts = hosts
+
+    def classify(self, features: Features) -> Candidate:
+        key = context_key(features, self.hosts)
+        return self._answer(features.name, key)
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - one layer per classifier
+    def _answer(self, name: str, key: tuple[str, ...]) -> Candidate:
+        best, p, why = self.model.predict(name, key)
+        reason = f"learned model: {why or 'no telling feature'} ({p:.2f})"
+        return Candidate(CLASSES[best], round(p, 2), reason, self.name)
+
+
+@functools.cache
+def shipped_model() -> LinearModel:
+    data = resources.files("cookiegov.classification").joinpath("data/model.json.gz").read_bytes()
+    return LinearModel.from_bytes(data)

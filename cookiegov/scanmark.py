@@ -1,0 +1,47 @@
+"""The scanner's mark on its own consents, so that they never count as a visitor's.
+
+When a scan answers a banner served by our endpoint, the scanner adds a signed header to
+that consent request only (never to other requests, so the mark does not reach third
+parties): ``X-Cookiegov-Scan: <unix time>.<HMAC-SHA256>``. The endpoint checks the signature
+and its age; a marked consent is answered exactly as a visitor's (same document, same
+cookie, so the scan sees what a visitor gets) but is not appended to the consent log, and
+therefore not to the statistics or the opt-out figures. The key is ``scan_key``, or derived
+from the installation's ``admin_token`` and ``database_url`` when it is not set, so that the
+scanner and the endpoint of one installation agree without configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+
+from cookiegov.settings import Settings
+
+HEADER = "X-Cookiegov-Scan"
+MAX_AGE = 6 * 3600  # seconds a mark stays valid (a long scan)
+
+
+def key_for(settings: Settings) -> bytes:
+    if settings.scan_key:
+        return settings.scan_key.encode()
+    material = f"cookiegov-scan|{settings.admin_token}|{settings.database_url}"
+    return hashlib.sha256(material.encode()).digest()
+
+
+def sign(key: bytes, now: float | None = None) -> str:
+    stamp = str(int(time.time() if now is None else now))
+    mac = hmac.new(key, f"scan.{stamp}".encode(), hashlib.sha256).hexdigest()
+    return f"{stamp}.{mac}"
+
+
+def verify(value: str | None, key: bytes, now: float | None = None) -> bool:
+    """True for a mark signed with ``key`` in the last :data:`MAX_AGE` seconds."""
+    if not value or "." not in value or len(value) > 128:
+        return False
+    stamp, _, mac = value.partition(".")
+    if not stamp.isdigit():
+        return False
+    expected = hmac.new(key, f"scan.{stamp}".encode(), hashlib.sha256).hexdigest()
+    age = (time.time() if now is None else now) - int(stamp)
+    return hmac.compare_digest(mac, expected) and -300 <= age <= MAX_AGE
