@@ -230,7 +230,7 @@ def record_consent(site: str) -> tuple[Response, int]:
     body = decode_json(_body(), request.content_type or "")
     parsed = parse_consent(body, context.header("Sec-GPC"))
     if scanmark.verify(context.header(scanmark.HEADER), scanmark.key_for(settings)):
-        record = scan_record(parsed)  # our own scanner: answered, never logged
+        record = scan_record(parsed, cfg)  # our own scanner: answered, never logged
     else:
         entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
         record = context.writer().append(site, entry)

@@ -151,18 +151,20 @@ def consent_entry(
     )
 
 
-def scan_record(parsed: dict[str, Any]) -> dict[str, Any]:
+def scan_record(parsed: dict[str, Any], cfg: SiteConfig) -> dict[str, Any]:
     """The answer to a consent the scanner marked (:mod:`cookiegov.scanmark`): shaped like a
-    stored record, never appended (no sequence number, no hash)."""
+    stored record under the same GPC policy, never appended (no sequence number, no hash)."""
+    choices, override = apply_gpc(parsed, cfg)
     return {
         "consent_id": parsed["consent_id"],
         "seq": 0,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "action": parsed.get("action", "grant"),
-        "choices": parsed["choices"],
+        "choices": choices,
         "revision": parsed["revision"],
         "method": parsed["method"],
         "gpc": parsed["gpc"],
+        "gpc_override": override,
         "language": parsed.get("language"),
         "page_url": parsed.get("page_url"),
         "hash": "",

@@ -125,7 +125,7 @@ class ConsentFastPath:
         body = decode_json(raw, environ.get("CONTENT_TYPE") or "")
         parsed = parse_consent(body, environ.get("HTTP_SEC_GPC"))
         if scanmark.verify(environ.get("HTTP_X_COOKIEGOV_SCAN"), scanmark.key_for(settings)):
-            record = scan_record(parsed)  # our own scanner: answered, never logged
+            record = scan_record(parsed, cfg)  # our own scanner: answered, never logged
         else:
             entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
             writer: Appender = extensions["cookiegov_writer"]
