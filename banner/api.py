@@ -32,7 +32,9 @@ from banner.consents import (
 from banner.fastpath import decode_json
 from banner.headers import cors_headers
 from banner.ratelimit import REDIS_TIMEOUT
-from banner.sites import SiteConfig, site_config
+from banner.site_store import dress, effective_raw, effective_site
+from banner.sites import SiteConfig
+from banner.testtraffic import note as note_test_traffic
 from banner.texts import TEXTS
 from banner.vendors import services_of
 from cookiegov import scanmark
@@ -54,7 +56,7 @@ _STATIC = resources.files("banner").joinpath("static")
 
 
 def _site(site: str) -> SiteConfig:
-    cfg = site_config(context.settings(), site)
+    cfg = effective_site(context.settings(), context.db(), site)
     g.site = cfg
     return cfg
 
@@ -186,7 +188,9 @@ class ScriptCache:
 
 
 def _build_script(cfg: SiteConfig, rule: str) -> str:
-    config = json.dumps(banner_config(cfg, rule), separators=(",", ":"), ensure_ascii=True)
+    config = json.dumps(
+        dress(banner_config(cfg, rule), cfg.site), separators=(",", ":"), ensure_ascii=True
+    )
     config = config.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     script = _STATIC.joinpath("banner.js").read_text("utf-8")
     return f"window.__cookiegovConfig={config};\n{script}"
@@ -196,7 +200,9 @@ def _build_script(cfg: SiteConfig, rule: str) -> str:
 def banner_js(site: str) -> Response:
     cfg: SiteConfig = g.site
     cache: ScriptCache = current_app.extensions["cookiegov_scripts"]
-    raw = json.dumps(context.settings().sites.get(site, {}), sort_keys=True, default=str)
+    raw = json.dumps(
+        effective_raw(context.settings(), context.db(), site), sort_keys=True, default=str
+    )
     settings = context.settings()
     rule = visitor_rule(cfg, settings, context.header).rule.value
     key = f"{site}:{rule}:{hashlib.sha256(raw.encode()).hexdigest()[:16]}"
@@ -252,6 +258,9 @@ def record_consent(site: str) -> tuple[Response, int]:
     else:
         entry = consent_entry(parsed, cfg, settings, ip, context.header("User-Agent"))
         record = context.writer().append(site, entry)
+        note_test_traffic(
+            settings, context.db(), site, record["consent_id"], ip, context.header("Cookie")
+        )
     response = jsonify(public(record))
     host = request.host.split(":")[0]
     cookie = consent_cookie(settings, record, context.header("Origin"), host)

@@ -13,12 +13,16 @@ from banner.consents import check_secrets
 from banner.context import AppServices, core_services
 from banner.dashboard import DashboardSessions, secret_key
 from banner.dashboard import bp as dashboard_bp
+from banner.editor import bp as editor_bp
 from banner.errors import register_error_handlers
+from banner.exports import bp as exports_bp
 from banner.fastpath import ConsentFastPath
 from banner.headers import SECURITY_HEADERS, HeaderLimit
-from banner.openapi import openapi_document
+from banner.openapi import openapi_document, openapi_html
+from banner.operations import bp as operations_bp
 from banner.proxies import TrustedProxies
 from banner.ratelimit import Limiter
+from cookiegov import __version__
 from cookiegov.admin_access import check_admin_token
 from cookiegov.domains import registrable_domain
 from cookiegov.keys import load_keys
@@ -29,6 +33,8 @@ from cookiegov.storage.appends import Appender, ConsentWriter
 from cookiegov.storage.writer_service import WriterClient
 
 log = logging.getLogger(__name__)
+#: The dashboard's pages beyond the overview, each a blueprint of its own module.
+DASHBOARD_PAGES = (exports_bp, operations_bp, editor_bp)
 
 
 def _warm_up() -> None:
@@ -60,6 +66,8 @@ def create_app(
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(dashboard_bp)
+    for blueprint in DASHBOARD_PAGES:
+        app.register_blueprint(blueprint)
     app.secret_key = secret_key(settings)
     app.session_interface = DashboardSessions()
     app.config.update(
@@ -74,6 +82,30 @@ def create_app(
     @app.get("/v1/openapi.json")
     def openapi() -> Response:
         return jsonify(openapi_document())
+
+    @app.get("/v1/")
+    def api_index() -> Response:
+        """What someone who opens the endpoint's URL finds: where to go next."""
+        return jsonify(
+            {
+                "name": "cookiegov preference endpoint",
+                "version": __version__,
+                "links": {
+                    "openapi": "/v1/openapi.json",
+                    "docs": "/v1/docs",
+                    "banner_script": "/v1/sites/{site}/banner.js",
+                    "dashboard": "/dashboard/",
+                },
+            }
+        )
+
+    @app.get("/v1/docs")
+    def api_docs() -> Response:
+        response = Response(openapi_html(openapi_document()), mimetype="text/html")
+        response.headers["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+        )
+        return response
 
     @app.get("/healthz")
     def healthz() -> Response:

@@ -44,6 +44,7 @@ from cookiegov.optout import optin_series, refusal_series, vendor_status
 from cookiegov.report import COLORS, lifetime_text
 from cookiegov.schedules import list_schedules
 from cookiegov.settings import Settings
+from cookiegov.site_settings import with_overrides
 from cookiegov.storage.consents import all_records, consent_stats
 from cookiegov.storage.scans import (
     baseline_scan,
@@ -52,6 +53,7 @@ from cookiegov.storage.scans import (
     list_scans,
     load_scan,
 )
+from cookiegov.storage.site_admin import cookie_overrides_for, test_consent_ids
 
 bp = Blueprint(
     "dashboard",
@@ -180,7 +182,7 @@ def index() -> str:
         scan = latest_scan(db, site)
         states = latest_scans_by_state(db, site)
         report = context.services().check(states) if states else None
-        stats = consent_stats(db, site)
+        stats = consent_stats(db, site, exclude=test_consent_ids(db, site))
         rows.append(
             {
                 "site": site,
@@ -236,9 +238,10 @@ def site_page(site: str) -> str:
     category = request.args.get("category", "")
     party = request.args.get("party", "")
     q = request.args.get("q", "").lower()
+    own = cookie_overrides_for(db, site)
     cookies = [
         c
-        for c in (scan.cookies if scan else [])
+        for c in with_overrides(scan.cookies if scan else [], own)
         if (not category or c.category.value == category)
         and (not party or (party == "3rd") == c.third_party)
         and (
@@ -247,7 +250,8 @@ def site_page(site: str) -> str:
             in f"{c.name} {c.domain} {c.classification.vendor if c.classification else ''}".lower()
         )
     ]
-    records = all_records(db, site)
+    tests = test_consent_ids(db, site)
+    records = [r for r in all_records(db, site) if r["consent_id"] not in tests]
     optin = optin_series(records)
     colors = {c.value: v for c, v in COLORS.items()}
     baseline = baseline_scan(db, site)
@@ -263,7 +267,7 @@ def site_page(site: str) -> str:
         lifetime=lifetime_text,
         report=context.services().check(present) if present else None,
         rules=RULES,
-        stats=consent_stats(db, site),
+        stats=consent_stats(db, site, exclude=tests),
         optin_chart=_chart(optin, ["functional", "analytics", "advertising"], colors)
         if optin
         else None,

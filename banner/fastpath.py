@@ -31,7 +31,9 @@ from banner.consents import (
 )
 from banner.errors import error_body
 from banner.headers import SECURITY_HEADERS, cors_headers
-from banner.sites import SiteConfig, site_config
+from banner.site_store import effective_site
+from banner.sites import SiteConfig
+from banner.testtraffic import note as note_test_traffic
 from cookiegov import scanmark
 from cookiegov.errors import CookiegovError, InputError
 from cookiegov.settings import Settings
@@ -88,7 +90,11 @@ class ConsentFastPath:
             return self.inner(environ, start_response)
         cfg: SiteConfig | None = None
         try:
-            cfg = site_config(self.app.config["COOKIEGOV_SETTINGS"], match.group(1))
+            cfg = effective_site(
+                self.app.config["COOKIEGOV_SETTINGS"],
+                self.app.config["COOKIEGOV_DB"],
+                match.group(1),
+            )
             status, document, headers = self.record(environ, cfg, int(length))
         except CookiegovError as exc:
             if exc.http_status >= 500:
@@ -127,6 +133,14 @@ class ConsentFastPath:
             entry = consent_entry(parsed, cfg, settings, ip, environ.get("HTTP_USER_AGENT"))
             writer: Appender = extensions["cookiegov_writer"]
             record = writer.append(cfg.site, entry)
+            note_test_traffic(
+                settings,
+                self.app.config["COOKIEGOV_DB"],
+                cfg.site,
+                record["consent_id"],
+                ip,
+                environ.get("HTTP_COOKIE"),
+            )
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or ""
         cookie = consent_cookie(settings, record, environ.get("HTTP_ORIGIN"), host.split(":")[0])
         return 201, public(record), [("Set-Cookie", cookie)] if cookie else []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from cookiegov import __version__
@@ -260,6 +261,34 @@ def openapi_document() -> dict[str, Any]:
                     "responses": {"200": _json({"type": "object"}, "Report"), **_errors(401, 404)},
                 }
             },
+            "/v1/": {
+                "get": {
+                    "summary": "The API's links: this document, the docs, the dashboard",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["name", "version", "links"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "version": {"type": "string"},
+                                    "links": {
+                                        "type": "object",
+                                        "additionalProperties": {"type": "string"},
+                                    },
+                                },
+                            },
+                            "Links",
+                        )
+                    },
+                }
+            },
+            "/v1/docs": {
+                "get": {
+                    "summary": "This document as a readable page",
+                    "responses": {"200": {"description": "HTML", "content": {"text/html": {}}}},
+                }
+            },
             "/v1/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -357,3 +386,25 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
+
+
+def openapi_html(doc: dict[str, Any]) -> str:
+    """The API's routes as a readable page: method, path, summary (``/v1/docs``)."""
+    rows = "".join(
+        f"<tr><td><code>{escape(method.upper())}</code></td><td><code>{escape(path)}</code>"
+        f"</td><td>{escape(op.get('summary', ''))}</td></tr>"
+        for path, ops in doc["paths"].items()
+        for method, op in ops.items()
+    )
+    info = doc["info"]
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(info['title'])}</title><style>body{{font:15px/1.5 system-ui,sans-serif;"
+        "max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;"
+        "width:100%}td,th{border-bottom:1px solid #ddd;padding:6px;text-align:left}</style>"
+        f"</head><body><h1>{escape(info['title'])} {escape(info['version'])}</h1>"
+        f"<p>{escape(info['description'])}</p>"
+        '<p>Machine-readable: <a href="/v1/openapi.json">OpenAPI 3.1 document</a>.</p>'
+        "<table><thead><tr><th>Method</th><th>Path</th><th>What</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></body></html>"
+    )

@@ -301,11 +301,90 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+#: Units of a lifetime beyond "session", "days" and "months" (which every language above has),
+#: for the count and unit the server sends with each cookie (``cookiegov.report.duration_parts``).
+UNIT_TEXTS: dict[str, dict[str, str]] = {
+    "en": {"seconds": "seconds", "minutes": "minutes", "hours": "hours", "years": "years"},
+    "fr": {"seconds": "secondes", "minutes": "minutes", "hours": "heures", "years": "ans"},
+    "de": {"seconds": "Sekunden", "minutes": "Minuten", "hours": "Stunden", "years": "Jahre"},
+    "es": {"seconds": "segundos", "minutes": "minutos", "hours": "horas", "years": "años"},
+    "it": {"seconds": "secondi", "minutes": "minuti", "hours": "ore", "years": "anni"},
+    "nl": {"seconds": "seconden", "minutes": "minuten", "hours": "uur", "years": "jaar"},
+    "pt": {"seconds": "segundos", "minutes": "minutos", "hours": "horas", "years": "anos"},
+    "pl": {"seconds": "sekund", "minutes": "minut", "hours": "godz.", "years": "lat"},
+}
+
+
+#: Column headers of the live declaration (``data-cookiegov-declaration``).
+DECLARATION_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "col_name": "Name",
+        "col_provider": "Provider",
+        "col_purpose": "Purpose",
+        "col_lifetime": "Lifetime",
+        "col_party": "Party",
+    },
+    "fr": {
+        "col_name": "Nom",
+        "col_provider": "Fournisseur",
+        "col_purpose": "Finalité",
+        "col_lifetime": "Durée",
+        "col_party": "Origine",
+    },
+    "de": {
+        "col_name": "Name",
+        "col_provider": "Anbieter",
+        "col_purpose": "Zweck",
+        "col_lifetime": "Speicherdauer",
+        "col_party": "Herkunft",
+    },
+    "es": {
+        "col_name": "Nombre",
+        "col_provider": "Proveedor",
+        "col_purpose": "Finalidad",
+        "col_lifetime": "Duración",
+        "col_party": "Origen",
+    },
+    "it": {
+        "col_name": "Nome",
+        "col_provider": "Fornitore",
+        "col_purpose": "Finalità",
+        "col_lifetime": "Durata",
+        "col_party": "Origine",
+    },
+    "nl": {
+        "col_name": "Naam",
+        "col_provider": "Aanbieder",
+        "col_purpose": "Doel",
+        "col_lifetime": "Bewaartermijn",
+        "col_party": "Herkomst",
+    },
+    "pt": {
+        "col_name": "Nome",
+        "col_provider": "Fornecedor",
+        "col_purpose": "Finalidade",
+        "col_lifetime": "Duração",
+        "col_party": "Origem",
+    },
+    "pl": {
+        "col_name": "Nazwa",
+        "col_provider": "Dostawca",
+        "col_purpose": "Cel",
+        "col_lifetime": "Okres",
+        "col_party": "Pochodzenie",
+    },
+}
+
+
 def texts_for(language: str, overrides: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Texts in ``language`` (falling back to English), with the site's overrides applied."""
     lang = (language or "en").split("-")[0].lower()
     base = dict(TEXTS["en"])
+    base.update(UNIT_TEXTS["en"])
+    base.update(DECLARATION_TEXTS["en"])
     base.update(TEXTS.get(lang, {}))
+    base.update(UNIT_TEXTS.get(lang, {}))
+    base.update(DECLARATION_TEXTS.get(lang, {}))
     if overrides:
         base.update({k: str(v) for k, v in overrides.get(lang, {}).items() if k in KEYS})
     return base

@@ -2,6 +2,7 @@
 
 ``cookiegov classify``, ``kb evaluate`` and ``kb import csv|json|open-cookie-database`` all read
 their files here, so the same file reads the same way everywhere: UTF-8 with or without a BOM,
+comma- or semicolon-separated (the delimiter is sniffed from the header line),
 the format from the caller or the file's extension, rows numbered by CSV line or JSON item.
 """
 
@@ -59,7 +60,7 @@ def read_cookie_file(
     needed = list(required)
     if fmt == "json":
         return _json_rows(path, text)
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text), delimiter=csv_delimiter(text))
     if not reader.fieldnames:
         raise InputError(f"{path}: empty file or no header row")
     missing = [c for c in needed if c not in reader.fieldnames]
@@ -71,6 +72,21 @@ def read_cookie_file(
     except csv.Error as exc:  # a field over csv's size limit, for one
         raise InputError(f"{path}: line {reader.line_num + 1}: {exc}") from exc
     return CookieFile("csv", list(reader.fieldnames), rows)
+
+
+DELIMITERS = ",;\t|"
+
+
+def csv_delimiter(text: str) -> str:
+    """The delimiter of a CSV file: comma, or what spreadsheets save in many locales (``;``),
+    tab or ``|``, told from the header line. A header with none of them is one column (``,``)."""
+    header = text.split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        counts = {d: header.count(d) for d in DELIMITERS}
+        best = max(counts, key=lambda d: counts[d])
+        return best if counts[best] else ","
 
 
 def _json_rows(path: Path, text: str) -> CookieFile:

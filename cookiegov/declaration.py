@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from cookiegov.errors import NotFoundError
@@ -9,6 +10,7 @@ from cookiegov.models import Category, ScanResult
 from cookiegov.report import _env, lifetime_text
 from cookiegov.storage import Database
 from cookiegov.storage.scans import baseline_scan
+from cookiegov.storage.site_admin import cookie_overrides_for
 
 ORDER = (
     Category.NECESSARY,
@@ -19,8 +21,14 @@ ORDER = (
 )
 
 
-def declaration(scan: ScanResult) -> dict[str, Any]:
-    """``{"site", "scanned_at", "categories": {category: [cookie, ...]}}``; blocked left out."""
+def declaration(
+    scan: ScanResult, overrides: Mapping[tuple[str, str], Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """``{"site", "scanned_at", "categories": {category: [cookie, ...]}}``; blocked left out.
+
+    ``overrides`` (by name and domain, from the dashboard) replace a cookie's category,
+    vendor and purpose where they are set."""
+    overrides = overrides or {}
     groups: dict[str, list[dict[str, Any]]] = {c.value: [] for c in ORDER}
     seen: set[tuple[str, str]] = set()
     for c in sorted(scan.cookies, key=lambda c: (c.third_party, c.name.lower())):
@@ -28,12 +36,16 @@ def declaration(scan: ScanResult) -> dict[str, Any]:
             continue
         seen.add((c.name, c.domain))
         cl = c.classification
-        groups[c.category.value].append(
+        own = overrides.get((c.name, c.domain), {})
+        category = own.get("category") or c.category.value
+        groups.setdefault(category, []).append(
             {
                 "name": c.name,
                 "domain": c.domain,
-                "vendor": (cl.vendor if cl else None) or ("" if c.third_party else scan.site),
-                "purpose": (cl.purpose if cl else None) or "",
+                "vendor": own.get("vendor")
+                or (cl.vendor if cl else None)
+                or ("" if c.third_party else scan.site),
+                "purpose": own.get("purpose") or (cl.purpose if cl else None) or "",
                 "lifetime": lifetime_text(c),
                 "lifetime_seconds": c.lifetime,
                 "third_party": c.third_party,
@@ -52,11 +64,12 @@ def declaration(scan: ScanResult) -> dict[str, Any]:
 
 def site_declaration(db: Database, site: str) -> dict[str, Any]:
     """The declaration of ``site`` from its baseline scan (accept, else none); the one
-    definition the CLI, the service layer and the app's own services use."""
+    definition the CLI, the service layer and the app's own services use; with the site's
+    cookie overrides from the dashboard."""
     scan = baseline_scan(db, site)
     if scan is None:
         raise NotFoundError(f"no stored scan of {site} yet; scan it first")
-    return declaration(scan)
+    return declaration(scan, cookie_overrides_for(db, site))
 
 
 def declaration_html(data: dict[str, Any]) -> str:

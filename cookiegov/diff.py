@@ -59,8 +59,13 @@ def diff_scans(old: ScanResult, new: ScanResult, ctx: CheckContext | None = None
             item = f.to_dict()
             item["evidence"] = {k: v for k, v in item["evidence"].items() if k != "screenshot"}
             new_findings[f.severity].append(item)
-    result = {
+    result: dict[str, Any] = {
         "site": new.site,
+        "site_mismatch": (
+            f"the scans are of different sites ({old.site} and {new.site}): everything differs"
+            if old.site != new.site
+            else None
+        ),
         "from_scan": old.scan_id,
         "to_scan": new.scan_id,
         "new_cookies": [brief(after[k]) for k in sorted(after.keys() - before.keys())],

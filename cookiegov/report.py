@@ -32,18 +32,48 @@ _env = Environment(
 )
 
 
-def lifetime_text(cookie: ObservedCookie) -> str:
-    seconds = cookie.lifetime
+#: Units of a duration, largest first: (unit, seconds, singular, plural).
+DURATION_UNITS = (
+    ("years", 365.25 * 86400, "year", "years"),
+    ("months", 30.44 * 86400, "month", "months"),
+    ("days", 86400, "day", "days"),
+    ("hours", 3600, "hour", "hours"),
+    ("minutes", 60, "minute", "minutes"),
+    ("seconds", 1, "second", "seconds"),
+)
+
+
+def duration_parts(seconds: float | None) -> tuple[int, str]:
+    """A lifetime as (count, unit): the one rule every surface uses (report, declaration,
+    dashboard, banner). ``(0, "session")`` for a session cookie. The largest unit of which
+    there is at least one, except that days go up to 59 and months up to 23."""
     if seconds is None:
+        return 0, "session"
+    seconds = max(0.0, float(seconds))
+    limits: dict[str, float] = {
+        "seconds": 60,
+        "minutes": 3600,
+        "hours": 86400,
+        "days": 60 * 86400,
+        "months": 24 * 30.44 * 86400,
+    }
+    for unit, size, _, _ in reversed(DURATION_UNITS):
+        if unit == "years" or seconds < limits[unit]:
+            return round(seconds / size), unit
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def duration_text(seconds: float | None) -> str:
+    """``"30 minutes"``, ``"1 hour"``, ``"13 months"``, ``"session"``."""
+    count, unit = duration_parts(seconds)
+    if unit == "session":
         return "session"
-    if seconds < 3600:
-        return f"{max(0, round(seconds / 60))} min"
-    if seconds < 86400 * 2:
-        return f"{round(seconds / 3600)} h"
-    if seconds < 86400 * 60:
-        return f"{round(seconds / 86400)} days"
-    months = seconds / (86400 * 30.44)
-    return f"{round(months)} months" if months < 24 else f"{months / 12:.1f} years"
+    singular, plural = next((s, p) for u, _, s, p in DURATION_UNITS if u == unit)
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def lifetime_text(cookie: ObservedCookie) -> str:
+    return duration_text(cookie.lifetime)
 
 
 def inventory_table(result: ScanResult) -> Table:
@@ -314,6 +344,55 @@ def scans_text(rows: list[dict[str, Any]]) -> str:
         f"{r['page_count']:>4} pages {r['cookie_count']:>4} cookies  {r['url']}\n"
         for r in rows
     )
+
+
+def diff_table(d: dict[str, Any]) -> Group:
+    """What changed between two scans, section by section, for a terminal."""
+    title = f"Scan {d['from_scan']} → scan {d['to_scan']} of {d['site']}"
+    parts: list[Any] = [Text(title, style="bold")]
+    if d.get("site_mismatch"):
+        parts.append(Text(f"warning: {d['site_mismatch']}", style="yellow"))
+    cookie_cols = ("Name", "Domain", "Category", "Party", "Set by")
+
+    def cookies(rows: list[dict[str, Any]], heading: str) -> Table:
+        table = Table(title=f"{heading} ({len(rows)})", header_style="bold", title_justify="left")
+        for column in cookie_cols:
+            table.add_column(column, overflow="fold")
+        for c in rows:
+            party = "3rd" if c["third_party"] else "1st"
+            table.add_row(c["name"], c["domain"], c["category"], party, _short(c["set_by"]))
+        return table
+
+    def changes(rows: list[dict[str, Any]], heading: str, show: Any) -> Table:
+        table = Table(title=f"{heading} ({len(rows)})", header_style="bold", title_justify="left")
+        for column in ("Name", "Domain", "Before", "After"):
+            table.add_column(column, overflow="fold")
+        for c in rows:
+            table.add_row(c["name"], c["domain"], show(c["from"]), show(c["to"]))
+        return table
+
+    if not d["changed"]:
+        parts.append(Text("No changes.", style="green"))
+        return Group(*parts)
+    if d["new_cookies"]:
+        parts.append(cookies(d["new_cookies"], "New cookies"))
+    if d["removed_cookies"]:
+        parts.append(cookies(d["removed_cookies"], "Removed cookies"))
+    if d["category_changes"]:
+        parts.append(changes(d["category_changes"], "Category changes", str))
+    if d["lifetime_changes"]:
+        parts.append(changes(d["lifetime_changes"], "Lifetime changes", duration_text))
+    if d["new_third_party_hosts"]:
+        parts.append(Text(f"New third-party hosts ({len(d['new_third_party_hosts'])})", "bold"))
+        parts.extend(Text(f"  • {h}") for h in d["new_third_party_hosts"])
+    for key, label, style in (
+        ("new_violations", "New violations", "red"),
+        ("new_warnings", "New warnings", "yellow"),
+    ):
+        if d[key]:
+            parts.append(Text(f"{label} ({len(d[key])})", style=f"bold {style}"))
+            parts.extend(Text(f"  • {f['rule']}: {f['message']}") for f in d[key])
+    return Group(*parts)
 
 
 def schedules_text(rows: list[Any]) -> str:

@@ -7,6 +7,7 @@ scanner; ``cookiegov worker`` and ``cookiegov serve`` wire them together.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,9 +48,40 @@ class Schedule:
     last_error: str | None
 
 
+#: The nicknames of cron (``@daily`` …) as the five fields they stand for.
+CRON_ALIASES = {
+    "@hourly": "0 * * * *",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@weekly": "0 0 * * 0",
+    "@monthly": "0 0 1 * *",
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+}
+
+
+_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekdays(field: str) -> str:
+    """Crontab's day-of-week numbers (0 or 7 Sunday, 1 Monday) as names: APScheduler counts
+    from Monday = 0, so "0 3 * * 1" would otherwise run on Tuesdays."""
+    if "/" in field:
+        return field
+    return re.sub(r"\b([0-7])\b", lambda m: _DAYS[int(m.group(1))], field)
+
+
 def trigger(cron: str) -> CronTrigger:
+    expression = CRON_ALIASES.get(cron.strip().lower(), cron).strip()
+    if expression.startswith("@"):
+        known = ", ".join(sorted(CRON_ALIASES))
+        raise InputError(f"invalid cron expression {cron!r}: known nicknames are {known}")
+    fields = expression.split()
+    if len(fields) == 5:
+        fields[4] = _weekdays(fields[4])
+        expression = " ".join(fields)
     try:
-        return CronTrigger.from_crontab(cron, timezone=UTC)
+        return CronTrigger.from_crontab(expression, timezone=UTC)
     except ValueError as exc:
         raise InputError(f"invalid cron expression {cron!r}: {exc}") from exc
 

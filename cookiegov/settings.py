@@ -142,6 +142,11 @@ class Settings:
     ip_mode: str = _setting("truncate", "How a visitor's IP is kept: truncate, hash or none.")
     retention_days: int = _setting(1095, "Days consent records are kept before purge.")
     rate_limit: int = _setting(60, "Consent writes per client and minute.")
+    test_networks: list[str] = _setting(
+        [],
+        "Addresses or networks (CIDR) of test traffic: their consents are marked at request"
+        " time (the address is never stored) and left out of the statistics.",
+    )
     overrides_dir: str = _setting("", "Folder of per-site classification overrides.")
     review_threshold: float = _setting(
         0.5, "Confidence below which a cookie's category is flagged needs_review."
@@ -303,6 +308,11 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"browser_profile must be default or strict, not {s.browser_profile!r}")
     if s.ip_mode not in {"truncate", "hash", "none"}:
         raise ConfigError(f"ip_mode must be truncate, hash or none, not {s.ip_mode!r}")
+    for network in s.test_networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(f"test_networks: {network!r} is not an address or network") from None
     for entry in s.trusted_proxies:
         try:
             ipaddress.ip_network(entry.strip().removeprefix("::ffff:"), strict=False)

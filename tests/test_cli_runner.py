@@ -218,9 +218,9 @@ def test_an_import_without_usable_entries_keeps_the_source(tmp_path: Path) -> No
     source's entries with nothing and exited 0."""
     good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
     good.write_text("name,category\n_ga,analytics\nlang,preferences\n")
-    bad.write_text("name;category\n_ga;analytics\n")  # the wrong separator: no 'category'
+    bad.write_text("name,kind\n_ga,analytics\n")  # no 'category' column
     assert invoke(tmp_path, "kb", "import", "csv", str(good), "--name", "ours").exit_code == 0
-    for text in ("name;category\n_ga;analytics\n", "name,category\n", "[]"):
+    for text in ("name,kind\n_ga,analytics\n", "name,category\n", "[]"):
         bad.write_text(text)
         r = invoke(
             tmp_path,

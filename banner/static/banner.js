@@ -260,12 +260,11 @@
     opener = null;
   }
 
-  function life(sec) {
-    if (sec == null) return T.session;
-    var h = sec / 3600, days = Math.round(sec / 86400);
-    return h < 1 ? Math.round(sec / 60) + " min" : h < 48 ? Math.round(h) + " h"
-      : days < 60 ? days + " " + T.days : Math.round(sec / 2630016) + " " + T.months;
+  function life(k) {
+    var l = k.life || [0, "session"];
+    return l[1] === "session" ? T.session : l[0] + " " + (T[l[1]] || l[1]);
   }
+
 
   function painted() {
     if (!cssReady || !root) return;
@@ -328,7 +327,7 @@
           var ul = el("ul", {});
           ck.forEach(function (k) {
             ul.appendChild(el("li", {}, k.name + (k.vendor ? " · " + k.vendor : "") +
-              (k.purpose ? " — " + k.purpose : "") + " (" + life(k.lifetime) + ")"));
+              (k.purpose ? " — " + k.purpose : "") + " (" + life(k) + ")"));
           });
           det.appendChild(ul);
           row.appendChild(det);
@@ -399,10 +398,13 @@
         var ck = C.cookies.filter(function (k) { return k.category === c; });
         if (!ck.length) return;
         box.appendChild(el("h3", {}, T[c] + " · " + T.cookies));
-        var t = el("table", { "class": "cg-decl" });
+        var t = el("table", { "class": "cg-decl" }), hr = el("tr", {});
+        ["col_name", "col_provider", "col_purpose", "col_lifetime", "col_party"].forEach(
+          function (h) { hr.appendChild(el("th", { scope: "col" }, T[h])); });
+        t.appendChild(el("thead", {})).appendChild(hr);
         ck.forEach(function (k) {
           var tr = el("tr", {});
-          [k.name, k.vendor || k.domain, k.purpose, life(k.lifetime),
+          [k.name, k.vendor || k.domain, k.purpose, life(k),
             k.third_party ? "3rd" : "1st"].forEach(function (v) { tr.appendChild(el("td", {}, v)); });
           t.appendChild(tr);
         });

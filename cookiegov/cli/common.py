@@ -152,12 +152,20 @@ def write_output(
     if output:
         path = Path(output)
         path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(rendered, str):
+        if isinstance(rendered, bytes):
+            path.write_bytes(rendered)
+        elif isinstance(rendered, str):
             path.write_text(rendered, encoding="utf-8")
         else:
             with path.open("w", encoding="utf-8") as fh:
                 Console(file=fh, width=150, color_system=None).print(rendered)
         err.print(f"wrote {escape(output)}", highlight=False)
+    elif isinstance(rendered, bytes):
+        if sys.stdout.isatty():
+            raise InputError("this format is binary: write it to a file with --output")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(rendered)
+        sys.stdout.buffer.flush()
     elif isinstance(rendered, str):
         click.echo(rendered, nl=not rendered.endswith("\n"))
     else:

@@ -7,6 +7,7 @@ the banner together, as only the entry points may.
 from __future__ import annotations
 
 import importlib
+import secrets
 import sys
 import threading
 from pathlib import Path
@@ -33,6 +34,17 @@ def _fixtures() -> Any:
     return importlib.import_module("fixtures.server")
 
 
+def demo_banner(site_port: int, app_port: int, token: str) -> str:
+    """What the demo prints once it serves: where everything is and how to sign in."""
+    base = f"http://127.0.0.1:{app_port}"
+    return (
+        f"\n[bold green]Demo site with the consent banner:[/] http://127.0.0.1:{site_port}/\n"
+        f"[bold]Dashboard:[/] {base}/dashboard/  (sign in with the admin token below)\n"
+        f"[bold]Admin token:[/] {token}\n"
+        f"API: {base}/v1/ (links to the OpenAPI document and docs) · Ctrl-C stops."
+    )
+
+
 def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Console) -> None:
     from werkzeug.serving import make_server
 
@@ -44,7 +56,9 @@ def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Cons
     server = fixtures.FixtureServer(loopback_view=True)
     server.start()
     try:
+        token = settings.admin_token or secrets.token_urlsafe(24)
         settings = settings.replace(
+            admin_token=token,
             browser_args=[*settings.browser_args, server.resolver_rule],
             ignore_https_errors=True,
             sites={
@@ -58,7 +72,7 @@ def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Cons
         )
         db = open_database(settings.database_url)
         console.print(f"[bold]Scanning the demo site[/] {DEMO_URL} (fixture server on loopback)")
-        result = scan(DEMO_URL, settings, db)
+        result = scan(DEMO_URL, settings, db, site=DEMO_SITE)
         report.print_table(result)
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
         Path(report_path).write_text(report.to_html(result), encoding="utf-8")
@@ -70,11 +84,7 @@ def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Cons
         threading.Thread(target=http.serve_forever, daemon=True).start()
         server.upstreams[CONSENT_HOST] = f"http://127.0.0.1:{http.server_port}"
         server.banner_script = f"https://{CONSENT_HOST}/v1/sites/{DEMO_SITE}/banner.js"
-        console.print(
-            f"\n[bold green]Demo site with the consent banner:[/] "
-            f"http://127.0.0.1:{server.http_port}/\n"
-            f"Consent endpoint: http://127.0.0.1:{http.server_port}/v1/ · Ctrl-C stops."
-        )
+        console.print(demo_banner(server.http_port, http.server_port, token), highlight=False)
         threading.Event().wait()
     finally:
         server.stop()

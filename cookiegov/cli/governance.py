@@ -7,9 +7,17 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.markup import escape
 
 from cookiegov import report
-from cookiegov.cli.common import output_options, pass_db, scan_options, settings_of, write_output
+from cookiegov.cli.common import (
+    err,
+    output_options,
+    pass_db,
+    scan_options,
+    settings_of,
+    write_output,
+)
 from cookiegov.declaration import declaration_html
 from cookiegov.errors import NotFoundError
 
@@ -80,12 +88,23 @@ def policy_check(
     write_output(result, formats, fmt, None, default="table")
 
 
+DIFF_FORMATS: dict[str, Any] = {"table": report.diff_table, **JSON}
+
+
 @click.command()
 @click.argument("old_scan", type=int)
 @click.argument("new_scan", type=int)
+@output_options(DIFF_FORMATS, "table")
 @pass_db
-def diff(ctx: click.Context, db: Database, old_scan: int, new_scan: int) -> None:
-    """What changed between two stored scans (JSON)."""
+def diff(
+    ctx: click.Context,
+    db: Database,
+    old_scan: int,
+    new_scan: int,
+    fmt: str | None,
+    output: str | None,
+) -> None:
+    """What changed between two stored scans (a table; JSON with --format json)."""
     from cookiegov.compliance import CheckContext
     from cookiegov.diff import diff_scans
     from cookiegov.storage.scans import load_scan
@@ -94,4 +113,7 @@ def diff(ctx: click.Context, db: Database, old_scan: int, new_scan: int) -> None
     if old is None or new is None:
         raise NotFoundError(f"no scan {old_scan if old is None else new_scan}")
     ctx_check = CheckContext.from_settings(settings_of(ctx))
-    click.echo(json.dumps(diff_scans(old, new, ctx_check), indent=2))
+    data = diff_scans(old, new, ctx_check)
+    if data["site_mismatch"]:
+        err.print(f"[yellow]warning:[/] {escape(data['site_mismatch'])}", highlight=False)
+    write_output(data, DIFF_FORMATS, fmt, output, default="table")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
+from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -23,7 +27,9 @@ from cookiegov.cli.common import (
 )
 from cookiegov.compare import comparison
 from cookiegov.errors import InputError
+from cookiegov.evidence import CheckRun, evidence_html
 from cookiegov.models import COMPARE_ORDER, ConsentState
+from cookiegov.services import reports
 from cookiegov.settings import Settings
 
 if TYPE_CHECKING:
@@ -37,14 +43,69 @@ COMPARE_FORMATS: dict[str, Any] = {
     "html": lambda results: report.comparison_html(comparison(results)),
 }
 CHECK_FORMATS: dict[str, Any] = {
-    "table": report.check_table,
-    "json": lambda result: json.dumps(result.to_dict(), indent=2),
-    "html": report.check_html,
+    "table": lambda run: report.check_table(run.report),
+    "json": lambda run: json.dumps(run.report.to_dict(), indent=2),
+    "html": lambda run: evidence_html(run.results, run.report),
+    "pdf": lambda run: reports.evidence_pdf(run),
 }
 
 
-def _state_status(state: ConsentState) -> Any:
-    return err.status(f"scanning with consent state [bold]{state}[/]")
+class StateProgress:
+    """Progress of a scan in several consent states, on stderr: a bar per state with the
+    current page on a terminal; one line per state otherwise (logs, CI, cron)."""
+
+    def __init__(
+        self, states: tuple[ConsentState, ...] = COMPARE_ORDER, console: Console = err
+    ) -> None:
+        self.states = states
+        self.console = console
+        self.live = console.is_terminal
+        self.progress = Progress(
+            TextColumn("[bold]{task.fields[state]:<7}[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+            transient=False,
+        )
+        self.started = 0.0
+        self.pages = 0
+
+    def __enter__(self) -> StateProgress:
+        if self.live:
+            self.progress.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.live:
+            self.progress.stop()
+
+    @contextlib.contextmanager
+    def state(self, state: ConsentState) -> Iterator[None]:
+        self.started, self.pages = time.monotonic(), 0
+        number = f"[{self.states.index(state) + 1}/{len(self.states)}]"
+        task = self.progress.add_task("", state=str(state), total=None) if self.live else None
+        self._task = task
+        yield
+        seconds = time.monotonic() - self.started
+        if task is not None:
+            self.progress.update(task, description=f"done in {seconds:.1f} s")
+        else:
+            self.console.print(
+                f"{number} consent state {state}: {self.pages} pages in {seconds:.1f} s",
+                highlight=False,
+            )
+
+    def pages_of(self, state: ConsentState) -> Any:
+        def advance(page: Any, done: int, total: int) -> None:
+            self.pages = done
+            if self._task is not None:
+                self.progress.update(
+                    self._task, completed=done, total=total, description=escape(page.url[-60:])
+                )
+
+        return advance
 
 
 @click.command()
@@ -80,6 +141,11 @@ def _state_status(state: ConsentState) -> Any:
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds one page may take, load and settle included (default 20).",
 )
+@click.option(
+    "--site",
+    help="File the results under this site (e.g. example.com) instead of the URL's domain:"
+    " for scans of a local copy such as http://127.0.0.1:8080/.",
+)
 @output_options(SCAN_FORMATS, "table")
 @click.option("--no-store", is_flag=True, help="Do not save the scan in the database.")
 @click.option("--queue", is_flag=True, help="Send the scan to the Celery workers (redis_url).")
@@ -98,6 +164,7 @@ def scan(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     no_sitemap: bool,
+    site: str | None,
     **flags: Any,
 ) -> None:
     """Scan URL's site and print its cookie inventory."""
@@ -120,6 +187,8 @@ def scan(
             "a queued scan is stored by the worker: --no-store, --format and --output do not"
             " apply (--wait prints its summary)"
         )
+    if queue and site:
+        raise InputError("--site is not sent to queued scans; scan without --queue")
     if queue:
         overrides = {k: list(v) if isinstance(v, tuple) else v for k, v in given.items()}
         _enqueue(
@@ -127,9 +196,16 @@ def scan(
         )
         return
     if compare:
-        results = scanning.scan_states(
-            url, settings, db, store=not no_store, on_state=_state_status
-        )
+        with StateProgress() as shown:
+            results = scanning.scan_states(
+                url,
+                settings,
+                db,
+                store=not no_store,
+                on_state=shown.state,
+                progress=shown.pages_of,
+                site=site,
+            )
         write_output(results, COMPARE_FORMATS, fmt, output, default="table")
         return
     with Progress(
@@ -146,7 +222,7 @@ def scan(
         def advance(page: Any, done: int, total: int) -> None:
             progress.update(task, completed=done, description=escape(page.url[-60:]))
 
-        result = scanning.scan(url, settings, db, store=not no_store, progress=advance)
+        result = scanning.scan(url, settings, db, store=not no_store, progress=advance, site=site)
     write_output(result, SCAN_FORMATS, fmt, output, default="table")
     failed = sum(1 for p in result.pages if p.error)
     err.print(
@@ -182,6 +258,11 @@ def _enqueue(
     type=click.Choice(["violations", "warnings"]),
     help="Exit with 7 when there are findings of this level (or worse).",
 )
+@click.option(
+    "--site",
+    help="File the results under this site (e.g. example.com) instead of the URL's domain:"
+    " for scans of a local copy such as http://127.0.0.1:8080/.",
+)
 @output_options(CHECK_FORMATS, "table")
 @pass_db
 def check(
@@ -191,14 +272,22 @@ def check(
     fail_on: str | None,
     fmt: str | None,
     output: str | None,
+    site: str | None,
     **flags: Any,
 ) -> None:
-    """Scan URL in the none, reject, gpc and accept states and report violations."""
+    """Scan URL in the none, reject, gpc and accept states and report violations.
+
+    --format html (or pdf) writes the evidence report: per state the banner screenshots, what
+    was clicked, cookies, storage, requests and beacons; the findings with their legal basis.
+    """
     from cookiegov.services import governance, scanning
 
     settings = settings_of(ctx, **flags)
-    results = scanning.scan_states(url, settings, db, on_state=_state_status)
+    with StateProgress() as shown:
+        results = scanning.scan_states(
+            url, settings, db, on_state=shown.state, progress=shown.pages_of, site=site
+        )
     result = governance.run_check(results, settings)
-    write_output(result, CHECK_FORMATS, fmt, output, default="table")
+    write_output(CheckRun(results, result, settings), CHECK_FORMATS, fmt, output, default="table")
     if result.failed(fail_on):
         sys.exit(7)

@@ -23,7 +23,11 @@ def schedule() -> None:
 
 @schedule.command("add")
 @click.argument("url")
-@click.option("--cron", required=True, help='Crontab expression, e.g. "0 3 * * 1" (UTC).')
+@click.option(
+    "--cron",
+    required=True,
+    help='Crontab expression, e.g. "0 3 * * 1", or @hourly, @daily, @weekly, @monthly (UTC).',
+)
 @click.option(
     "--consent",
     type=CONSENT_CHOICE,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,6 +19,7 @@ from cookiegov.storage import Database
 from cookiegov.storage.scans import load_scan, save_scan
 from scanner.scan import check_url, scan_site
 
+SITE_NAME = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")
 Progress = Callable[[PageResult, int, int], None]
 ScanFunction = Callable[[str, Settings], ScanResult]
 
@@ -50,16 +53,34 @@ def scan(
     store: bool = True,
     progress: Progress | None = None,
     classifier: Classifier | None = None,
+    site: str | None = None,
 ) -> ScanResult:
     """Scan ``url`` in ``settings.consent``, classify it with the site's full classifier and,
-    unless ``store`` is false or ``db`` is None, store it (the result then has its id)."""
+    unless ``store`` is false or ``db`` is None, store it (the result then has its id).
+
+    ``site`` files the result under that site instead of the URL's registrable domain: a
+    scan of ``http://127.0.0.1:8080/`` (a local copy) is the site the user means."""
     check_url(url)
     check_budgets(settings)
-    classifier = classifier or classifier_for(settings, db, registrable_domain(url))
+    site = site_of(url, site)
+    classifier = classifier or classifier_for(settings, db, site)
     result = classify_result(scan_site(url, settings, progress=progress), classifier)
+    if result.site != site:
+        result = dataclasses.replace(result, site=site)
     if store and db is not None:
         result = save_scan(db, result)
     return result
+
+
+def site_of(url: str, site: str | None = None) -> str:
+    """The site a scan of ``url`` is filed under: ``site`` if given (checked), else the URL's
+    registrable domain."""
+    if site is None:
+        return registrable_domain(url)
+    site = site.strip().lower()
+    if not SITE_NAME.match(site):
+        raise InputError(f"--site must be a host name such as example.com, not {site!r}")
+    return site
 
 
 def scan_states(
@@ -70,24 +91,32 @@ def scan_states(
     store: bool = True,
     states: Iterable[ConsentState] = COMPARE_ORDER,
     on_state: Callable[[ConsentState], Any] | None = None,
+    progress: Callable[[ConsentState], Progress | None] | None = None,
+    site: str | None = None,
 ) -> dict[ConsentState, ScanResult]:
     """One clean-profile scan per consent state (none, reject, gpc, accept by default).
 
     ``on_state`` is called before each state's scan and may return a context manager (a
-    progress line, for instance) that is held while that state is scanned.
+    progress line, for instance) that is held while that state is scanned; ``progress(state)``
+    may return the page callback of that state's scan.
     """
     check_url(url)
     check_budgets(settings)
-    classifier = classifier_for(settings, db, registrable_domain(url))
+    site = site_of(url, site)
+    classifier = classifier_for(settings, db, site)
     results: dict[ConsentState, ScanResult] = {}
     for state in states:
         state_settings = settings.replace(consent=str(state))
         holder = on_state(state) if on_state else None
+        pages = progress(state) if progress else None
+        run = functools.partial(
+            scan, url, state_settings, db, store=store, classifier=classifier, site=site
+        )
         if holder is not None and hasattr(holder, "__enter__"):
             with holder:
-                results[state] = scan(url, state_settings, db, store=store, classifier=classifier)
+                results[state] = run(progress=pages)
         else:
-            results[state] = scan(url, state_settings, db, store=store, classifier=classifier)
+            results[state] = run(progress=pages)
     return results
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,13 +204,21 @@ def query_records(
         ]
 
 
-def consent_stats(db: Database, site: str) -> dict[str, Any]:
-    """Counts of the latest choice of every consent ID: granted per category, by method, GPC."""
+def consent_stats(
+    db: Database, site: str, exclude: Collection[str] = frozenset()
+) -> dict[str, Any]:
+    """Counts of the latest choice of every consent ID: granted per category, by method, GPC.
+    ``exclude``: consent IDs left out (test traffic); ``excluded`` says how many were."""
     latest: dict[str, dict[str, Any]] = {}
+    records = 0
     for record in all_records(db, site):
+        if record["consent_id"] in exclude:
+            continue
+        records += 1
         latest[record["consent_id"]] = record
     stats: dict[str, Any] = {
-        "records": count_records(db, site),
+        "records": records,
+        "excluded": len(exclude),
         "visitors": len(latest),
         "withdrawn": sum(1 for r in latest.values() if r["action"] == "withdraw"),
         "gpc": sum(1 for r in latest.values() if r["gpc"]),

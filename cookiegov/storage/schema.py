@@ -204,6 +204,54 @@ schedules = Table(
     Column("last_error", Text),
 )
 
+# -- managed from the dashboard (migration 0030) ------------------------------------------
+site_configs = Table(  # a site's settings as published from the dashboard, and its draft
+    "site_configs",
+    metadata,
+    Column("site", String(255), primary_key=True),
+    Column("published", JSON, nullable=False),
+    Column("draft", JSON),
+    Column("revision_bumps", Integer, nullable=False, server_default="0"),
+    Column("updated_at", String(32), nullable=False),
+    Column("updated_by", String(255), nullable=False),
+)
+
+cookie_overrides = Table(  # a site's own category, vendor and purpose for a cookie
+    "cookie_overrides",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site", String(255), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("domain", String(255), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("vendor", String(255)),
+    Column("purpose", Text),
+    Column("changed_by", String(255), nullable=False),
+    Column("changed_at", String(32), nullable=False),
+    UniqueConstraint("site", "name", "domain"),
+)
+
+admin_audit = Table(  # every change an admin made, append-only
+    "admin_audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site", String(255)),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_admin_audit_site", "site", "id"),
+)
+
+test_consents = Table(  # consent IDs recorded from test traffic (left out of statistics)
+    "test_consents",
+    metadata,
+    Column("site", String(255), primary_key=True),
+    Column("consent_id", String(64), primary_key=True),
+    Column("reason", String(16), nullable=False),  # session | network
+    Column("created_at", String(32), nullable=False),
+)
+
 admin_tokens = Table(  # added by 0008
     "admin_tokens",
     metadata,

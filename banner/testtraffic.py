@@ -1,0 +1,56 @@
+"""Test traffic: consents from a browser marked as a test session (a cookie the dashboard
+sets) or from a listed address or network (``test_networks``). The match happens while the
+request is served; what is stored is the mark on the consent ID, never the address."""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import logging
+from http.cookies import SimpleCookie
+from typing import Any
+
+from cookiegov.settings import Settings
+from cookiegov.storage import Database
+from cookiegov.storage.site_admin import mark_test
+
+log = logging.getLogger(__name__)
+TEST_COOKIE = "cookiegov_test"
+
+
+@functools.lru_cache(maxsize=64)
+def _networks(specs: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(ipaddress.ip_network(s, strict=False) for s in specs)
+
+
+def test_reason(settings: Settings, ip: str, cookie_header: str | None) -> str | None:
+    """``"session"`` for a marked browser, ``"network"`` for a listed address, else None."""
+    if cookie_header and TEST_COOKIE in cookie_header:
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(cookie_header)
+        except Exception:  # a malformed header is not a test mark
+            jar = SimpleCookie()
+        if TEST_COOKIE in jar and jar[TEST_COOKIE].value == "1":
+            return "session"
+    if settings.test_networks and ip:
+        try:
+            address = ipaddress.ip_address(ip)
+        except ValueError:
+            return None
+        if any(address in n for n in _networks(tuple(settings.test_networks))):
+            return "network"
+    return None
+
+
+def note(
+    settings: Settings, db: Database, site: str, consent_id: str, ip: str, cookies: str | None
+) -> None:
+    """Mark ``consent_id`` as test traffic if the request is; never fails the consent."""
+    reason = test_reason(settings, ip, cookies)
+    if reason is None:
+        return
+    try:
+        mark_test(db, site, consent_id, reason)
+    except Exception:  # the consent is recorded; a lost mark only counts it in statistics
+        log.exception("could not mark consent %s of %s as test traffic", consent_id, site)
