@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from cookiegov import report
 from cookiegov.errors import ConfigError
@@ -76,7 +77,7 @@ def run_demo(settings: Settings, report_path: str, *, serve: bool, console: Cons
         report.print_table(result)
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
         Path(report_path).write_text(report.to_html(result), encoding="utf-8")
-        console.print(f"HTML report written to [bold]{Path(report_path).resolve()}[/]")
+        console.print(f"HTML report written to [bold]{escape(str(Path(report_path).resolve()))}[/]")
         if not serve:
             return
         app = create_app(settings, db, app_services(settings, db))
