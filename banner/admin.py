@@ -57,7 +57,8 @@ def sign_in(given: str) -> Principal:
     limiter.check("admin-auth", key, AUTH_FAILURES_PER_MINUTE, message)
     principal = authenticate(context.db(), settings.admin_token, given) if given else None
     if principal is None:
-        limiter.hit("admin-auth", key, AUTH_FAILURES_PER_MINUTE, message)
+        if given:  # a wrong token is a guess; no token at all guesses nothing
+            limiter.hit("admin-auth", key, AUTH_FAILURES_PER_MINUTE, message)
         raise AuthError("missing or wrong admin token")
     return principal
 

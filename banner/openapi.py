@@ -36,9 +36,12 @@ def _errors(*codes: int) -> dict[str, Any]:
     text = {
         400: "Invalid input",
         401: "Missing or wrong admin token",
+        403: "A token of another site",
         404: "Unknown site or ID",
-        429: "Rate limited",
+        429: "Rate limited (also after too many wrong admin tokens from one network)",
     }
+    if 401 in codes:  # every admin route: a site's token elsewhere, and the guessing throttle
+        codes = tuple(sorted({*codes, 403, 429}))
     return {str(c): _json(ERROR, text[c]) for c in codes}
 
 

@@ -93,6 +93,12 @@ def _page(c: FlaskClient, path: str, session_id: str) -> Any:
     return c.get(path, base_url="https://consent.test")
 
 
+def test_requests_without_a_token_guess_nothing(db: Database) -> None:
+    c = _client(db)
+    codes = [c.get("/v1/sites/shop.test/admin/stats").status_code for _ in range(15)]
+    assert codes == [401] * 15  # a missing token is not a guess: never throttled, always 401
+
+
 def test_the_session_cookie_holds_nothing_of_the_token_and_logout_ends_it(db: Database) -> None:
     c = _client(db, admin_token=ADMIN)
     session_id = _sign_in(c, ADMIN)
