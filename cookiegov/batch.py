@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from cookiegov.classify import Classifier
 from cookiegov.cookie_files import read_cookie_file
 from cookiegov.csvcells import safe_row
-from cookiegov.domains import is_third_party
+from cookiegov.domains import host_of, is_third_party
 from cookiegov.errors import InputError
 from cookiegov.models import Classification, CookieInput
 
@@ -40,12 +41,32 @@ def _bool(value: Any, column: str) -> bool | None:
     raise InputError(f"{column} must be true or false, not {value!r}")
 
 
+# Other spellings of the columns, as CookieBlock's crawl CSV and browser exports write them.
+ALIASES = {
+    "expires_in": ("expires_in", "expiry_seconds"),
+    "http_only": ("http_only", "httpOnly"),
+    "same_site": ("same_site", "sameSite"),
+    "site": ("site", "first_party_domain"),
+    "consent_manager": ("consent_manager", "cmp_origin", "cmp"),
+    "label": ("label", "category", "label_name"),
+}
+
+
+def column(row: dict[str, Any], name: str) -> Any:
+    """The row's value for ``name`` under any of its spellings (:data:`ALIASES`)."""
+    for key in ALIASES.get(name, (name,)):
+        value = row.get(key)
+        if value is not None and value != "":
+            return value
+    return None
+
+
 def parse_row(row: dict[str, Any]) -> CookieInput:
     name = str(row.get("name") or "").strip()
     domain = str(row.get("domain") or "").strip()
     if not name or not domain:
         raise InputError("name and domain are required")
-    raw_expiry = row.get("expires_in")
+    raw_expiry = column(row, "expires_in")
     expires_in: float | None
     if raw_expiry in (None, "", "-1", -1):
         expires_in = None
@@ -54,23 +75,28 @@ def parse_row(row: dict[str, Any]) -> CookieInput:
             expires_in = float(raw_expiry)
         except (TypeError, ValueError) as exc:
             raise InputError(f"expires_in must be seconds, not {raw_expiry!r}") from exc
-        if expires_in < 0:
+        if expires_in < 0 or not math.isfinite(expires_in):
             expires_in = None
     if _bool(row.get("session"), "session"):
         expires_in = None
-    site = str(row.get("site") or "").strip() or None
+    try:
+        site = host_of(str(column(row, "site") or "")) or None
+    except ValueError as exc:  # a URL urllib cannot split ("http://[x")
+        raise InputError(f"site is not a host or URL: {column(row, 'site')!r}") from exc
+    manager = str(column(row, "consent_manager") or "").strip()[:64] or None
     return CookieInput(
         name=name,
         domain=domain,
         path=str(row.get("path") or "/"),
         value=None if row.get("value") is None else str(row.get("value")),
         expires_in=expires_in,
-        http_only=_bool(row.get("http_only"), "http_only"),
+        http_only=_bool(column(row, "http_only"), "http_only"),
         secure=_bool(row.get("secure"), "secure"),
-        same_site=str(row.get("same_site") or "") or None,
+        same_site=str(column(row, "same_site") or "") or None,
         site=site,
         set_by=str(row.get("set_by") or "") or None,
         third_party=is_third_party(domain, site) if site else None,
+        consent_manager=manager,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from cookiegov.classification.attribution import AttributionLayer
 from cookiegov.classification.base import Candidate, Features, Layer, features_of, to_input
-from cookiegov.classification.consensus import SiteConsensus, SiteConsensusLayer
+from cookiegov.classification.consensus import SameManagerLayer, SiteConsensus, SiteConsensusLayer
 from cookiegov.classification.features import context_prefix, value_bucket
 from cookiegov.classification.known import KnownCookieLayer
 from cookiegov.classification.model import LinearModel, ModelLayer
@@ -58,9 +58,13 @@ class Classifier:
         return next(layer for layer in self.layers if layer.name == name)
 
     def classify(
-        self, cookie: CookieInput | ObservedCookie, site: str | None = None
+        self,
+        cookie: CookieInput | ObservedCookie,
+        site: str | None = None,
+        manager: str | None = None,
     ) -> Classification:
-        return self.classify_features(features_of(cookie, site))
+        """``manager``: the site's consent manager as detected (e.g. autoconsent's name)."""
+        return self.classify_features(features_of(cookie, site, manager))
 
     def classify_features(self, features: Features) -> Classification:
         for layer in self.layers:
@@ -82,7 +86,10 @@ class Classifier:
         )
 
     def classify_many(
-        self, cookies: Sequence[CookieInput | ObservedCookie], site: str | None = None
+        self,
+        cookies: Sequence[CookieInput | ObservedCookie],
+        site: str | None = None,
+        manager: str | None = None,
     ) -> list[Classification]:
         """The answers of :meth:`classify`, one per cookie, computed once per distinct cookie.
 
@@ -91,7 +98,7 @@ class Classifier:
         context, so a recurring cookie costs a few dictionary look-ups.
         """
         if not self._batchable:
-            return [self.classify(c, site) for c in cookies]
+            return [self.classify(c, site, manager) for c in cookies]
         seen: dict[tuple[object, ...], Classification | tuple[str, tuple[str, ...]]] = {}
         answers: dict[tuple[str, tuple[str, ...]], Classification] = {}
         shapes: dict[str, tuple[str, str]] = {}
@@ -103,7 +110,7 @@ class Classifier:
             if isinstance(c, CookieInput):
                 key: tuple[object, ...] = (
                     c.name, c.domain, c.path, c.expires_in, c.http_only, c.secure,
-                    c.same_site, c.site, c.set_by, c.third_party,
+                    c.same_site, c.site, c.set_by, c.third_party, c.consent_manager,
                 )  # fmt: skip
             else:  # a scanned cookie holds its value's shape, not the value
                 key = (
@@ -112,7 +119,7 @@ class Classifier:
                 )  # fmt: skip
             hit = seen.get(key)
             if hit is None:
-                hit = seen[key] = self._prepare(c, site, model, contexts)
+                hit = seen[key] = self._prepare(c, site, manager, model, contexts)
             if type(hit) is Classification:
                 append(hit)
                 continue
@@ -136,17 +143,18 @@ class Classifier:
         self,
         cookie: CookieInput | ObservedCookie,
         site: str | None,
+        manager: str | None,
         model: ModelLayer | None,
         contexts: dict[tuple[object, ...], tuple[str, ...]],
     ) -> Classification | tuple[str, tuple[str, ...]]:
         """A cookie's answer, or, when the model answers an input cookie, its name and the
         value-free part of its context (the answer then depends on the value's shape)."""
-        features = features_of(cookie, site)
+        features = features_of(cookie, site, manager)
         for layer in self.layers:
             if layer is model and model is not None and isinstance(cookie, CookieInput):
                 c = features.cookie  # the context's inputs (features.context_prefix)
                 ckey = (
-                    features.host, features.third_party, features.lifetime_known,
+                    features.host, features.third_party, features.lifetime_known, features.manager,
                     c.expires_in, c.http_only, c.secure, c.same_site,
                 )  # fmt: skip
                 prefix = contexts.get(ckey)
@@ -164,7 +172,7 @@ class Classifier:
         return all(type(la) in _VALUE_BLIND or type(la) is ModelLayer for la in self.layers)
 
 
-_VALUE_BLIND = (KnownCookieLayer, SiteConsensusLayer, AttributionLayer)
+_VALUE_BLIND = (KnownCookieLayer, SiteConsensusLayer, SameManagerLayer, AttributionLayer)
 
 
 @functools.cache

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cookiegov.batch import parse_row
+from cookiegov.batch import column, parse_row
 from cookiegov.classification.attribution import hosts_from_facts
 from cookiegov.classification.base import Features, features_of
 from cookiegov.classification.calibration import calibrate
 from cookiegov.classification.consensus import SiteConsensus
 from cookiegov.classification.datasets import Labelled, ocd_labelled, ocd_training
 from cookiegov.classification.ocd import OcdFact, fact_entries
+from cookiegov.classification.registry import LAYER_ORDER
 from cookiegov.classify import Classifier
 from cookiegov.errors import InputError
 from cookiegov.knowledge import HostTable, builtin_hosts
@@ -165,7 +166,7 @@ def evaluate(classifier: Classifier, rows: list[tuple[int, dict[str, Any]]]) -> 
     """Rows need a ``category`` (or ``label``) column with the true class."""
     ev = Evaluation()
     for line, row in rows:
-        label_text = str(row.get("label") or row.get("category") or "")
+        label_text = str(column(row, "label") or "")
         try:
             label = Category.parse(label_text)
             cookie = parse_row(row)
@@ -228,10 +229,14 @@ def site_grouped_cv(
         model = train([*training, *facts_rows], hosts)
         consensus = SiteConsensus.from_labelled(training)
         make = functools.partial(
-            Classifier, ocd=fact_entries(list(facts)), hosts=hosts, consensus=consensus, model=model
+            Classifier, ocd=fact_entries(list(facts)), hosts=hosts, model=model
         )
+
         # The knowledge layers' confidences, measured on the training sites only.
-        clf = make(confidence=calibrate(make(confidence={}), training))
+        def uncalibrated(votes: SiteConsensus, make: Any = make) -> Classifier:
+            return make(consensus=votes, confidence={})
+
+        clf = make(consensus=consensus, confidence=calibrate(uncalibrated, training))
         for j in test:
             s = sites[j]
             ev.add(
@@ -290,7 +295,7 @@ def vendor_grouped_cv(
     return result
 
 
-_ALL_BUT_MODEL = ("override", "declared", "kb", "ocd", "sites", "attribution")
+_ALL_BUT_MODEL = tuple(name for name in LAYER_ORDER if name != "model")
 
 
 def _hosts(facts: Sequence[OcdFact]) -> HostTable:

@@ -105,6 +105,7 @@ class CookieInput:
     site: str | None = None  # the visited site's domain
     set_by: str | None = None  # script or response URL
     third_party: bool | None = None
+    consent_manager: str | None = None  # the visited site's consent manager, as detected
 
     @property
     def session(self) -> bool:

@@ -36,8 +36,9 @@ def build(cookieblock: Path, out: Path) -> dict[str, str]:
     model = train(examples, grown_hosts(), meta={"trained_on": [cookieblock.name, "ocd.json"]})
     consensus = SiteConsensus.from_labelled(sites)
     # Knowledge layers' confidences: how often their answers agree with the declarations.
-    uncalibrated = Classifier(consensus=consensus, model=model, confidence={})
-    confidence = calibrate(uncalibrated, sites)
+    confidence = calibrate(
+        lambda votes: Classifier(consensus=votes, model=model, confidence={}), sites
+    )
     out.mkdir(parents=True, exist_ok=True)
     (out / "model.json.gz").write_bytes(model.to_bytes())
     (out / "consensus.json").write_text(consensus.to_json(), "utf-8")

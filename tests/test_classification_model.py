@@ -7,12 +7,13 @@ import pytest
 from cookiegov.classification.base import features_of
 from cookiegov.classification.features import _split, context_key, name_features
 from cookiegov.classification.model import CLASSES, ModelLayer
+from cookiegov.classification.registry import LAYER_ORDER
 from cookiegov.classify import Classifier
 from cookiegov.models import CookieInput
 
 DAY = 86400.0
 ID = "q8d0b3h1v5kz2m7wa9e4tr6ycx"
-MODEL_ONLY = Classifier(skip=("override", "declared", "kb", "ocd", "sites", "attribution"))
+MODEL_ONLY = Classifier(skip=tuple(n for n in LAYER_ORDER if n != "model"))
 
 
 @pytest.mark.parametrize(

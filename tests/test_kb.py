@@ -13,6 +13,7 @@ import pytest
 
 from cookiegov.batch import read_rows
 from cookiegov.classify import Classifier
+from cookiegov.errors import InputError
 from cookiegov.evaluate import evaluate
 from cookiegov.kb_sources import classifier_for, entry_from, read_open_cookie_database
 from cookiegov.knowledge import KnownCookie
@@ -168,3 +169,72 @@ def test_evaluate_command_runs_site_grouped_cross_validation(tmp_path: Path) -> 
     wrong_format = run("kb", "evaluate", str(LABELLED), "--cv", "sites", cwd=tmp_path)
     assert wrong_format.returncode != 0 and "CookieBlock" in wrong_format.stderr
     assert "Traceback" not in wrong_format.stderr
+
+
+@pytest.mark.skipif(not COOKIEBLOCK.exists() and not os.environ.get("CI"), reason="no ../shared")
+def test_evaluate_reads_cookieblocks_format_with_each_sites_consent_manager(
+    tmp_path: Path,
+) -> None:
+    """A crawl in CookieBlock's format (label_name, expiry_seconds, httpOnly, sameSite,
+    first_party_domain, cmp_origin) is judged row by row: it once judged none and said 0%."""
+    from click.testing import CliRunner
+
+    from cookiegov.cli import cli
+
+    with COOKIEBLOCK.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    part = tmp_path / "crawl.csv"
+    with part.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows[:120])
+    db = f"sqlite:///{tmp_path / 'kb.db'}"
+    r = CliRunner().invoke(cli, ["--db", db, "kb", "evaluate", str(part)], catch_exceptions=False)
+    assert r.exit_code == 0, r.output
+    assert "rows: 120 " in r.output
+    assert "\nmanager " in r.output  # the sites' consent managers were read and used
+    # A file with no label column judges nothing: an error, not "accuracy 0%".
+    unlabelled = tmp_path / "unlabelled.csv"
+    unlabelled.write_text("name,domain\n_ga,.shop.test\n", "utf-8")
+    bad = CliRunner().invoke(cli, ["--db", db, "kb", "evaluate", str(unlabelled)])
+    said = " ".join(bad.output.split())
+    assert bad.exit_code == 2 and "no row could be judged" in said and "accuracy" not in said
+
+
+def test_rows_in_cookieblocks_column_names_mean_the_same() -> None:
+    from cookiegov.batch import parse_row
+    from cookiegov.classification.base import features_of
+
+    ours = parse_row(
+        {
+            "name": "_shopify_y",
+            "domain": ".shop.example",
+            "expires_in": "31536000",
+            "http_only": "false",
+            "same_site": "lax",
+            "site": "www.shop.example",
+            "consent_manager": "Cookiebot",
+        }
+    )
+    crawl = parse_row(
+        {
+            "name": "_shopify_y",
+            "domain": ".shop.example",
+            "expiry_seconds": "31536000",
+            "httpOnly": "0",
+            "sameSite": "lax",
+            "first_party_domain": "http://www.shop.example/",
+            "cmp_origin": "Cookiebot",
+            "session": "0",
+        }
+    )
+    assert ours == crawl and ours.site == "www.shop.example" and ours.third_party is False
+    # autoconsent names Cookiebot "Cybotcookiebot": one manager for the classifier
+    assert features_of(ours).manager == features_of(ours, manager="x").manager == "cookiebot"
+    assert features_of(CookieInput("a", "b.example"), manager="Cybotcookiebot").manager == (
+        "cookiebot"
+    )
+    with pytest.raises(InputError):
+        parse_row({"name": "a", "domain": "b.example", "first_party_domain": "http://[x/"})
+    with pytest.raises(InputError):
+        parse_row({"name": "a", "domain": "b.example", "expiry_seconds": "soon"})

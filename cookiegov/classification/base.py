@@ -27,6 +27,7 @@ class Features:
     kind: str | None
     value_length: int | None
     lifetime_known: bool = True  # False for names-only inputs: expires_in None is not "session"
+    manager: str = ""  # the site's consent manager, canonical (:func:`manager_key`), or ""
 
     @property
     def name(self) -> str:
@@ -55,10 +56,13 @@ class Layer(Protocol):
     def classify(self, features: Features) -> Candidate | None: ...
 
 
-def features_of(cookie: CookieInput | ObservedCookie, site: str | None = None) -> Features:
-    """Derive the layers' features from an input cookie or a scanned one."""
+def features_of(
+    cookie: CookieInput | ObservedCookie, site: str | None = None, manager: str | None = None
+) -> Features:
+    """Derive the layers' features from an input cookie or a scanned one (``manager``: the
+    site's consent manager, when the cookie itself does not name one)."""
     if isinstance(cookie, ObservedCookie):
-        c = to_input(cookie, site)
+        c = to_input(cookie, site, manager)
         # A scanned cookie always has a value (maybe empty): its shape was kept, not the value.
         kind: str | None = cookie.value_kind
         length: int | None = cookie.value_length
@@ -69,7 +73,7 @@ def features_of(cookie: CookieInput | ObservedCookie, site: str | None = None) -
     third: bool | None = c.third_party
     if third is None and c.site:
         third = is_third_party(host, c.site)
-    return Features(c, host, third, kind, length)
+    return Features(c, host, third, kind, length, True, manager_key(c.consent_manager or manager))
 
 
 def value_shape(f: Features) -> tuple[str | None, int | None]:
@@ -80,7 +84,7 @@ def value_shape(f: Features) -> tuple[str | None, int | None]:
     return (None, None) if value is None else (value_kind(value), len(value))
 
 
-def to_input(c: ObservedCookie, site: str | None = None) -> CookieInput:
+def to_input(c: ObservedCookie, site: str | None = None, manager: str | None = None) -> CookieInput:
     return CookieInput(
         name=c.name,
         domain=c.domain,
@@ -93,7 +97,30 @@ def to_input(c: ObservedCookie, site: str | None = None) -> CookieInput:
         site=site,
         set_by=c.set_by,
         third_party=c.third_party,
+        consent_manager=manager,
     )
+
+
+# Consent managers by the names people, crawls and autoconsent's rules give them.
+_MANAGERS = {
+    "cookiebot": "cookiebot",
+    "cybotcookiebot": "cookiebot",
+    "usercentricscookiebot": "cookiebot",
+    "onetrust": "onetrust",
+    "optanon": "onetrust",
+    "cookielaw": "onetrust",
+    "termly": "termly",
+}
+MANAGER_NAMES = {"cookiebot": "Cookiebot", "onetrust": "OneTrust", "termly": "Termly"}
+
+
+def manager_key(name: str | None) -> str:
+    """A consent manager's canonical key: ``"Cybotcookiebot"`` and ``"Cookiebot"`` are both
+    ``"cookiebot"``; an unknown one is its lower-cased letters and digits; none is ``""``."""
+    if not name:
+        return ""
+    key = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())[:40]
+    return _MANAGERS.get(key, key)
 
 
 def site_of(features: Features) -> str:

@@ -48,22 +48,8 @@ def read_cookieblock(path: Path) -> list[Labelled]:
 
 
 def cookieblock_row(row: dict[str, str], line: int = 0) -> Labelled:
-    site = host_of(row["first_party_domain"])
-    session = row.get("session") == "1"
-    cookie = parse_row(
-        {
-            "name": row["name"],
-            "domain": row["domain"],
-            "path": row.get("path") or "/",
-            "value": row.get("value") or "",
-            "expires_in": None if session else row.get("expiry_seconds"),
-            "http_only": row.get("httpOnly"),
-            "secure": row.get("secure"),
-            "same_site": row.get("sameSite"),
-            "site": site,
-        }
-    )
-    return Labelled(features_of(cookie), Category.parse(row["label_name"]), site, line)
+    cookie = parse_row(row)  # knows CookieBlock's column names (batch.ALIASES)
+    return Labelled(features_of(cookie), Category.parse(row["label_name"]), cookie.site or "", line)
 
 
 def fact_name(f: OcdFact) -> str:

@@ -222,6 +222,7 @@ def context_prefix(f: Features, hosts: HostTable | None) -> tuple[str, ...]:
     tracker = hosts.lookup(f.host) if hosts is not None and f.host else None
     tracked = tracker.category.value if tracker else ""
     return (
+        f.manager,
         life,
         _flag(c.http_only),
         _flag(c.secure),
@@ -248,7 +249,7 @@ def _flag(value: bool | None) -> str:
 
 
 def context_features(key: tuple[str, ...]) -> tuple[str, ...]:
-    life, http_only, secure, same_site, third, domain, tracked, kind, length = key
+    manager, life, http_only, secure, same_site, third, domain, tracked, kind, length = key
     feats = [
         f"life:{life}",
         f"ho:{http_only}",
@@ -261,6 +262,9 @@ def context_features(key: tuple[str, ...]) -> tuple[str, ...]:
         f"x:vk{kind}:life{life}",
         f"x:ho{http_only}:life{life}",
     ]
+    if manager:
+        feats.append(f"cmp:{manager}")
+        feats.append(f"x:cmp{manager}:tp{third}")
     if domain:
         feats.append(f"dom:{domain}")
     if tracked:

@@ -27,11 +27,15 @@ class KnownCookieLayer:
         confidence: float,
         *,
         consensus: SiteConsensus | None = None,
+        confidence_alone: float | None = None,
     ) -> None:
         self.name = name
         self.table = entries if isinstance(entries, CookieTable) else CookieTable(entries)
         self.confidence = confidence
+        # On a site whose consent manager the site table does not know (see .calibration).
+        self.confidence_alone = confidence if confidence_alone is None else confidence_alone
         self.consensus = consensus
+        self.managers = consensus.managers if consensus else frozenset()
 
     def __len__(self) -> int:
         return self.table.size
@@ -40,8 +44,10 @@ class KnownCookieLayer:
         entry = self.table.match(features.name, features.host)
         if entry is None:
             return None
-        # An exact name is surer than a pattern.
-        confidence = self.confidence if entry.is_exact else self.confidence - 0.05
+        known = features.manager in self.managers
+        confidence = self.confidence if known else self.confidence_alone
+        if not entry.is_exact:  # an exact name is surer than a pattern
+            confidence = round(confidence - 0.05, 2)
         what = _what(features.name, entry)
         if self.name == "override":
             reason = f"site override: {what} is {entry.category.value}{_purpose(entry)}"

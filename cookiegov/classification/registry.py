@@ -4,11 +4,12 @@
 |---|---|---|
 | 1 | override | the site's override file names the cookie |
 | 2 | declared | the site's own declared cookies (``kb import csv|json``) name it |
-| 3 | kb | the built-in vendor knowledge base documents it |
-| 4 | ocd | the shipped Open Cookie Database facts (and database imports) list it |
-| 5 | sites | several sites declared it alike (what sites declare, shipped table) |
-| 6 | attribution | it is set on, or by a script or response from, a known tracker host |
-| 7 | model | always: the learned model's most likely class |
+| 3 | manager | sites behind the site's own consent manager declared it (shipped table) |
+| 4 | kb | the built-in vendor knowledge base documents it |
+| 5 | ocd | the shipped Open Cookie Database facts (and database imports) list it |
+| 6 | sites | several sites declared it alike (what sites declare, shipped table) |
+| 7 | attribution | it is set on, or by a script or response from, a known tracker host |
+| 8 | model | always: the learned model's most likely class |
 
 Layers 3 and 4 follow what sites declare where it contradicts the vendor's documentation.
 """
@@ -21,14 +22,19 @@ from dataclasses import dataclass
 from cookiegov.classification.attribution import AttributionLayer, grown_hosts
 from cookiegov.classification.base import Layer
 from cookiegov.classification.calibration import shipped_calibration
-from cookiegov.classification.consensus import SiteConsensus, SiteConsensusLayer, shipped_consensus
+from cookiegov.classification.consensus import (
+    SameManagerLayer,
+    SiteConsensus,
+    SiteConsensusLayer,
+    shipped_consensus,
+)
 from cookiegov.classification.known import KnownCookieLayer
 from cookiegov.classification.model import LinearModel, ModelLayer, shipped_model
 from cookiegov.classification.ocd import ocd_entries
 from cookiegov.knowledge import HostTable, KnownCookie, builtin_cookies
 
 #: Layer names in the order they are asked.
-LAYER_ORDER = ("override", "declared", "kb", "ocd", "sites", "attribution", "model")
+LAYER_ORDER = ("override", "declared", "manager", "kb", "ocd", "sites", "attribution", "model")
 #: Confidence of an exact-name answer. ``kb`` and ``ocd`` are replaced by how often their
 #: answers agree with what sites declare (``data/calibration.json``, see :mod:`.calibration`).
 CONFIDENCE = {"override": 1.0, "declared": 0.95, "kb": 0.95, "ocd": 0.85}
@@ -58,14 +64,20 @@ def build_layers(k: Knowledge, *, skip: Iterable[str] = ()) -> list[Layer]:
     builders: dict[str, Callable[[], Layer]] = {
         "override": lambda: KnownCookieLayer("override", k.overrides, conf["override"]),
         "declared": lambda: KnownCookieLayer("declared", k.declared, conf["declared"]),
+        "manager": lambda: SameManagerLayer(consensus),
         "kb": lambda: KnownCookieLayer(
             "kb",
             builtin_cookies() if k.builtin is None else k.builtin,
             conf["kb"],
             consensus=consensus,
+            confidence_alone=conf.get("kb/alone"),
         ),
         "ocd": lambda: KnownCookieLayer(
-            "ocd", (*k.imported, *ocd), conf["ocd"], consensus=consensus
+            "ocd",
+            (*k.imported, *ocd),
+            conf["ocd"],
+            consensus=consensus,
+            confidence_alone=conf.get("ocd/alone"),
         ),
         "sites": lambda: SiteConsensusLayer(consensus),
         "attribution": lambda: AttributionLayer(hosts),

@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from cookiegov import report
 from cookiegov.cli.common import err, output_options, pass_db, write_output
+from cookiegov.errors import InputError
 
 if TYPE_CHECKING:
     from cookiegov.storage import Database
@@ -179,4 +180,11 @@ def kb_evaluate(
         return
     _, rows = read_rows(Path(labelled))
     db = None if builtin_only else database_of(ctx)
-    click.echo(evaluate(classifier_for(ctx.find_root().obj, db, None), rows).to_text())
+    ev = evaluate(classifier_for(ctx.find_root().obj, db, None), rows)
+    if not ev.total:
+        raise InputError(
+            f"{labelled}: no row could be judged (a label column - label, category or "
+            "label_name - with one of necessary, functional, analytics, advertising is needed)"
+            + (f"; first problem: {ev.skipped[0]}" if ev.skipped else "")
+        )
+    click.echo(ev.to_text())

@@ -40,9 +40,14 @@ def check_budgets(settings: Settings) -> None:
 
 def classify_result(result: ScanResult, classifier: Classifier) -> ScanResult:
     """The scanner's inventory with every cookie classified for the scanned site."""
-    answers = classifier.classify_many(result.cookies, result.site)
+    answers = classifier.classify_many(result.cookies, result.site, consent_manager(result))
     cookies = [c.with_classification(a) for c, a in zip(result.cookies, answers, strict=True)]
     return dataclasses.replace(result, cookies=cookies)
+
+
+def consent_manager(result: ScanResult) -> str | None:
+    """The consent manager the scan met on the site, as its handler named it, if any."""
+    return next((str(e["cmp"]) for e in result.evidence if e.get("cmp")), None)
 
 
 def scan(
