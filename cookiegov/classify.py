@@ -11,7 +11,12 @@ from collections.abc import Iterable, Sequence
 
 from cookiegov.classification.attribution import AttributionLayer
 from cookiegov.classification.base import Candidate, Features, Layer, features_of, to_input
-from cookiegov.classification.consensus import SameManagerLayer, SiteConsensus, SiteConsensusLayer
+from cookiegov.classification.consensus import (
+    SameDomainLayer,
+    SameManagerLayer,
+    SiteConsensus,
+    SiteConsensusLayer,
+)
 from cookiegov.classification.features import context_prefix, value_bucket
 from cookiegov.classification.known import KnownCookieLayer
 from cookiegov.classification.model import LinearModel, ModelLayer
@@ -172,7 +177,13 @@ class Classifier:
         return all(type(la) in _VALUE_BLIND or type(la) is ModelLayer for la in self.layers)
 
 
-_VALUE_BLIND = (KnownCookieLayer, SiteConsensusLayer, SameManagerLayer, AttributionLayer)
+_VALUE_BLIND = (
+    KnownCookieLayer,
+    SiteConsensusLayer,
+    SameManagerLayer,
+    SameDomainLayer,
+    AttributionLayer,
+)
 
 
 @functools.cache

@@ -324,3 +324,22 @@ def test_a_scan_is_classified_with_the_consent_manager_it_met() -> None:
     unknown = builders.scan(cookies=shop, evidence=[builders.banner(found=False)])
     (answer,) = [c.classification for c in classify_result(unknown, clf).cookies]
     assert answer is not None and (answer.layer, answer.category) == ("sites", "advertising")
+
+
+def test_third_party_cookies_follow_what_sites_declare_for_their_domain() -> None:
+    """'lang' on linkedin.com is documented functional; sites declare LinkedIn's cookies
+    advertising: a third-party cookie there follows the sites, a first-party one does not."""
+    rows = [
+        ("a.test", "bcookie", "linkedin.com", "", Category.ADVERTISING),
+        ("b.test", "lidc", "linkedin.com", "", Category.ADVERTISING),
+        ("c.test", "UserMatchHistory", "linkedin.com", "", Category.ADVERTISING),
+    ]
+    clf = Classifier(consensus=SiteConsensus.from_declarations(rows))
+    third = clf.classify(CookieInput("lang", ".linkedin.com", site="shop.test"))
+    assert (third.layer, third.category) == ("domain", Category.ADVERTISING)
+    assert "cookies set on linkedin.com are declared advertising by 3 of 3 sites" in third.reason
+    first = clf.classify(CookieInput("lang", "www.linkedin.com", site="linkedin.com"))
+    assert first.layer == "kb" and first.category is Category.FUNCTIONAL
+    # One site is not "sites": no answer from the domain.
+    one = Classifier(consensus=SiteConsensus.from_declarations(rows[:1]))
+    assert one.classify(CookieInput("lang", ".linkedin.com", site="shop.test")).layer == "kb"

@@ -71,14 +71,18 @@ class SiteConsensus:
         category); each site votes once for a name, once for a name on a given third-party
         domain, and once for a name under its consent manager."""
         seen: dict[tuple[str, str], Category] = {}
+        on_domain: set[tuple[str, str, Category]] = set()  # each label a site gives there
         for site, name, domain, manager, category in rows:
             seen.setdefault((site, name), category)
             if domain:
                 seen.setdefault((site, f"{name}@{domain}"), category)
+                on_domain.add((site, f"@{domain}", category))
             if manager:
                 seen.setdefault((site, f"{name}#{manager}"), category)
+        pairs = [(key, category) for (_site, key), category in seen.items()]
+        pairs += [(key, category) for _site, key, category in on_domain]
         votes: dict[str, dict[str, int]] = {}
-        for (_site, key), category in sorted(seen.items()):
+        for key, category in sorted(pairs):
             cell = votes.setdefault(key, {})
             cell[category.value] = cell.get(category.value, 0) + 1
         return cls(votes)
@@ -116,6 +120,11 @@ class SiteConsensus:
         if total < min_sites or cell[best] / total < MIN_SHARE:
             return None
         return Verdict(Category(best), cell[best], total)
+
+    def on_domain(self, features: Features) -> Verdict | None:
+        """What sites declare for the cookies set on this third-party domain, any name."""
+        domain = _third_party_domain(features)
+        return self.verdict(f"@{domain}") if domain else None
 
     def same_manager(self, features: Features) -> Verdict | None:
         """What sites behind the same consent manager as this one declare for the name."""
@@ -171,6 +180,28 @@ class SameManagerLayer:
             v.manager_confidence,
             f"'{features.name}' is declared {v.category.value} by {v.agree} of {v.total} "
             f"{site_s} using {who}, this site's consent manager",
+            self.name,
+        )
+
+
+class SameDomainLayer:
+    """Answers for third-party cookies by what sites declare for cookies on that domain."""
+
+    name = "domain"
+
+    def __init__(self, consensus: SiteConsensus) -> None:
+        self.consensus = consensus
+
+    def classify(self, features: Features) -> Candidate | None:
+        v = self.consensus.on_domain(features)
+        if v is None:
+            return None
+        domain = _third_party_domain(features)
+        return Candidate(
+            v.category,
+            v.confidence,
+            f"cookies set on {domain} are declared {v.category.value} by {v.sites_text} "
+            "that list them in their consent banner",
             self.name,
         )
 

@@ -5,11 +5,12 @@
 | 1 | override | the site's override file names the cookie |
 | 2 | declared | the site's own declared cookies (``kb import csv|json``) name it |
 | 3 | manager | sites behind the site's own consent manager declared it (shipped table) |
-| 4 | kb | the built-in vendor knowledge base documents it |
-| 5 | ocd | the shipped Open Cookie Database facts (and database imports) list it |
-| 6 | sites | several sites declared it alike (what sites declare, shipped table) |
-| 7 | attribution | it is set on, or by a script or response from, a known tracker host |
-| 8 | model | always: the learned model's most likely class |
+| 4 | domain | a third-party cookie: sites declared the cookies on its domain alike |
+| 5 | kb | the built-in vendor knowledge base documents it |
+| 6 | ocd | the shipped Open Cookie Database facts (and database imports) list it |
+| 7 | sites | several sites declared it alike (what sites declare, shipped table) |
+| 8 | attribution | it is set on, or by a script or response from, a known tracker host |
+| 9 | model | always: the learned model's most likely class |
 
 Layers 3 and 4 follow what sites declare where it contradicts the vendor's documentation.
 """
@@ -23,6 +24,7 @@ from cookiegov.classification.attribution import AttributionLayer, grown_hosts
 from cookiegov.classification.base import Layer
 from cookiegov.classification.calibration import shipped_calibration
 from cookiegov.classification.consensus import (
+    SameDomainLayer,
     SameManagerLayer,
     SiteConsensus,
     SiteConsensusLayer,
@@ -34,7 +36,17 @@ from cookiegov.classification.ocd import ocd_entries
 from cookiegov.knowledge import HostTable, KnownCookie, builtin_cookies
 
 #: Layer names in the order they are asked.
-LAYER_ORDER = ("override", "declared", "manager", "kb", "ocd", "sites", "attribution", "model")
+LAYER_ORDER = (
+    "override",
+    "declared",
+    "manager",
+    "domain",
+    "kb",
+    "ocd",
+    "sites",
+    "attribution",
+    "model",
+)
 #: Confidence of an exact-name answer. ``kb`` and ``ocd`` are replaced by how often their
 #: answers agree with what sites declare (``data/calibration.json``, see :mod:`.calibration`).
 CONFIDENCE = {"override": 1.0, "declared": 0.95, "kb": 0.95, "ocd": 0.85}
@@ -65,6 +77,7 @@ def build_layers(k: Knowledge, *, skip: Iterable[str] = ()) -> list[Layer]:
         "override": lambda: KnownCookieLayer("override", k.overrides, conf["override"]),
         "declared": lambda: KnownCookieLayer("declared", k.declared, conf["declared"]),
         "manager": lambda: SameManagerLayer(consensus),
+        "domain": lambda: SameDomainLayer(consensus),
         "kb": lambda: KnownCookieLayer(
             "kb",
             builtin_cookies() if k.builtin is None else k.builtin,
