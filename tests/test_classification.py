@@ -343,3 +343,26 @@ def test_third_party_cookies_follow_what_sites_declare_for_their_domain() -> Non
     # One site is not "sites": no answer from the domain.
     one = Classifier(consensus=SiteConsensus.from_declarations(rows[:1]))
     assert one.classify(CookieInput("lang", ".linkedin.com", site="shop.test")).layer == "kb"
+
+
+def test_the_consent_manager_is_found_in_the_inventory_when_no_handler_named_it() -> None:
+    from cookiegov.classification.managers import manager_in_inventory
+    from cookiegov.services.scanning import consent_manager
+    from tests import builders
+
+    assert manager_in_inventory(["consent.cookiebot.com"], []) == "Cookiebot"
+    assert manager_in_inventory(["cdn.cookielaw.org", "www.google.com"], []) == "OneTrust"
+    assert manager_in_inventory([], ["OptanonConsent", "_ga"]) == "OneTrust"
+    assert manager_in_inventory(["app.termly.io."], []) == "Termly"
+    # two managers, or a look-alike host: not known
+    assert manager_in_inventory(["consent.cookiebot.com"], ["OptanonConsent"]) is None
+    assert manager_in_inventory(["notcookiebot.com", "cookiebot.com.evil.test"], []) is None
+    seen = builders.scan(
+        cookies=[builders.cookie("OptanonConsent")],
+        requests=[builders.request("cdn.cookielaw.org")],
+        evidence=[builders.banner(found=False)],
+    )
+    assert consent_manager(seen) == "OneTrust"
+    named = builders.scan(requests=[builders.request("cdn.cookielaw.org")],
+                          evidence=[builders.banner(cmp="Cybotcookiebot")])  # fmt: skip
+    assert consent_manager(named) == "Cybotcookiebot"  # the handler's word first

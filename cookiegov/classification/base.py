@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from cookiegov.classification.managers import manager_key
 from cookiegov.domains import host_of, is_third_party, registrable_domain
 from cookiegov.models import Category, CookieInput, ObservedCookie
 from cookiegov.values import value_kind
@@ -99,28 +100,6 @@ def to_input(c: ObservedCookie, site: str | None = None, manager: str | None = N
         third_party=c.third_party,
         consent_manager=manager,
     )
-
-
-# Consent managers by the names people, crawls and autoconsent's rules give them.
-_MANAGERS = {
-    "cookiebot": "cookiebot",
-    "cybotcookiebot": "cookiebot",
-    "usercentricscookiebot": "cookiebot",
-    "onetrust": "onetrust",
-    "optanon": "onetrust",
-    "cookielaw": "onetrust",
-    "termly": "termly",
-}
-MANAGER_NAMES = {"cookiebot": "Cookiebot", "onetrust": "OneTrust", "termly": "Termly"}
-
-
-def manager_key(name: str | None) -> str:
-    """A consent manager's canonical key: ``"Cybotcookiebot"`` and ``"Cookiebot"`` are both
-    ``"cookiebot"``; an unknown one is its lower-cased letters and digits; none is ``""``."""
-    if not name:
-        return ""
-    key = "".join(ch for ch in name.lower() if ch.isascii() and ch.isalnum())[:40]
-    return _MANAGERS.get(key, key)
 
 
 def site_of(features: Features) -> str:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from cookiegov.classification.base import MANAGER_NAMES, Candidate, Features
+from cookiegov.classification.base import Candidate, Features
+from cookiegov.classification.managers import MANAGER_NAMES
 from cookiegov.domains import registrable_domain
 from cookiegov.models import Category
 

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from cookiegov.classification.managers import manager_in_inventory
 from cookiegov.classify import Classifier
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, ScanError
@@ -46,8 +47,12 @@ def classify_result(result: ScanResult, classifier: Classifier) -> ScanResult:
 
 
 def consent_manager(result: ScanResult) -> str | None:
-    """The consent manager the scan met on the site, as its handler named it, if any."""
-    return next((str(e["cmp"]) for e in result.evidence if e.get("cmp")), None)
+    """The consent manager the scan met on the site: as its consent handler named it, else
+    as its requests or its consent cookie show it; None when not known."""
+    named = next((str(e["cmp"]) for e in result.evidence if e.get("cmp")), None)
+    return named or manager_in_inventory(
+        (r.host for r in result.requests), (c.name for c in result.cookies)
+    )
 
 
 def scan(
