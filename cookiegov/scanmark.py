@@ -5,9 +5,10 @@ that consent request only (never to other requests, so the mark does not reach t
 parties): ``X-Cookiegov-Scan: <unix time>.<HMAC-SHA256>``. The endpoint checks the signature
 and its age; a marked consent is answered exactly as a visitor's (same document, same
 cookie, so the scan sees what a visitor gets) but is not appended to the consent log, and
-therefore not to the statistics or the opt-out figures. The key is ``scan_key``, or derived
-from the installation's ``admin_token`` and ``database_url`` when it is not set, so that the
-scanner and the endpoint of one installation agree without configuration.
+therefore not to the statistics or the opt-out figures. The key is ``scan_key``, else derived
+from the deployment's secret (``key_file``/``COOKIEGOV_SECRET_KEY``), else from the
+installation's ``admin_token`` and ``database_url``, so that the scanner and the endpoint of
+one installation agree without configuration.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import hashlib
 import hmac
 import time
 
+from cookiegov.keys import load_keys
 from cookiegov.settings import Settings
 
 HEADER = "X-Cookiegov-Scan"
@@ -23,8 +25,14 @@ MAX_AGE = 6 * 3600  # seconds a mark stays valid (a long scan)
 
 
 def key_for(settings: Settings) -> bytes:
+    """The mark's key: ``scan_key`` if set, else derived from the deployment's secret
+    (``key_file`` / ``COOKIEGOV_SECRET_KEY``), else - a deployment with no secret - from its
+    admin token and database URL (the scanner and the server share the settings)."""
     if settings.scan_key:
         return settings.scan_key.encode()
+    keys = load_keys(settings.secret_key, settings.key_file)
+    if keys is not None:
+        return keys.derive("scan-mark")
     material = f"cookiegov-scan|{settings.admin_token}|{settings.database_url}"
     return hashlib.sha256(material.encode()).digest()
 

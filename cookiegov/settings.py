@@ -125,7 +125,7 @@ class Settings:
     scan_key: str = _setting(
         "",
         "Secret that signs the scanner's consents so the endpoint keeps them out of the log;"
-        " empty derives one from admin_token and database_url.",
+        " empty derives one from the secret (key_file), else from admin_token and database_url.",
         secret=True,
     )
     consent_days: int = _setting(182, "Days a consent lasts before the banner asks again.")

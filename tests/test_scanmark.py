@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -68,3 +69,23 @@ def test_marked_consents_are_answered_but_never_logged(client: FlaskClient, db: 
     post(client, scanmark.sign(b"another installation", time.time()))
     assert count_records(db, "shop.test") == 3
     assert consent_stats(db, "shop.test")["visitors"] == 3
+
+
+def test_the_mark_key_derives_from_the_deployments_secret(tmp_path: Path) -> None:
+    """With a secret configured, the key is not computable from the admin token and the
+    database URL (which a default deployment leaves guessable)."""
+    from cookiegov.keys import create_key_file
+
+    plain = Settings(database_url="sqlite:///a.db")
+    one = Settings(database_url="sqlite:///a.db", secret_key="s" * 40)
+    other = Settings(database_url="sqlite:///a.db", secret_key="t" * 40)
+    keys = {scanmark.key_for(s) for s in (plain, one, other)}
+    assert len(keys) == 3
+    key_file = create_key_file(tmp_path / "cookiegov.key")
+    by_file = Settings(database_url="sqlite:///a.db", key_file=str(key_file))
+    assert scanmark.key_for(by_file) == scanmark.key_for(by_file) not in keys
+    mark = scanmark.sign(scanmark.key_for(one))
+    assert scanmark.verify(mark, scanmark.key_for(one))
+    assert not scanmark.verify(mark, scanmark.key_for(plain))
+    # scan_key, when set, is the key
+    assert scanmark.key_for(Settings(scan_key="k" * 32, secret_key="s" * 40)) == b"k" * 32
