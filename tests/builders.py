@@ -32,26 +32,30 @@ def cookie(
     vendor: str | None = None,
     purpose: str | None = None,
     path: str = "/",
+    secure: bool = True,
+    http_only: bool = False,
+    same_site: str | None = "Lax",
+    set_via: tuple[SetVia, ...] = (SetVia.HEADER,),
+    pages: tuple[str, ...] = (URL,),
+    classification: Classification | None = None,
 ) -> ObservedCookie:
-    """One observed cookie; ``category=None`` leaves it unclassified."""
-    classification = (
-        None
-        if category is None
-        else Classification(Category(category), vendor, 0.9, "test", "kb", purpose)
-    )
+    """One observed cookie; ``category=None`` leaves it unclassified, ``classification``
+    gives the whole answer instead."""
+    if classification is None and category is not None:
+        classification = Classification(Category(category), vendor, 0.9, "test", "kb", purpose)
     return ObservedCookie(
         name=name,
         domain=domain,
         path=path,
         expires=None if lifetime is None else 1_900_000_000.0,
         lifetime=lifetime,
-        http_only=False,
-        secure=True,
-        same_site="Lax",
+        http_only=http_only,
+        secure=secure,
+        same_site=same_site,
         third_party=third_party,
-        set_via=(SetVia.HEADER,),
+        set_via=set_via,
         set_by=set_by,
-        pages=(URL,),
+        pages=pages,
         blocked_reason=blocked,
         classification=classification,
     )

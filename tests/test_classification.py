@@ -28,6 +28,7 @@ from cookiegov.classify import Classifier, classify
 from cookiegov.declaration import declaration
 from cookiegov.evaluate import grouped_folds, site_grouped_cv
 from cookiegov.models import Category, Classification, CookieInput, ObservedCookie, ScanResult
+from tests import builders
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "cookiegov" / "classification" / "data"
@@ -253,20 +254,8 @@ def test_csv_output_carries_the_review_flag() -> None:
 
 
 def _observed(name: str, classification: Classification) -> ObservedCookie:
-    return ObservedCookie(
-        name=name,
-        domain="www.shop.test",
-        path="/",
-        expires=None,
-        lifetime=None,
-        http_only=False,
-        secure=False,
-        same_site=None,
-        third_party=False,
-        set_via=(),
-        set_by=None,
-        pages=("https://www.shop.test/",),
-        classification=classification,
+    return builders.cookie(
+        name, lifetime=None, secure=False, same_site=None, set_via=(), classification=classification
     )
 
 

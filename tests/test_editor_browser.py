@@ -66,7 +66,9 @@ def chrome(stack: dict[str, Any]) -> Iterator[Browser]:
 
 def records(stack: dict[str, Any], count: int) -> list[dict[str, Any]]:
     """The site's consent records once there are ``count`` (the banner posts after it closes)."""
-    for _ in range(100):
+    found: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         found = all_records(stack["db"], SITE)
         if len(found) >= count:
             return found
