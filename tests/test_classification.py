@@ -136,7 +136,10 @@ def test_sites_behind_the_same_consent_manager_answer_first() -> None:
     shop = CookieInput(name="_shopify_y", domain=".shop.test", consent_manager="Cybotcookiebot")
     r = clf.classify(shop)
     assert (r.category, r.layer) == (Category.NECESSARY, "manager")
-    assert "declared necessary by 2 of 2 sites using Cookiebot" in r.reason
+    assert "'_shopify_y' (Shopify) is declared necessary by 2 of 2 sites using Cookiebot" in (
+        r.reason
+    )
+    assert r.vendor == "Shopify"
     # The manager can also come with the scan rather than the cookie.
     plain = CookieInput(name="_shopify_y", domain=".shop.test")
     assert clf.classify(plain, manager="Cookiebot").layer == "manager"
@@ -326,7 +329,11 @@ def test_third_party_cookies_follow_what_sites_declare_for_their_domain() -> Non
     clf = Classifier(consensus=SiteConsensus.from_declarations(rows))
     third = clf.classify(CookieInput("lang", ".linkedin.com", site="shop.test"))
     assert (third.layer, third.category) == ("domain", Category.ADVERTISING)
-    assert "cookies set on linkedin.com are declared advertising by 3 of 3 sites" in third.reason
+    assert third.reason.startswith(
+        "'lang' (LinkedIn) is set on linkedin.com, whose cookies are declared advertising by "
+        "3 of 3 sites"
+    )
+    assert third.vendor == "LinkedIn" and third.source_url  # the vendor's facts kept
     first = clf.classify(CookieInput("lang", "www.linkedin.com", site="linkedin.com"))
     assert first.layer == "kb" and first.category is Category.FUNCTIONAL
     # One site is not "sites": no answer from the domain.

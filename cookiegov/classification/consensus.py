@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from cookiegov.classification.base import Candidate, Features
 from cookiegov.classification.managers import MANAGER_NAMES
 from cookiegov.domains import registrable_domain
+from cookiegov.knowledge import CookieTable
 from cookiegov.models import Category
 
 if TYPE_CHECKING:
@@ -162,13 +163,40 @@ class SiteConsensusLayer:
         )
 
 
-class SameManagerLayer:
+class _SitesLayer:
+    """A layer answering from what sites declare; the vendor, purpose and documentation
+    come from the knowledge bases (``vendors``) when they know the cookie."""
+
+    name = ""
+
+    def __init__(self, consensus: SiteConsensus, vendors: Sequence[CookieTable] = ()) -> None:
+        self.consensus = consensus
+        self.vendors = vendors
+
+    def _answer(
+        self, features: Features, category: Category, confidence: float, says: str
+    ) -> Candidate:
+        entry = next(
+            (e for e in (t.match(features.name, features.host) for t in self.vendors) if e),
+            None,
+        )
+        if entry is None or not entry.vendor:
+            return Candidate(category, confidence, f"'{features.name}' {says}", self.name)
+        return Candidate(
+            category,
+            confidence,
+            f"'{features.name}' ({entry.vendor}) {says}",
+            self.name,
+            entry.vendor,
+            entry.purpose,
+            entry.docs,
+        )
+
+
+class SameManagerLayer(_SitesLayer):
     """Answers for names that sites behind the site's own consent manager declared alike."""
 
     name = "manager"
-
-    def __init__(self, consensus: SiteConsensus) -> None:
-        self.consensus = consensus
 
     def classify(self, features: Features) -> Candidate | None:
         v = self.consensus.same_manager(features)
@@ -176,34 +204,31 @@ class SameManagerLayer:
             return None
         who = MANAGER_NAMES.get(features.manager, features.manager)
         site_s = "site" if v.total == 1 else "sites"
-        return Candidate(
+        return self._answer(
+            features,
             v.category,
             v.manager_confidence,
-            f"'{features.name}' is declared {v.category.value} by {v.agree} of {v.total} "
-            f"{site_s} using {who}, this site's consent manager",
-            self.name,
+            f"is declared {v.category.value} by {v.agree} of {v.total} {site_s} using {who}, "
+            "this site's consent manager",
         )
 
 
-class SameDomainLayer:
+class SameDomainLayer(_SitesLayer):
     """Answers for third-party cookies by what sites declare for cookies on that domain."""
 
     name = "domain"
-
-    def __init__(self, consensus: SiteConsensus) -> None:
-        self.consensus = consensus
 
     def classify(self, features: Features) -> Candidate | None:
         v = self.consensus.on_domain(features)
         if v is None:
             return None
         domain = _third_party_domain(features)
-        return Candidate(
+        return self._answer(
+            features,
             v.category,
             v.confidence,
-            f"cookies set on {domain} are declared {v.category.value} by {v.sites_text} "
-            "that list them in their consent banner",
-            self.name,
+            f"is set on {domain}, whose cookies are declared {v.category.value} by "
+            f"{v.sites_text} that list them in their consent banner",
         )
 
 

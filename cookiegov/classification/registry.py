@@ -73,28 +73,34 @@ def build_layers(k: Knowledge, *, skip: Iterable[str] = ()) -> list[Layer]:
     hosts = grown_hosts() if k.hosts is None else k.hosts
     ocd = ocd_entries() if k.ocd is None else k.ocd
     conf = {**CONFIDENCE, **(shipped_calibration() if k.confidence is None else k.confidence)}
-    builders: dict[str, Callable[[], Layer]] = {
-        "override": lambda: KnownCookieLayer("override", k.overrides, conf["override"]),
-        "declared": lambda: KnownCookieLayer("declared", k.declared, conf["declared"]),
-        "manager": lambda: SameManagerLayer(consensus),
-        "domain": lambda: SameDomainLayer(consensus),
-        "kb": lambda: KnownCookieLayer(
+    skipped = set(skip)
+    knowledge = {
+        "kb": KnownCookieLayer(
             "kb",
             builtin_cookies() if k.builtin is None else k.builtin,
             conf["kb"],
             consensus=consensus,
             confidence_alone=conf.get("kb/alone"),
         ),
-        "ocd": lambda: KnownCookieLayer(
+        "ocd": KnownCookieLayer(
             "ocd",
             (*k.imported, *ocd),
             conf["ocd"],
             consensus=consensus,
             confidence_alone=conf.get("ocd/alone"),
         ),
+    }
+    # What the sites' layers say of a cookie's vendor, purpose and docs: the knowledge bases'.
+    vendors = tuple(layer.table for name, layer in knowledge.items() if name not in skipped)
+    builders: dict[str, Callable[[], Layer]] = {
+        "override": lambda: KnownCookieLayer("override", k.overrides, conf["override"]),
+        "declared": lambda: KnownCookieLayer("declared", k.declared, conf["declared"]),
+        "manager": lambda: SameManagerLayer(consensus, vendors),
+        "domain": lambda: SameDomainLayer(consensus, vendors),
+        "kb": lambda: knowledge["kb"],
+        "ocd": lambda: knowledge["ocd"],
         "sites": lambda: SiteConsensusLayer(consensus),
         "attribution": lambda: AttributionLayer(hosts),
         "model": lambda: ModelLayer(shipped_model() if k.model is None else k.model, hosts),
     }
-    skipped = set(skip)
     return [builders[name]() for name in LAYER_ORDER if name not in skipped]
