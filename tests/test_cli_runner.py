@@ -233,6 +233,7 @@ def test_an_import_without_usable_entries_keeps_the_source(tmp_path: Path) -> No
         )
         assert r.exit_code == 2, r.output
         assert "no usable entries" in r.output and "nothing imported" in r.output
+        assert r.output.count("\n") == 1  # one line, however long: a log keeps it whole
     listed = invoke(tmp_path, "kb", "sources").output
     assert [line.split()[:3] for line in listed.splitlines() if "ours" in line] == [
         ["ours", "declared", "2"]

@@ -38,7 +38,7 @@ def _silence_stdout() -> None:
 def report_error(exc: BaseException) -> int:
     """One line on stderr for a failure, and the exit code; never a traceback."""
     if isinstance(exc, CookiegovError):
-        err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
         return exc.exit_code
     if isinstance(exc, KeyboardInterrupt):
         err.print("interrupted")
@@ -48,7 +48,11 @@ def report_error(exc: BaseException) -> int:
         return 0
     assert isinstance(exc, OSError)
     where = escape(str(exc.filename or ""))
-    err.print(f"[bold red]error:[/] {escape(str(exc.strerror or exc))}: {where}", highlight=False)
+    err.print(
+        f"[bold red]error:[/] {escape(str(exc.strerror or exc))}: {where}",
+        highlight=False,
+        soft_wrap=True,
+    )
     return 1
 
 
