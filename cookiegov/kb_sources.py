@@ -17,7 +17,7 @@ from cookiegov.classification.ocd import OCD_CATEGORIES
 from cookiegov.classify import Classifier
 from cookiegov.cookie_files import read_cookie_file
 from cookiegov.errors import InputError
-from cookiegov.knowledge import KnownCookie, builtin_cookies, builtin_hosts, entry_from_dict
+from cookiegov.knowledge import KnownCookie, entry_from_dict
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.kb import load_entries
@@ -98,9 +98,7 @@ def classifier_for(settings: Settings, db: Database | None, site: str | None) ->
     """The full layered classifier for ``site``: overrides, imports, shipped knowledge, model."""
     declared = load_entries(db, "declared") if db else []
     imported = load_entries(db, "database") if db else []
-    return Classifier(
-        builtin=builtin_cookies(),
-        hosts=builtin_hosts(),
+    return Classifier(  # the shipped knowledge, hosts grown from the vendor facts included
         overrides=load_overrides(settings, site),
         declared=declared,
         imported=imported,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cookiegov.classify import Classifier
 from cookiegov.errors import InputError
 from cookiegov.kb_sources import classifier_for, entry_from, load_overrides
 from cookiegov.knowledge import builtin_cookies, entry_from_dict
@@ -66,3 +67,18 @@ def test_declared_entries_stored_with_a_host_still_match(tmp_path: Path) -> None
     classifier = classifier_for(Settings(), db, "shop.test")
     result = classifier.classify(CookieInput("promo", "www.shop.test", site="shop.test"))
     assert (result.layer, result.category.value) == ("declared", "advertising")
+
+
+def test_the_commands_classifier_is_the_evaluated_one() -> None:
+    """classifier_for (scan, check, classify, kb evaluate) once used the built-in tracker
+    hosts only, not those grown from the vendor facts the model was trained with."""
+    from cookiegov.classification.attribution import grown_hosts
+    from cookiegov.knowledge import builtin_hosts
+
+    grown = next(
+        h.domain for h in grown_hosts()._hosts.values() if builtin_hosts().lookup(h.domain) is None
+    )
+    cookie = CookieInput("zq_unheard_of", f".{grown}", site="shop.test")
+    ours = classifier_for(Settings(), None, "shop.test").classify(cookie)
+    assert ours == Classifier().classify(cookie)
+    assert ours.layer == "attribution" and grown in ours.reason
