@@ -16,11 +16,14 @@ from typing import Any
 from cookiegov.classification.ocd import OCD_CATEGORIES
 from cookiegov.classify import Classifier
 from cookiegov.cookie_files import read_cookie_file
+from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError
 from cookiegov.knowledge import KnownCookie, entry_from_dict
+from cookiegov.models import Category
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.kb import load_entries
+from cookiegov.storage.site_admin import cookie_overrides_for
 
 OCD_NAME = "Cookie / Data Key name"
 
@@ -94,12 +97,37 @@ def load_overrides(settings: Settings, site: str | None) -> list[KnownCookie]:
     return []
 
 
+def edited_overrides(db: Database, site: str) -> list[KnownCookie]:
+    """What the site's admin set for its cookies in the dashboard's editor (they win over an
+    overrides file: they are the later word)."""
+    out = []
+    for (name, domain), row in sorted(cookie_overrides_for(db, site).items()):
+        try:
+            category = Category(row["category"])
+        except ValueError:  # pragma: no cover - the editor stores one of the four
+            continue
+        if "*" in name or name.startswith("re:"):
+            continue  # a literal name the table would read as a pattern
+        out.append(
+            KnownCookie(
+                pattern=name,
+                category=category,
+                vendor=row.get("vendor"),
+                purpose=row.get("purpose"),
+                source=f"editor:{site}",
+                domain=registrable_domain(domain) if domain else None,
+            )
+        )
+    return out
+
+
 def classifier_for(settings: Settings, db: Database | None, site: str | None) -> Classifier:
     """The full layered classifier for ``site``: overrides, imports, shipped knowledge, model."""
     declared = load_entries(db, "declared") if db else []
     imported = load_entries(db, "database") if db else []
+    edited = edited_overrides(db, site) if db and site else []
     return Classifier(  # the shipped knowledge, hosts grown from the vendor facts included
-        overrides=load_overrides(settings, site),
+        overrides=[*edited, *load_overrides(settings, site)],
         declared=declared,
         imported=imported,
         review_threshold=settings.review_threshold,

@@ -13,6 +13,7 @@ from cookiegov.kb_sources import classifier_for, entry_from, load_overrides
 from cookiegov.knowledge import builtin_cookies, entry_from_dict
 from cookiegov.models import CookieInput
 from cookiegov.settings import Settings
+from cookiegov.storage import Database
 
 
 @pytest.mark.parametrize("domain", ["www.shop.test", ".shop.test", "shop.test", "SHOP.test."])
@@ -82,3 +83,26 @@ def test_the_commands_classifier_is_the_evaluated_one() -> None:
     ours = classifier_for(Settings(), None, "shop.test").classify(cookie)
     assert ours == Classifier().classify(cookie)
     assert ours.layer == "attribution" and grown in ours.reason
+
+
+def test_the_editors_cookie_overrides_classify_the_sites_scans(db: Database) -> None:
+    """An admin's category for a cookie in the dashboard's editor is the site's word in
+    every later scan and check (it was used by the declaration only)."""
+    from cookiegov.storage.site_admin import set_cookie_override
+
+    set_cookie_override(
+        db, "shop.test", "_ga", ".shop.test",
+        category="necessary", vendor="Our analytics", purpose="load balancing", actor="admin",
+    )  # fmt: skip
+    ours = classifier_for(Settings(), db, "shop.test")
+    answer = ours.classify(CookieInput("_ga", ".shop.test", site="shop.test"))
+    assert (answer.layer, answer.category, answer.vendor) == (
+        "override",
+        "necessary",
+        "Our analytics",
+    )
+    assert answer.confidence == 1.0 and not answer.needs_review
+    # other sites, and the same name on another site's domain, are not touched
+    other = classifier_for(Settings(), db, "other.test")
+    assert other.classify(CookieInput("_ga", ".other.test")).category == "analytics"
+    assert ours.classify(CookieInput("_ga", ".elsewhere.test")).category == "analytics"
