@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,9 +53,11 @@ def dashboard(
         max_pages=3,
         concurrency=2,
     )
-    for _ in range(2):  # two rounds, so that history has something to diff
-        for result in scan_states("https://www.shop.test/", settings).values():
-            save_scan(db, result)
+    results = list(scan_states("https://www.shop.test/", settings).values())
+    for result in results:
+        save_scan(db, result)
+    for result in results:  # a second round, so that history has two scans per state
+        save_scan(db, dataclasses.replace(result, scan_id=None))
     choices = [
         (True, True),
         (True, False),
