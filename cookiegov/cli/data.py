@@ -77,6 +77,10 @@ def classify(
       expires_in                 lifetime in seconds (empty or -1: session)
       session, http_only, secure true/false
       path, value, same_site, set_by   used by the learned model when present
+      consent_manager            the site's consent manager (Cookiebot, OneTrust, ...):
+                                 what sites of that manager declare answers first
+    CookieBlock's crawl columns (first_party_domain, expiry_seconds, httpOnly,
+    sameSite, cmp_origin) are read as the same.
     Every input column is kept; category, vendor, confidence, needs_review and reason
     are added.
     """
