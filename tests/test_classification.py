@@ -176,6 +176,7 @@ def test_new_vendors_of_the_knowledge_base() -> None:
 def test_shipped_facts_keep_no_description_and_carry_the_notice() -> None:
     notice = (DATA / "NOTICE").read_text("utf-8")
     assert "Open Cookie Database" in notice and "Apache License" in notice
+    assert "CookieBlock" in notice and "MIT" in notice  # consensus.json and the model
     text = (DATA / "ocd.json").read_text("utf-8")
     facts = ocd_facts()
     assert len(facts) > 1200 and all(f.category is not Category.UNKNOWN for f in facts)
