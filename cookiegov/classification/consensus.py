@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from cookiegov.classification.base import Candidate, Features
 from cookiegov.classification.managers import MANAGER_NAMES
 from cookiegov.domains import registrable_domain
-from cookiegov.knowledge import CookieTable
+from cookiegov.knowledge import CookieTable, KnownCookie
 from cookiegov.models import Category
 
 if TYPE_CHECKING:
@@ -57,13 +57,31 @@ class Verdict:
         return f"{self.agree} of {self.total} sites"
 
 
+# Keys of the table besides a plain name: a tab never occurs in a cookie name (browsers refuse
+# control characters), so a crafted name cannot reach another cell.
+SEP = "\t"
+
+
+def name_on_domain(name: str, domain: str) -> str:
+    return f"{name}{SEP}@{domain}"
+
+
+def name_under_manager(name: str, manager: str) -> str:
+    return f"{name}{SEP}#{manager}"
+
+
+def any_name_on(domain: str) -> str:
+    return f"{SEP}@{domain}"
+
+
 class SiteConsensus:
-    """Name -> votes (one per site) per category."""
+    """Name (and name on a domain, name under a consent manager, any name on a domain) ->
+    votes, one per site, per category."""
 
     def __init__(self, votes: dict[str, dict[str, int]] | None = None) -> None:
         self.votes = votes or {}
         #: Consent managers some sites in the table use.
-        self.managers = frozenset(k.rpartition("#")[2] for k in self.votes if "#" in k)
+        self.managers = frozenset(k.rpartition(SEP + "#")[2] for k in self.votes if SEP + "#" in k)
 
     @classmethod
     def from_declarations(
@@ -73,18 +91,22 @@ class SiteConsensus:
         category); each site votes once for a name, once for a name on a given third-party
         domain, and once for a name under its consent manager."""
         seen: dict[tuple[str, str], Category] = {}
-        on_domain: set[tuple[str, str, Category]] = set()  # each label a site gives there
+        on_domain: dict[tuple[str, str], dict[Category, int]] = {}  # site, domain -> labels
         for site, name, domain, manager, category in rows:
+            if SEP in name:
+                continue
             seen.setdefault((site, name), category)
             if domain:
-                seen.setdefault((site, f"{name}@{domain}"), category)
-                on_domain.add((site, f"@{domain}", category))
+                seen.setdefault((site, name_on_domain(name, domain)), category)
+                labels = on_domain.setdefault((site, any_name_on(domain)), {})
+                labels[category] = labels.get(category, 0) + 1
             if manager:
-                seen.setdefault((site, f"{name}#{manager}"), category)
-        pairs = [(key, category) for (_site, key), category in seen.items()]
-        pairs += [(key, category) for _site, key, category in on_domain]
+                seen.setdefault((site, name_under_manager(name, manager)), category)
+        # On a domain, each site votes once: for the label it gives most cookies there.
+        for (site, key), labels in on_domain.items():
+            seen[(site, key)] = max(sorted(labels), key=lambda c: labels[c])
         votes: dict[str, dict[str, int]] = {}
-        for key, category in sorted(pairs):
+        for (_site, key), category in sorted(seen.items()):
             cell = votes.setdefault(key, {})
             cell[category.value] = cell.get(category.value, 0) + 1
         return cls(votes)
@@ -100,15 +122,17 @@ class SiteConsensus:
         kept = {
             n: v
             for n, v in sorted(self.votes.items())
-            if sum(v.values()) >= (MIN_SITES_SAME_MANAGER if "#" in n else MIN_SITES)
+            if sum(v.values()) >= (MIN_SITES_SAME_MANAGER if SEP + "#" in n else MIN_SITES)
         }
         return json.dumps({"votes": kept}, sort_keys=True, indent=0, ensure_ascii=False) + "\n"
 
     def lookup(self, features: Features) -> Verdict | None:
         """What sites declare for this name on this third-party domain, else for the name."""
+        if SEP in features.name:
+            return None
         domain = _third_party_domain(features)
         if domain:
-            v = self.verdict(f"{features.name}@{domain}")
+            v = self.verdict(name_on_domain(features.name, domain))
             if v is not None:
                 return v
         return self.verdict(features.name)
@@ -126,13 +150,14 @@ class SiteConsensus:
     def on_domain(self, features: Features) -> Verdict | None:
         """What sites declare for the cookies set on this third-party domain, any name."""
         domain = _third_party_domain(features)
-        return self.verdict(f"@{domain}") if domain else None
+        return self.verdict(any_name_on(domain)) if domain else None
 
     def same_manager(self, features: Features) -> Verdict | None:
         """What sites behind the same consent manager as this one declare for the name."""
-        if not features.manager:
+        if not features.manager or SEP in features.name:
             return None
-        return self.verdict(f"{features.name}#{features.manager}", MIN_SITES_SAME_MANAGER)
+        key = name_under_manager(features.name, features.manager)
+        return self.verdict(key, MIN_SITES_SAME_MANAGER)
 
     def overrules(self, features: Features, documented: Category) -> Verdict | None:
         """The sites' verdict when enough of them contradict the documented category."""
@@ -163,72 +188,99 @@ class SiteConsensusLayer:
         )
 
 
-class _SitesLayer:
-    """A layer answering from what sites declare; the vendor, purpose and documentation
-    come from the knowledge bases (``vendors``) when they know the cookie."""
+# A documented tracker that sites call necessary is kept for a person to confirm (privacy by
+# default): below the default review threshold.
+REVIEW_CAP = 0.49
 
-    name = ""
+
+def confirmed(category: Category, documented: Category, confidence: float) -> float:
+    """``confidence``, capped at :data:`REVIEW_CAP` when sites make a cookie the vendor
+    documents as non-necessary necessary."""
+    if category is Category.NECESSARY and documented is not Category.NECESSARY:
+        return min(confidence, REVIEW_CAP)
+    return confidence
+
+
+def _origin(entry: KnownCookie) -> str:
+    if entry.source == "builtin":
+        return "documented"
+    if entry.source == "ocd":
+        return "listed in the Open Cookie Database"
+    return f"listed in {entry.source.removeprefix('import:')}"
+
+
+class SameManagerLayer:
+    """Answers for names that sites behind the site's own consent manager declared alike.
+
+    Where a knowledge base documents the cookie otherwise the reason names both, and a
+    documented tracker that the manager's sites call necessary is flagged for review
+    (:func:`confirmed`): in site-grouped CV one site of the same manager predicts a site's
+    declaration better than the vendor's documentation does, but it is not a verdict a
+    scanned page should be able to steer. The vendor, purpose and documentation link come
+    from the knowledge bases (``vendors``)."""
+
+    name = "manager"
 
     def __init__(self, consensus: SiteConsensus, vendors: Sequence[CookieTable] = ()) -> None:
         self.consensus = consensus
         self.vendors = vendors
 
-    def _answer(
-        self, features: Features, category: Category, confidence: float, says: str
-    ) -> Candidate:
-        entry = next(
-            (e for e in (t.match(features.name, features.host) for t in self.vendors) if e),
-            None,
-        )
-        if entry is None or not entry.vendor:
-            return Candidate(category, confidence, f"'{features.name}' {says}", self.name)
-        return Candidate(
-            category,
-            confidence,
-            f"'{features.name}' ({entry.vendor}) {says}",
-            self.name,
-            entry.vendor,
-            entry.purpose,
-            entry.docs,
-        )
-
-
-class SameManagerLayer(_SitesLayer):
-    """Answers for names that sites behind the site's own consent manager declared alike."""
-
-    name = "manager"
-
     def classify(self, features: Features) -> Candidate | None:
         v = self.consensus.same_manager(features)
         if v is None:
             return None
+        entry = next(
+            (e for e in (t.match(features.name, features.host) for t in self.vendors) if e),
+            None,
+        )
         who = MANAGER_NAMES.get(features.manager, features.manager)
-        site_s = "site" if v.total == 1 else "sites"
-        return self._answer(
-            features,
-            v.category,
-            v.manager_confidence,
-            f"is declared {v.category.value} by {v.agree} of {v.total} {site_s} using {who}, "
-            "this site's consent manager",
+        sites = f"{v.agree} of {v.total} {'site' if v.total == 1 else 'sites'} using {who}"
+        name = f"'{features.name}'"
+        confidence = v.manager_confidence
+        if entry is None:
+            reason = (
+                f"{name} is declared {v.category.value} by {sites}, this site's consent manager"
+            )
+            return Candidate(v.category, confidence, reason, self.name)
+        if entry.category is not v.category:
+            vendor = f" as a {entry.vendor} cookie" if entry.vendor else ""
+            reason = (
+                f"{name} is {_origin(entry)}{vendor} ({entry.category.value}), but {sites}, "
+                f"this site's consent manager, declare it {v.category.value}: following what "
+                "sites declare"
+            )
+            confidence = confirmed(v.category, entry.category, confidence)
+        else:
+            vendor = f" ({entry.vendor})" if entry.vendor else ""
+            reason = (
+                f"{name}{vendor} is declared {v.category.value} by {sites}, this site's "
+                "consent manager"
+            )
+        return Candidate(
+            v.category, confidence, reason, self.name, entry.vendor, entry.purpose, entry.docs
         )
 
 
-class SameDomainLayer(_SitesLayer):
-    """Answers for third-party cookies by what sites declare for cookies on that domain."""
+class SameDomainLayer:
+    """Answers for a third-party cookie no knowledge base or site table knows by name, by
+    what sites declare for the cookies on its domain."""
 
     name = "domain"
+
+    def __init__(self, consensus: SiteConsensus) -> None:
+        self.consensus = consensus
 
     def classify(self, features: Features) -> Candidate | None:
         v = self.consensus.on_domain(features)
         if v is None:
             return None
         domain = _third_party_domain(features)
-        return self._answer(
-            features,
+        return Candidate(
             v.category,
             v.confidence,
-            f"is set on {domain}, whose cookies are declared {v.category.value} by "
-            f"{v.sites_text} that list them in their consent banner",
+            f"'{features.name}' is set on {domain}, whose cookies are declared "
+            f"{v.category.value} by {v.sites_text} that list them in their consent banner",
+            self.name,
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cookiegov.classification.base import Candidate, Features
-from cookiegov.classification.consensus import SiteConsensus
+from cookiegov.classification.consensus import SiteConsensus, confirmed
 from cookiegov.knowledge import CookieTable, KnownCookie
 
 _ORIGIN = {"builtin": "documented", "ocd": "listed in the Open Cookie Database"}
@@ -70,7 +70,7 @@ class KnownCookieLayer:
             if verdict is not None:
                 return Candidate(
                     verdict.category,
-                    verdict.confidence,
+                    confirmed(verdict.category, entry.category, verdict.confidence),
                     f"{reason}, but {verdict.sites_text} declare it {verdict.category.value}: "
                     "following what sites declare",
                     self.name,

@@ -5,14 +5,15 @@
 | 1 | override | the site's override file names the cookie |
 | 2 | declared | the site's own declared cookies (``kb import csv|json``) name it |
 | 3 | manager | sites behind the site's own consent manager declared it (shipped table) |
-| 4 | domain | a third-party cookie: sites declared the cookies on its domain alike |
-| 5 | kb | the built-in vendor knowledge base documents it |
-| 6 | ocd | the shipped Open Cookie Database facts (and database imports) list it |
-| 7 | sites | several sites declared it alike (what sites declare, shipped table) |
+| 4 | kb | the built-in vendor knowledge base documents it |
+| 5 | ocd | the shipped Open Cookie Database facts (and database imports) list it |
+| 6 | sites | several sites declared it alike (what sites declare, shipped table) |
+| 7 | domain | a third-party cookie: sites declared the cookies on its domain alike |
 | 8 | attribution | it is set on, or by a script or response from, a known tracker host |
 | 9 | model | always: the learned model's most likely class |
 
-Layers 3 and 4 follow what sites declare where it contradicts the vendor's documentation.
+Layers 3, 4 and 5 follow what sites declare where it contradicts the vendor's documentation,
+and say so; a documented tracker that sites call necessary is flagged for review.
 """
 
 from __future__ import annotations
@@ -40,10 +41,10 @@ LAYER_ORDER = (
     "override",
     "declared",
     "manager",
-    "domain",
     "kb",
     "ocd",
     "sites",
+    "domain",
     "attribution",
     "model",
 )
@@ -96,7 +97,7 @@ def build_layers(k: Knowledge, *, skip: Iterable[str] = ()) -> list[Layer]:
         "override": lambda: KnownCookieLayer("override", k.overrides, conf["override"]),
         "declared": lambda: KnownCookieLayer("declared", k.declared, conf["declared"]),
         "manager": lambda: SameManagerLayer(consensus, vendors),
-        "domain": lambda: SameDomainLayer(consensus, vendors),
+        "domain": lambda: SameDomainLayer(consensus),
         "kb": lambda: knowledge["kb"],
         "ocd": lambda: knowledge["ocd"],
         "sites": lambda: SiteConsensusLayer(consensus),

@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from cookiegov.classification.managers import manager_in_inventory
+from cookiegov.classification.managers import MANAGER_NAMES, manager_in_inventory, manager_key
 from cookiegov.classify import Classifier
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError, ScanError
@@ -49,7 +49,11 @@ def classify_result(result: ScanResult, classifier: Classifier) -> ScanResult:
 def consent_manager(result: ScanResult) -> str | None:
     """The consent manager the scan met on the site: as its consent handler named it, else
     as its requests or its consent cookie show it; None when not known."""
-    named = next((str(e["cmp"]) for e in result.evidence if e.get("cmp")), None)
+    named = next(
+        (str(e["cmp"]) for e in result.evidence if manager_key(str(e.get("cmp") or ""))
+         in MANAGER_NAMES),
+        None,
+    )  # fmt: skip
     return named or manager_in_inventory(
         (r.host for r in result.requests), (c.name for c in result.cookies)
     )
