@@ -105,12 +105,14 @@ class Classifier:
         if not self._batchable:
             return [self.classify(c, site, manager) for c in cookies]
         seen: dict[tuple[object, ...], Classification | tuple[str, tuple[str, ...]]] = {}
-        answers: dict[tuple[str, tuple[str, ...]], Classification] = {}
         shapes: dict[str, tuple[str, str]] = {}
         contexts: dict[tuple[object, ...], tuple[str, ...]] = {}
         model = next((la for la in self.layers if isinstance(la, ModelLayer)), None)
-        out: list[Classification] = []
+        out: list[Classification | None] = []
         append = out.append
+        asked: dict[tuple[str, tuple[str, ...]], int] = {}  # the model's questions, numbered
+        holes: list[int] = []  # (place in out, question) of each cookie the model answers
+        questions: list[int] = []
         for c in cookies:
             if isinstance(c, CookieInput):
                 key: tuple[object, ...] = (
@@ -137,12 +139,24 @@ class Classifier:
                 if bucket is None:
                     bucket = shapes[value] = value_bucket(value_kind(value), len(value))
             mkey = (name, prefix + bucket)
-            result = answers.get(mkey)
-            if result is None:
-                assert model is not None
-                result = answers[mkey] = self._classification(model.answer(*mkey))
-            append(result)
-        return out
+            number = asked.get(mkey)
+            if number is None:
+                number = asked[mkey] = len(asked)
+            holes.append(len(out))
+            questions.append(number)
+            append(None)
+        if asked:
+            assert model is not None
+            alike: dict[int, Classification] = {}  # equal answers are one Candidate
+            found = []
+            for a in model.answer_many(list(asked)):
+                result = alike.get(id(a))
+                if result is None:
+                    result = alike[id(a)] = self._classification(a)
+                found.append(result)
+            for place, number in zip(holes, questions, strict=True):
+                out[place] = found[number]
+        return out  # type: ignore[return-value]
 
     def _prepare(
         self,

@@ -13,13 +13,16 @@ import functools
 import gzip
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from cookiegov.classification.base import Candidate, Features
 from cookiegov.classification.features import context_features, context_key, name_parts
+from cookiegov.classification.namebatch import NameScorer, gram_order, top_evidence
 from cookiegov.knowledge import HostTable
 from cookiegov.models import Category
 
@@ -180,17 +183,37 @@ class LinearModel:
         return (s0, s1, s2, s3), tuple((p, tuple(v)) for p, v in evidence.items())
 
     @functools.cached_property
-    def _grams(self) -> dict[str, Vector]:
-        return {f[2:]: w for f, w in self.weights.items() if f.startswith("g:")}
+    def _grams(self) -> dict[str, tuple[int, Vector]]:
+        """N-gram -> (its place in the order of the sums, its weights)."""
+        grams = gram_order(f[2:] for f in self.weights if f.startswith("g:"))
+        return {g: (i, self.weights[f"g:{g}"]) for i, g in enumerate(grams)}
+
+    @functools.cached_property
+    def _phrase_ids(self) -> dict[str, int]:
+        """Readable evidence -> its rank in alphabetical order (the ties' order)."""
+        return {p: i for i, p in enumerate(sorted({p for p, _ in self._phrases.values()}))}
+
+    @functools.cached_property
+    def _scorer(self) -> NameScorer:
+        return NameScorer(
+            self.weights, self._phrases, self._phrase_ids, _RESEMBLES, self.name_score
+        )
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process
     def name_score(self, name: str) -> Scored:
+        """The name's sum of weights and its evidence: word features in order, then the
+        n-grams in :func:`.namebatch.gram_order` (the batch adds in the same order)."""
         words, grams = name_parts(name)
         (s0, s1, s2, s3), evidence = self._score(words)
-        vectors = [v for v in map(self._grams.get, grams) if v is not None]
+        vectors = sorted(v for v in map(self._grams.get, grams) if v is not None)
         if not vectors:
             return (s0, s1, s2, s3), evidence
-        g0, g1, g2, g3 = map(sum, zip(*vectors, strict=True))
+        g0 = g1 = g2 = g3 = 0.0
+        for _, w in vectors:
+            g0 += w[0]
+            g1 += w[1]
+            g2 += w[2]
+            g3 += w[3]
         mean = (g0 + g1 + g2 + g3) / 4
         centred = [g0 - mean, g1 - mean, g2 - mean, g3 - mean]
         merged = []
@@ -214,7 +237,7 @@ class LinearModel:
         z = [(i[k] + a[k] + b[k]) / t for k in range(4)]
         top = max(z)
         e = [math.exp(x - top) for x in z]
-        total = sum(e)
+        total = e[0] + e[1] + e[2] + e[3]  # as the batch adds (sum() compensates on 3.12)
         return [x / total for x in e]
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process
@@ -225,9 +248,61 @@ class LinearModel:
         best = max(range(4), key=p.__getitem__)
         found = [(v[best], phrase) for phrase, v in name_ev + context_ev if v[best] > 0.05]
         found.sort(key=lambda t: (-t[0], t[1]))
-        cls = CLASSES[best].value
-        why = ", ".join(phrase.replace("{cls}", cls) for _, phrase in found[:3])
-        return best, p[best], why
+        return best, p[best], _why(best, [phrase for _, phrase in found[:3]])
+
+    def predict_many(
+        self, pairs: Sequence[tuple[str, tuple[str, ...]]]
+    ) -> list[tuple[int, float, str]]:
+        """:meth:`predict` for each (name, context key), the names scored together."""
+        if not pairs:
+            return []
+        names = list(dict.fromkeys([n for n, _ in pairs]))
+        keys = list(dict.fromkeys([k for _, k in pairs]))
+        name_ix = {n: i for i, n in enumerate(names)}
+        key_ix = {k: i for i, k in enumerate(keys)}
+        pn = np.array([name_ix[n] for n, _ in pairs], dtype=np.int64)
+        pk = np.array([key_ix[k] for _, k in pairs], dtype=np.int64)
+        scores = self._scorer.score(names)
+        contexts = [self.context_score(k) for k in keys]
+        ids = self._phrase_ids
+        ctx = np.array([v for v, _ in contexts], dtype=np.float64)
+        ctx_ev = [(i, ids[p], v) for i, (_, ev) in enumerate(contexts) for p, v in ev]
+        z = (np.array(self.intercept) + scores.sums[pn] + ctx[pk]) / self.temperature
+        shifted = (z - z.max(axis=1)[:, None]).ravel().tolist()
+        e = np.array([math.exp(x) for x in shifted]).reshape(-1, 4)  # as math.exp, bit for bit
+        p = e / (((e[:, 0] + e[:, 1]) + e[:, 2]) + e[:, 3])[:, None]
+        best = p.argmax(axis=1)
+        top = top_evidence(
+            best,
+            (scores.ev_name, scores.ev_phrase, scores.ev_values, pn),
+            (
+                np.array([c for c, _, _ in ctx_ev], dtype=np.int64),
+                np.array([ph for _, ph, _ in ctx_ev], dtype=np.int64),
+                np.array([v for _, _, v in ctx_ev], dtype=np.float64).reshape(-1, 4),
+                pk,
+            ),
+        )
+        phrases = sorted(ids, key=ids.__getitem__)
+        whys = self._whys
+        out = []
+        for b, pb, t1, t2, t3 in zip(
+            best.tolist(), p[np.arange(len(pairs)), best].tolist(), *top.T.tolist(), strict=True
+        ):
+            key = (b, t1, t2, t3)
+            why = whys.get(key)
+            if why is None:
+                why = whys[key] = _why(b, [phrases[t] for t in (t1, t2, t3) if t >= 0])
+            out.append((b, pb, why))
+        return out
+
+    @functools.cached_property
+    def _whys(self) -> dict[tuple[int, int, int, int], str]:
+        return {}
+
+
+def _why(best: int, phrases: list[str]) -> str:
+    cls = CLASSES[best].value
+    return ", ".join(phrase.replace("{cls}", cls) for phrase in phrases)
 
 
 def _vec(w: list[int]) -> Vector:
@@ -251,8 +326,24 @@ class ModelLayer:
     def answer(self, name: str, key: tuple[str, ...]) -> Candidate:
         """The answer for a name in a context (:func:`.features.context_key`)."""
         best, p, why = self.model.predict(name, key)
-        reason = f"learned model: {why or 'no telling feature'} ({p:.2f})"
-        return Candidate(CLASSES[best], round(p, 2), reason, self.name)
+        return Candidate(CLASSES[best], round(p, 2), _reason(why, p), self.name)
+
+    def answer_many(self, pairs: Sequence[tuple[str, tuple[str, ...]]]) -> list[Candidate]:
+        """:meth:`answer` for each (name, context key), the names scored together; equal
+        answers are one :class:`Candidate`."""
+        alike: dict[tuple[int, float, str], Candidate] = {}
+        out = []
+        for best, p, why in self.model.predict_many(pairs):
+            key = (best, round(p, 2), why)
+            answer = alike.get(key)
+            if answer is None:  # round(p, 2) and f"{p:.2f}" both round p's exact value
+                answer = alike[key] = Candidate(CLASSES[best], key[1], _reason(why, p), self.name)
+            out.append(answer)
+        return out
+
+
+def _reason(why: str, p: float) -> str:
+    return f"learned model: {why or 'no telling feature'} ({p:.2f})"
 
 
 @functools.cache

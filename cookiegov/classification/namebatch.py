@@ -1,0 +1,464 @@
+"""The learned model's name scores for many names at once, in NumPy.
+
+The features are those of :func:`.features.name_parts`, worked out on arrays of
+character codes for the names of the usual alphabet (ASCII letters, digits and the
+separators): tokens packed into integers, character n-grams as integer codes, each looked
+up in sorted code arrays with ``np.searchsorted``. Other names (non-ASCII characters,
+letter runs too long to pack) go through :func:`.features.name_parts` one by one.
+
+The sums are the same floating-point operations in the same order as the one-name path
+(:meth:`.model.LinearModel.name_score`): each name's word features in the order
+``name_parts`` lists them, then its n-grams in the order of their codes
+(:func:`gram_code`), each added one at a time (``np.bincount`` adds in array order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from cookiegov.classification.features import _LEXICON, _PREFIXES_BY_START
+
+Vector = tuple[float, float, float, float]
+Scored = tuple[Vector, tuple[tuple[str, tuple[float, ...]], ...]]
+Array = Any  # numpy arrays (numpy's stubs are not a dependency of the type check)
+
+#: The characters of a digit-folded, lower-cased name of the usual alphabet, with the
+#: ``^``/``$`` padding of the n-grams; codes 1..len (0 is no character).
+GRAM_ALPHABET = "^$0abcdefghijklmnopqrstuvwxyz_-.:|[]@%=/, "
+_BASE = len(GRAM_ALPHABET) + 1
+_CODE = {ch: i + 1 for i, ch in enumerate(GRAM_ALPHABET)}
+_SEPARATORS = "_-.:|[]@%=/, "  # what features._SPLIT splits on, in this alphabet
+_PACK = 27  # letters a..z as 1..26: a token of up to 13 letters packs into an int64
+_MAX_PACKED = 13
+_LEX_ORDER = sorted(set(_LEXICON.values()))  # lex:<category> features come sorted
+# Slots: the order of a name's word features in features.name_parts.
+_T0, _P, _LEX, _P3, _SHAPE = 100, 110, 180, 190, 200
+_SHAPES = ("upper", "underscore", "dunder", "hexrun", "digits")
+
+
+def gram_code(gram: str) -> int | None:
+    """An n-gram's integer code (3-grams below 4-grams), None outside the alphabet."""
+    codes = [_CODE.get(ch) for ch in gram]
+    if len(gram) not in (3, 4) or None in codes:
+        return None
+    value = 0
+    for c in codes:
+        value = value * _BASE + c  # type: ignore[operator]
+    return value + (_BASE**3 if len(gram) == 4 else 0)
+
+
+def gram_order(grams: Iterable[str]) -> list[str]:
+    """N-grams in the order a name's n-gram weights are added: by code (then the others)."""
+    return sorted(grams, key=_gram_key)
+
+
+def _gram_key(gram: str) -> tuple[bool, int, str]:
+    code = gram_code(gram)
+    return (code is None, code or 0, gram)
+
+
+def _pack(word: str) -> int | None:
+    if word == "#":
+        return 0
+    if not (0 < len(word) <= _MAX_PACKED and word.isascii() and word.isalpha() and word.islower()):
+        return None
+    value = 0
+    for ch in word:
+        value = value * _PACK + (ord(ch) - 96)
+    return value
+
+
+def _lut(chars: str) -> Array:
+    table = np.zeros(128, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+_LOWER = _lut("abcdefghijklmnopqrstuvwxyz")
+_UPPER = _lut("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_DIGIT = _lut("0123456789")
+_HEX = _lut("0123456789abcdefABCDEF")
+_SEP = _lut(_SEPARATORS + "^$")
+_USUAL = _LOWER | _UPPER | _DIGIT | _lut(_SEPARATORS)
+_FOLD = np.zeros(128, dtype=np.int64)  # lower-cased, digits as "0", padding kept
+for _i in range(128):
+    _ch = chr(_i).lower()
+    _ch = "0" if _ch.isdigit() else _ch
+    _FOLD[_i] = _CODE.get(_ch, 0)
+_LETTER = np.zeros(128, dtype=np.int64)
+for _i in range(128):
+    if chr(_i).isascii() and chr(_i).isalpha():
+        _LETTER[_i] = ord(chr(_i).lower()) - 96
+
+
+@dataclass(frozen=True, eq=False)
+class NameScores:
+    """Per name: the sums (n, 4); the evidence as rows (name index, phrase id, values)."""
+
+    sums: Array
+    ev_name: Array
+    ev_phrase: Array
+    ev_values: Array
+
+
+class _Lookup:
+    """Sorted integer codes -> row numbers."""
+
+    def __init__(self, pairs: dict[int, int]) -> None:
+        keys = sorted(pairs)
+        self.codes = np.array(keys, dtype=np.int64)
+        self.rows = np.array([pairs[k] for k in keys], dtype=np.int64)
+
+    def __call__(self, codes: Array) -> Array:
+        """Row of each code, -1 where none."""
+        if not len(self.codes):
+            return np.full(len(codes), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.codes, codes), len(self.codes) - 1)
+        return np.where(self.codes[at] == codes, self.rows[at], -1)
+
+
+class NameScorer:
+    """The name part of a linear model's weights, arranged for scoring arrays of names."""
+
+    def __init__(
+        self,
+        weights: dict[str, Vector],
+        phrases: dict[str, tuple[str, Vector]],
+        phrase_ids: dict[str, int],
+        resembles: str,
+        one_name: Callable[[str], Scored],
+    ) -> None:
+        features = [f for f in weights if not f.startswith("g:")]
+        row = {f: i for i, f in enumerate(features)}
+        self.w = np.array([weights[f] for f in features], dtype=np.float64).reshape(-1, 4)
+        self.centred = np.zeros_like(self.w)
+        self.phrase = np.full(len(features), -1, dtype=np.int64)
+        for f, (phrase, c) in phrases.items():
+            if f in row:
+                self.centred[row[f]] = c
+                self.phrase[row[f]] = phrase_ids[phrase]
+        self.row = row
+        self.phrase_ids = phrase_ids
+        self.resembles = phrase_ids[resembles]
+        self.one_name = one_name
+        self.t = _Lookup(_packed(row, "t:"))
+        self.t0 = _Lookup(_packed(row, "t0:"))
+        self.lex = _Lookup(
+            {p: _LEX_ORDER.index(c) for w, c in _LEXICON.items() if (p := _pack(w)) is not None}
+        )
+        self.lex_rows = np.array([row.get(f"lex:{c}", -1) for c in _LEX_ORDER], dtype=np.int64)
+        p3 = {}
+        for f, i in row.items():
+            if f.startswith("p3:") and len(f) <= 6:
+                code = _p3_code(f[3:])
+                if code is not None:
+                    p3[code] = i
+        self.p3 = _Lookup(p3)
+        self.shape_rows = np.array([row.get(f"s:{s}", -1) for s in _SHAPES], dtype=np.int64)
+        self.len_rows = np.array([row.get(f"s:len{n}", -1) for n in range(9)], dtype=np.int64)
+        grams = gram_order(g[2:] for g in weights if g.startswith("g:"))
+        self.gram_w = np.array([weights[f"g:{g}"] for g in grams], dtype=np.float64)
+        self.gram_w = self.gram_w.reshape(-1, 4)
+        self.gram_lookup = _Lookup(
+            {c: i for i, g in enumerate(grams) if (c := gram_code(g)) is not None}
+        )
+
+    def score(self, names: Sequence[str]) -> NameScores:
+        n = len(names)
+        if not n:
+            empty = np.zeros(0, dtype=np.int64)
+            return NameScores(np.zeros((0, 4)), empty, empty, np.zeros((0, 4)))
+        names = [name[:64] for name in names]
+        lengths = np.fromiter(map(len, names), dtype=np.int64, count=n)
+        text = "^" + "$^".join(names) + "$"
+        raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        starts = np.cumsum(lengths + 2) - (lengths + 2)  # each name's "^"
+        pad = np.zeros(len(raw), dtype=bool)
+        pad[starts] = True
+        pad[starts + lengths + 1] = True
+        ascii_ = raw < 128
+        ch = np.where(ascii_, raw, 0)
+        usual = ascii_ & (_USUAL[ch] | pad)
+        ok = np.logical_and.reduceat(usual, starts)
+        owner = np.repeat(np.arange(n), lengths + 2)
+
+        rows, slots, who, ok = self._words(ch, pad, starts, lengths, owner, ok, names)
+        order = np.argsort(who * 256 + slots, kind="stable")
+        rows, who = rows[order], who[order]
+        sums = np.stack(
+            [np.bincount(who, weights=self.w[rows, k], minlength=n) for k in range(4)], axis=1
+        )
+        ph = self.phrase[rows]
+        has = ph >= 0
+        ev_key = who[has] * len(self.phrase_ids) + ph[has]
+        keys, inverse = np.unique(ev_key, return_inverse=True)
+        ev_values = np.stack(
+            [
+                np.bincount(inverse, weights=self.centred[rows[has], k], minlength=len(keys))
+                for k in range(4)
+            ],
+            axis=1,
+        )
+        ev_name, ev_phrase = keys // len(self.phrase_ids), keys % len(self.phrase_ids)
+        sums, ev_name, ev_phrase, ev_values = self._grams(
+            ch, pad, starts, lengths, owner, ok, sums, ev_name, ev_phrase, ev_values
+        )
+        return self._others(names, ok, sums, ev_name, ev_phrase, ev_values)
+
+    def _words(
+        self,
+        ch: Array,
+        pad: Array,
+        starts: Array,
+        lengths: Array,
+        owner: Array,
+        ok: Array,
+        names: list[str],
+    ) -> tuple[Array, Array, Array, Array]:
+        """(row, slot, name index) of each word feature of the names of the usual alphabet,
+        and which names those are (the others' letter runs too long to pack are not)."""
+        lower, upper, digit = _LOWER[ch], _UPPER[ch], _DIGIT[ch]
+        alpha = lower | upper
+        sep = _SEP[ch] | pad
+        prev = np.roll
+        begins = ~sep & (
+            prev(sep, 1)
+            | (prev(lower, 1) & upper)
+            | (prev(alpha, 1) & digit)
+            | (prev(digit, 1) & alpha)
+        )
+        tok_start = np.flatnonzero(begins)
+        inside = ~sep
+        tok_id = np.maximum(np.cumsum(begins) - 1, 0)
+        tok_len = np.bincount(tok_id[inside], minlength=len(tok_start))
+        tok_owner = owner[tok_start]
+        # letters packed base 27 (most significant first); digit runs are "#" (code 0)
+        if len(tok_start):
+            end = tok_start[tok_id] + tok_len[tok_id] - 1
+            power = np.where(inside, end - np.arange(len(ch)), 0)
+        else:
+            power = np.zeros(len(ch), dtype=np.int64)
+        too_long = tok_len > _MAX_PACKED
+        power = np.minimum(power, _MAX_PACKED - 1)
+        value = np.where(inside & alpha, _LETTER[ch] * _PACK**power, 0)
+        packed = np.add.reduceat(value, tok_start) if len(tok_start) else value[:0]
+        packed = np.where(digit[tok_start], 0, packed)
+        ok = ok.copy()
+        ok[tok_owner[too_long]] = False
+        first_tok = np.searchsorted(tok_owner, np.arange(len(starts)))
+        tok_index = np.arange(len(tok_start)) - first_tok[tok_owner]
+        keep_tok = ok[tok_owner]
+        parts: list[tuple[Array, Array, Array]] = []
+        # t:<token>, each once, in the order of first appearance
+        t_rows = self.t(packed)
+        sel = keep_tok & (t_rows >= 0)
+        key = tok_owner[sel] * len(self.row) + t_rows[sel]
+        _, first = np.unique(key, return_index=True)
+        idx = np.flatnonzero(sel)[first]
+        parts.append((t_rows[idx], tok_index[idx], tok_owner[idx]))
+        # t0:<first token>
+        sel = keep_tok & (tok_index == 0)
+        t0 = self.t0(packed[sel])
+        parts.append((t0, np.full(len(t0), _T0), tok_owner[sel]))
+        # lex:<category>, sorted, each once
+        cat = self.lex(packed)
+        sel = keep_tok & (cat >= 0) & ~digit[tok_start]
+        key = np.unique(tok_owner[sel] * 8 + cat[sel])
+        lex_owner, lex_cat = key // 8, key % 8
+        parts.append((self.lex_rows[lex_cat], _LEX + lex_cat, lex_owner))
+        # p:<known prefix>, in the prefixes' order
+        p_rows, p_slots, p_owner = [], [], []
+        for i in np.flatnonzero(ok).tolist():
+            known = _PREFIXES_BY_START.get(names[i][:2].lower())
+            if known:
+                low = names[i].lower()
+                for k, p in enumerate(known):
+                    if low.startswith(p) and f"p:{p}" in self.row:
+                        p_rows.append(self.row[f"p:{p}"])
+                        p_slots.append(_P + k)
+                        p_owner.append(i)
+        parts.append((np.array(p_rows, dtype=np.int64), np.array(p_slots), np.array(p_owner)))
+        # p3:<first three characters, digits folded>
+        fold = _FOLD[ch]
+        drop = digit & prev(digit, 1)
+        kept = np.flatnonzero(~drop)
+        f_len = lengths - np.add.reduceat(drop, starts)
+        f_starts = np.searchsorted(kept, starts)
+        c1, c2, c3 = (
+            np.where(f_len > k, fold[kept[np.minimum(f_starts + 1 + k, len(kept) - 1)]], 0)
+            for k in range(3)
+        )
+        p3 = self.p3((c1 * _BASE + c2) * _BASE + c3)
+        parts.append((p3, np.full(n_ := len(starts), _P3), np.arange(n_)))
+        # s:<shape>
+        any_upper = np.logical_or.reduceat(upper, starts)
+        any_lower = np.logical_or.reduceat(lower, starts)
+        any_digit = np.logical_or.reduceat(digit, starts)
+        hexes = np.concatenate([[0], np.cumsum(_HEX[ch] & ~pad)])
+        run8 = np.zeros(len(ch), dtype=bool)
+        if len(ch) >= 8:
+            run8[: len(ch) - 7] = hexes[8:] - hexes[:-8] == 8
+        any_hex8 = np.logical_or.reduceat(run8, starts)
+        first = ch[np.minimum(starts + 1, len(ch) - 1)]
+        second = ch[np.minimum(starts + 2, len(ch) - 1)]
+        under = (lengths >= 1) & (first == ord("_"))
+        dunder = under & (lengths >= 2) & (second == ord("_"))
+        shapes = (any_upper & ~any_lower, under & ~dunder, dunder, any_hex8, any_digit)
+        for k, flag in enumerate(shapes):
+            idx = np.flatnonzero(flag)
+            parts.append(
+                (np.full(len(idx), self.shape_rows[k]), np.full(len(idx), _SHAPE + k), idx)
+            )
+        len_rows = self.len_rows[np.minimum(lengths // 4, 8)]
+        parts.append((len_rows, np.full(n_, _SHAPE + 9), np.arange(n_)))
+        rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
+        slots = np.concatenate([p[1] for p in parts]).astype(np.int64)
+        who = np.concatenate([p[2] for p in parts]).astype(np.int64)
+        good = (rows >= 0) & ok[who]
+        return rows[good], slots[good], who[good], ok
+
+    def _grams(
+        self,
+        ch: Array,
+        pad: Array,
+        starts: Array,
+        lengths: Array,
+        owner: Array,
+        ok: Array,
+        sums: Array,
+        ev_name: Array,
+        ev_phrase: Array,
+        ev_values: Array,
+    ) -> tuple[Array, Array, Array, Array]:
+        """Add each name's n-gram weights (each distinct n-gram once, in code order)."""
+        n = len(starts)
+        digit = _DIGIT[ch]
+        kept = ~(digit & np.roll(digit, 1))
+        f = _FOLD[ch][kept]
+        f_owner = owner[kept]
+        f_len = np.bincount(f_owner, minlength=n)  # with the padding
+        f_end = np.cumsum(f_len)
+        pos = np.arange(len(f))
+        codes, whose = [], []
+        for size in (3, 4):
+            if len(f) < size:
+                continue
+            m = len(f) - size + 1
+            code = np.zeros(m, dtype=np.int64)
+            for k in range(size):
+                code = code * _BASE + f[k : k + m]
+            if size == 4:
+                code += _BASE**3
+            valid = pos[:m] + size <= f_end[f_owner[:m]]
+            codes.append(code[valid])
+            whose.append(f_owner[:m][valid])
+        if not codes:
+            return sums, ev_name, ev_phrase, ev_values
+        code, who = np.concatenate(codes), np.concatenate(whose)
+        rank = self.gram_lookup(code)
+        sel = (rank >= 0) & ok[who]
+        key = np.unique(who[sel] * len(self.gram_w) + rank[sel])
+        who, rank = key // len(self.gram_w), key % len(self.gram_w)
+        g = np.stack(
+            [np.bincount(who, weights=self.gram_w[rank, k], minlength=n) for k in range(4)],
+            axis=1,
+        )
+        has = np.bincount(who, minlength=n) > 0
+        sums = np.where(has[:, None], sums + g, sums)
+        mean = (((g[:, 0] + g[:, 1]) + g[:, 2]) + g[:, 3]) / 4
+        centred = g - mean[:, None]
+        # "resembles" evidence: the n-grams' centred sum plus the word features' own
+        res = (ev_phrase == self.resembles) & has[ev_name]
+        ev_values = ev_values.copy()
+        ev_values[res] = centred[ev_name[res]] + ev_values[res]
+        alone = has.copy()
+        alone[ev_name[res]] = False
+        extra = np.flatnonzero(alone)
+        ev_name = np.concatenate([ev_name, extra])
+        ev_phrase = np.concatenate([ev_phrase, np.full(len(extra), self.resembles)])
+        ev_values = np.concatenate([ev_values, centred[extra]])
+        return sums, ev_name, ev_phrase, ev_values
+
+    def _others(
+        self,
+        names: list[str],
+        ok: Array,
+        sums: Array,
+        ev_name: Array,
+        ev_phrase: Array,
+        ev_values: Array,
+    ) -> NameScores:
+        """Names outside the usual alphabet, one at a time; then evidence sorted by name."""
+        others = np.flatnonzero(~ok).tolist()
+        if others:
+            extra_name, extra_phrase, extra_values = [], [], []
+            for i in others:
+                vector, evidence = self.one_name(names[i])
+                sums[i] = vector
+                for phrase, values in evidence:
+                    extra_name.append(i)
+                    extra_phrase.append(self.phrase_ids[phrase])
+                    extra_values.append(values)
+            keep = ok[ev_name]
+            ev_name = np.concatenate([ev_name[keep], np.array(extra_name, dtype=np.int64)])
+            ev_phrase = np.concatenate([ev_phrase[keep], np.array(extra_phrase, dtype=np.int64)])
+            ev_values = np.concatenate(
+                [ev_values[keep], np.array(extra_values, dtype=np.float64).reshape(-1, 4)]
+            )
+        order = np.argsort(ev_name, kind="stable")
+        return NameScores(sums, ev_name[order], ev_phrase[order], ev_values[order])
+
+
+def _packed(row: dict[str, int], kind: str) -> dict[int, int]:
+    out = {}
+    for f, i in row.items():
+        if f.startswith(kind):
+            code = _pack(f[len(kind) :])
+            if code is not None:
+                out[code] = i
+    return out
+
+
+def _p3_code(text: str) -> int | None:
+    codes = [_CODE.get(c) for c in text]
+    if None in codes or len(codes) > 3 or "^" in text or "$" in text:
+        return None
+    codes += [0] * (3 - len(codes))
+    return (codes[0] * _BASE + codes[1]) * _BASE + codes[2]  # type: ignore[operator]
+
+
+def top_evidence(best: Array, *sources: tuple[Array, Array, Array, Array]) -> Array:
+    """Per pair, the ids of its three strongest pieces of evidence for its best class (over
+    0.05; ties by phrase id, the phrases' alphabetical rank), -1 where fewer.
+
+    A source is evidence rows sorted by owner (owner, phrase id, values) and each pair's
+    owner in it (its name, its context)."""
+    pairs = len(best)
+    cand_pair, cand_phrase, cand_value = [], [], []
+    for ev_owner, ev_phrase, ev_values, pair_owner in sources:
+        owners = int(pair_owner.max()) + 1 if pairs else 0
+        counts = np.bincount(ev_owner, minlength=owners)[:owners]
+        first = np.cumsum(counts) - counts
+        per_pair = counts[pair_owner]
+        pair = np.repeat(np.arange(pairs), per_pair)
+        within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+        rows = first[pair_owner][pair] + within
+        cand_pair.append(pair)
+        cand_phrase.append(ev_phrase[rows])
+        cand_value.append(ev_values[rows, best[pair]])
+    pair = np.concatenate(cand_pair)
+    phrase = np.concatenate(cand_phrase)
+    value = np.concatenate(cand_value)
+    keep = value > 0.05
+    pair, phrase, value = pair[keep], phrase[keep], value[keep]
+    order = np.lexsort((phrase, -value, pair))
+    pair, phrase = pair[order], phrase[order]
+    rank = np.arange(len(pair)) - np.searchsorted(pair, pair)
+    top = np.full((pairs, 3), -1, dtype=np.int64)
+    keep = rank < 3
+    top[pair[keep], rank[keep]] = phrase[keep]
+    return top
