@@ -7,7 +7,8 @@ naming the evidence; below ``review_threshold`` the answer is flagged ``needs_re
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from cookiegov.classification.attribution import AttributionLayer
 from cookiegov.classification.base import Candidate, Features, Layer, features_of, to_input
@@ -106,8 +107,8 @@ class Classifier:
             return [self.classify(c, site, manager) for c in cookies]
         seen: dict[tuple[object, ...], Classification | tuple[str, tuple[str, ...]]] = {}
         shapes: dict[str, tuple[str, str]] = {}
-        contexts: dict[tuple[object, ...], tuple[str, ...]] = {}
         model = next((la for la in self.layers if isinstance(la, ModelLayer)), None)
+        memo = _Memo(site, manager, model)
         out: list[Classification | None] = []
         append = out.append
         asked: dict[tuple[str, tuple[str, ...]], int] = {}  # the model's questions, numbered
@@ -126,7 +127,7 @@ class Classifier:
                 )  # fmt: skip
             hit = seen.get(key)
             if hit is None:
-                hit = seen[key] = self._prepare(c, site, manager, model, contexts)
+                hit = seen[key] = self._prepare(c, memo)
             if type(hit) is Classification:
                 append(hit)
                 continue
@@ -159,31 +160,72 @@ class Classifier:
         return out  # type: ignore[return-value]
 
     def _prepare(
-        self,
-        cookie: CookieInput | ObservedCookie,
-        site: str | None,
-        manager: str | None,
-        model: ModelLayer | None,
-        contexts: dict[tuple[object, ...], tuple[str, ...]],
+        self, cookie: CookieInput | ObservedCookie, memo: _Memo
     ) -> Classification | tuple[str, tuple[str, ...]]:
         """A cookie's answer, or, when the model answers an input cookie, its name and the
-        value-free part of its context (the answer then depends on the value's shape)."""
-        features = features_of(cookie, site, manager)
-        for layer in self.layers:
-            if layer is model and model is not None and isinstance(cookie, CookieInput):
-                c = features.cookie  # the context's inputs (features.context_prefix)
-                ckey = (
-                    features.host, features.third_party, features.lifetime_known, features.manager,
-                    c.expires_in, c.http_only, c.secure, c.same_site,
-                )  # fmt: skip
-                prefix = contexts.get(ckey)
-                if prefix is None:
-                    prefix = contexts[ckey] = context_prefix(features, model.hosts)
-                return features.name, prefix
+        value-free part of its context (the answer then depends on the value's shape).
+
+        Only the layers that may answer are asked (:meth:`_plan`); a cookie no layer before
+        the model may answer needs no :class:`Features` at all."""
+        model = memo.model
+        if model is None or not isinstance(cookie, CookieInput):
+            return self._classification(self._answer(features_of(cookie, memo.site, memo.manager)))
+        c = cookie
+        fkey = (c.domain, c.site, c.third_party, c.consent_manager)
+        facts = memo.facts.get(fkey)
+        features = None
+        if facts is None:
+            features = features_of(c, memo.site, memo.manager)
+            facts = memo.facts[fkey] = (features.host, features.third_party, features.manager)
+        host, third, manager = facts
+        pkey = (host, third, c.set_by, manager)
+        plan = memo.plans.get(pkey)
+        if plan is None:
+            features = features or features_of(c, memo.site, memo.manager)
+            plan = memo.plans[pkey] = self._plan(features, model)
+        name = c.name
+        for layer, may_answer in plan:
+            if may_answer is not None and not may_answer(name):
+                continue
+            features = features or features_of(c, memo.site, memo.manager)
             answer = layer.classify(features)
             if answer is not None:
                 return self._classification(answer)
+        # the context's inputs (features.context_prefix); features_of always knows lifetimes
+        ckey = (host, third, True, manager, c.expires_in, c.http_only, c.secure, c.same_site)
+        prefix = memo.contexts.get(ckey)
+        if prefix is None:
+            features = features or features_of(c, memo.site, memo.manager)
+            prefix = memo.contexts[ckey] = context_prefix(features, model.hosts)
+        return name, prefix
+
+    def _answer(self, features: Features) -> Candidate:
+        for layer in self.layers:
+            answer = layer.classify(features)
+            if answer is not None:
+                return answer
         raise AssertionError("the model layer always answers")  # pragma: no cover
+
+    def _plan(
+        self, features: Features, model: ModelLayer
+    ) -> list[tuple[Layer, Callable[[str], bool] | None]]:
+        """The layers before the model that may answer cookies of this one's host,
+        third-party flag, setter and consent manager, each with its test of a name.
+
+        Name-blind layers (:data:`_NAME_BLIND`) answer alike for every such cookie: asked
+        once here, those that do not answer are left out. Layers with an empty table never
+        answer."""
+        plan: list[tuple[Layer, Callable[[str], bool] | None]] = []
+        for layer in self.layers:
+            if layer is model:
+                break
+            if isinstance(layer, _NAME_BLIND):
+                if layer.classify(features) is not None:
+                    plan.append((layer, None))
+                    break  # it answers every cookie the layers before it leave
+            elif not isinstance(layer, KnownCookieLayer) or len(layer):
+                plan.append((layer, getattr(layer, "may_answer", None)))
+        return plan
 
     @property
     def _batchable(self) -> bool:
@@ -191,6 +233,22 @@ class Classifier:
         return all(type(la) in _VALUE_BLIND or type(la) is ModelLayer for la in self.layers)
 
 
+@dataclass(frozen=True, eq=False)
+class _Memo:
+    """What one :meth:`Classifier.classify_many` call works out once and looks up after."""
+
+    site: str | None
+    manager: str | None
+    model: ModelLayer | None
+    facts: dict[tuple[object, ...], tuple[str, bool | None, str]] = field(default_factory=dict)
+    plans: dict[tuple[object, ...], list[tuple[Layer, Callable[[str], bool] | None]]] = field(
+        default_factory=dict
+    )
+    contexts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
+
+
+# Layers whose answer depends on the cookie's host, third-party flag and setter only.
+_NAME_BLIND = (SameDomainLayer, AttributionLayer)
 _VALUE_BLIND = (
     KnownCookieLayer,
     SiteConsensusLayer,

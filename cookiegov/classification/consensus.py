@@ -62,6 +62,10 @@ class SiteConsensus:
         self.votes = votes or {}
         #: Consent managers some sites in the table use.
         self.managers = frozenset(k.rpartition("#")[2] for k in self.votes if "#" in k)
+        #: Every name with votes of its own (as itself, on a domain, or under a manager).
+        self.names = frozenset(
+            n for k in self.votes for n in (k, k.rpartition("@")[0], k.rpartition("#")[0]) if n
+        )
 
     @classmethod
     def from_declarations(
@@ -148,6 +152,10 @@ class SiteConsensusLayer:
     def __init__(self, consensus: SiteConsensus) -> None:
         self.consensus = consensus
 
+    def may_answer(self, name: str) -> bool:
+        """False when no cookie of this name gets an answer (the batch skips it)."""
+        return name in self.consensus.names
+
     def classify(self, features: Features) -> Candidate | None:
         v = self.consensus.lookup(features)
         if v is None:
@@ -168,6 +176,10 @@ class SameManagerLayer:
 
     def __init__(self, consensus: SiteConsensus) -> None:
         self.consensus = consensus
+
+    def may_answer(self, name: str) -> bool:
+        """False when no cookie of this name gets an answer (the batch skips it)."""
+        return name in self.consensus.names
 
     def classify(self, features: Features) -> Candidate | None:
         v = self.consensus.same_manager(features)

@@ -164,7 +164,7 @@ class NameScorer:
         self.gram_w = np.array([weights[f"g:{g}"] for g in grams], dtype=np.float64)
         self.gram_w = self.gram_w.reshape(-1, 4)
         self.gram_lookup = _Lookup(
-            {c: i for i, g in enumerate(grams) if (c := gram_code(g)) is not None}
+            {code: i for i, g in enumerate(grams) if (code := gram_code(g)) is not None}
         )
 
     def score(self, names: Sequence[str]) -> NameScores:
@@ -267,7 +267,7 @@ class NameScorer:
         # lex:<category>, sorted, each once
         cat = self.lex(packed)
         sel = keep_tok & (cat >= 0) & ~digit[tok_start]
-        key = np.unique(tok_owner[sel] * 8 + cat[sel])
+        key = _distinct(tok_owner[sel] * 8 + cat[sel])
         lex_owner, lex_cat = key // 8, key % 8
         parts.append((self.lex_rows[lex_cat], _LEX + lex_cat, lex_owner))
         # p:<known prefix>, in the prefixes' order
@@ -361,7 +361,7 @@ class NameScorer:
         code, who = np.concatenate(codes), np.concatenate(whose)
         rank = self.gram_lookup(code)
         sel = (rank >= 0) & ok[who]
-        key = np.unique(who[sel] * len(self.gram_w) + rank[sel])
+        key = _distinct(who[sel] * len(self.gram_w) + rank[sel])
         who, rank = key // len(self.gram_w), key % len(self.gram_w)
         g = np.stack(
             [np.bincount(who, weights=self.gram_w[rank, k], minlength=n) for k in range(4)],
@@ -411,6 +411,12 @@ class NameScorer:
             )
         order = np.argsort(ev_name, kind="stable")
         return NameScores(sums, ev_name[order], ev_phrase[order], ev_values[order])
+
+
+def _distinct(a: Array) -> Array:
+    """The distinct values, sorted (np.unique, without its hashing)."""
+    a = np.sort(a)
+    return a[np.concatenate(([True], a[1:] != a[:-1]))] if len(a) else a
 
 
 def _packed(row: dict[str, int], kind: str) -> dict[int, int]:
