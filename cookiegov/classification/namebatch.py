@@ -35,8 +35,6 @@ _SEPARATORS = "_-.:|[]@%=/, "  # what features._SPLIT splits on, in this alphabe
 _PACK = 27  # letters a..z as 1..26: a token of up to 13 letters packs into an int64
 _MAX_PACKED = 13
 _LEX_ORDER = sorted(set(_LEXICON.values()))  # lex:<category> features come sorted
-# Slots: the order of a name's word features in features.name_parts.
-_T0, _P, _LEX, _P3, _SHAPE = 100, 110, 180, 190, 200
 _SHAPES = ("upper", "underscore", "dunder", "hexrun", "digits")
 
 
@@ -89,6 +87,8 @@ for _i in range(128):
     _ch = chr(_i).lower()
     _ch = "0" if _ch.isdigit() else _ch
     _FOLD[_i] = _CODE.get(_ch, 0)
+_LOWERED = np.array([ord(chr(i).lower()) for i in range(128)], dtype=np.int64)
+_PREFIX_STARTS = np.array([ord(k[0]) * 128 + ord(k[1]) for k in _PREFIXES_BY_START if len(k) == 2])
 _LETTER = np.zeros(128, dtype=np.int64)
 for _i in range(128):
     if chr(_i).isascii() and chr(_i).isalpha():
@@ -163,9 +163,13 @@ class NameScorer:
         grams = gram_order(g[2:] for g in weights if g.startswith("g:"))
         self.gram_w = np.array([weights[f"g:{g}"] for g in grams], dtype=np.float64)
         self.gram_w = self.gram_w.reshape(-1, 4)
-        self.gram_lookup = _Lookup(
-            {code: i for i, g in enumerate(grams) if (code := gram_code(g)) is not None}
-        )
+        # n-gram code -> its row: a table indexed by code (7.7 MB), one read per n-gram
+        self.gram_rows = np.full(_BASE**4 + _BASE**3, -1, dtype=np.int16)
+        assert len(grams) < 2**15, "n-gram rows fit in int16"
+        for i, g in enumerate(grams):
+            code = gram_code(g)
+            if code is not None:
+                self.gram_rows[code] = i
 
     def score(self, names: Sequence[str]) -> NameScores:
         n = len(names)
@@ -186,9 +190,8 @@ class NameScorer:
         ok = np.logical_and.reduceat(usual, starts)
         owner = np.repeat(np.arange(n), lengths + 2)
 
-        rows, slots, who, ok = self._words(ch, pad, starts, lengths, owner, ok, names)
-        order = np.argsort(who * 256 + slots, kind="stable")
-        rows, who = rows[order], who[order]
+        # in name_parts' order within each name: bincount adds in array order
+        rows, who, ok = self._words(ch, pad, starts, lengths, owner, ok, names)
         sums = np.stack(
             [np.bincount(who, weights=self.w[rows, k], minlength=n) for k in range(4)], axis=1
         )
@@ -218,9 +221,11 @@ class NameScorer:
         owner: Array,
         ok: Array,
         names: list[str],
-    ) -> tuple[Array, Array, Array, Array]:
-        """(row, slot, name index) of each word feature of the names of the usual alphabet,
-        and which names those are (the others' letter runs too long to pack are not)."""
+    ) -> tuple[Array, Array, Array]:
+        """(row, name index) of each word feature of the names of the usual alphabet, a
+        name's in the order of :func:`.features.name_parts` (each kind of feature comes
+        sorted by name, the kinds in that order); and which names those are (not those
+        with letter runs too long to pack)."""
         lower, upper, digit = _LOWER[ch], _UPPER[ch], _DIGIT[ch]
         alpha = lower | upper
         sep = _SEP[ch] | pad
@@ -252,36 +257,36 @@ class NameScorer:
         first_tok = np.searchsorted(tok_owner, np.arange(len(starts)))
         tok_index = np.arange(len(tok_start)) - first_tok[tok_owner]
         keep_tok = ok[tok_owner]
-        parts: list[tuple[Array, Array, Array]] = []
+        parts: list[tuple[Array, Array]] = []
         # t:<token>, each once, in the order of first appearance
         t_rows = self.t(packed)
         sel = keep_tok & (t_rows >= 0)
         key = tok_owner[sel] * len(self.row) + t_rows[sel]
         _, first = np.unique(key, return_index=True)
-        idx = np.flatnonzero(sel)[first]
-        parts.append((t_rows[idx], tok_index[idx], tok_owner[idx]))
+        idx = np.sort(np.flatnonzero(sel)[first])
+        parts.append((t_rows[idx], tok_owner[idx]))
         # t0:<first token>
         sel = keep_tok & (tok_index == 0)
         t0 = self.t0(packed[sel])
-        parts.append((t0, np.full(len(t0), _T0), tok_owner[sel]))
+        parts.append((t0, tok_owner[sel]))
         # lex:<category>, sorted, each once
         cat = self.lex(packed)
         sel = keep_tok & (cat >= 0) & ~digit[tok_start]
         key = _distinct(tok_owner[sel] * 8 + cat[sel])
         lex_owner, lex_cat = key // 8, key % 8
-        parts.append((self.lex_rows[lex_cat], _LEX + lex_cat, lex_owner))
+        parts.append((self.lex_rows[lex_cat], lex_owner))
         # p:<known prefix>, in the prefixes' order
-        p_rows, p_slots, p_owner = [], [], []
-        for i in np.flatnonzero(ok).tolist():
-            known = _PREFIXES_BY_START.get(names[i][:2].lower())
-            if known:
-                low = names[i].lower()
-                for k, p in enumerate(known):
-                    if low.startswith(p) and f"p:{p}" in self.row:
-                        p_rows.append(self.row[f"p:{p}"])
-                        p_slots.append(_P + k)
-                        p_owner.append(i)
-        parts.append((np.array(p_rows, dtype=np.int64), np.array(p_slots), np.array(p_owner)))
+        p_rows, p_owner = [], []
+        two = _LOWERED[ch[np.minimum(starts + 1, len(ch) - 1)]] * 128
+        two += _LOWERED[ch[np.minimum(starts + 2, len(ch) - 1)]]
+        maybe = ok & (lengths >= 2) & np.isin(two, _PREFIX_STARTS)
+        for i in np.flatnonzero(maybe).tolist():
+            low = names[i].lower()
+            for p in _PREFIXES_BY_START.get(low[:2], ()):
+                if low.startswith(p) and f"p:{p}" in self.row:
+                    p_rows.append(self.row[f"p:{p}"])
+                    p_owner.append(i)
+        parts.append((np.array(p_rows, dtype=np.int64), np.array(p_owner, dtype=np.int64)))
         # p3:<first three characters, digits folded>
         fold = _FOLD[ch]
         drop = digit & prev(digit, 1)
@@ -293,7 +298,7 @@ class NameScorer:
             for k in range(3)
         )
         p3 = self.p3((c1 * _BASE + c2) * _BASE + c3)
-        parts.append((p3, np.full(n_ := len(starts), _P3), np.arange(n_)))
+        parts.append((p3, np.arange(len(starts))))
         # s:<shape>
         any_upper = np.logical_or.reduceat(upper, starts)
         any_lower = np.logical_or.reduceat(lower, starts)
@@ -310,16 +315,13 @@ class NameScorer:
         shapes = (any_upper & ~any_lower, under & ~dunder, dunder, any_hex8, any_digit)
         for k, flag in enumerate(shapes):
             idx = np.flatnonzero(flag)
-            parts.append(
-                (np.full(len(idx), self.shape_rows[k]), np.full(len(idx), _SHAPE + k), idx)
-            )
+            parts.append((np.full(len(idx), self.shape_rows[k]), idx))
         len_rows = self.len_rows[np.minimum(lengths // 4, 8)]
-        parts.append((len_rows, np.full(n_, _SHAPE + 9), np.arange(n_)))
+        parts.append((len_rows, np.arange(len(starts))))
         rows = np.concatenate([p[0] for p in parts]).astype(np.int64)
-        slots = np.concatenate([p[1] for p in parts]).astype(np.int64)
-        who = np.concatenate([p[2] for p in parts]).astype(np.int64)
+        who = np.concatenate([p[1] for p in parts]).astype(np.int64)
         good = (rows >= 0) & ok[who]
-        return rows[good], slots[good], who[good], ok
+        return rows[good], who[good], ok
 
     def _grams(
         self,
@@ -359,7 +361,7 @@ class NameScorer:
         if not codes:
             return sums, ev_name, ev_phrase, ev_values
         code, who = np.concatenate(codes), np.concatenate(whose)
-        rank = self.gram_lookup(code)
+        rank = self.gram_rows[code].astype(np.int64)
         sel = (rank >= 0) & ok[who]
         key = _distinct(who[sel] * len(self.gram_w) + rank[sel])
         who, rank = key // len(self.gram_w), key % len(self.gram_w)
