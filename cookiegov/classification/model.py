@@ -22,7 +22,7 @@ import numpy as np
 
 from cookiegov.classification.base import Candidate, Features
 from cookiegov.classification.features import context_features, context_key, name_parts
-from cookiegov.classification.namebatch import NameScorer, gram_order, top_evidence
+from cookiegov.classification.namebatch import NameScorer, gram_order, round2, top_evidence
 from cookiegov.knowledge import HostTable
 from cookiegov.models import Category
 
@@ -254,16 +254,25 @@ class LinearModel:
         self, pairs: Sequence[tuple[str, tuple[str, ...]]]
     ) -> list[tuple[int, float, str]]:
         """:meth:`predict` for each (name, context key), the names scored together."""
+        best, p, top = self.predict_arrays(pairs)
+        return [
+            (b, pb, self.why(b, t))
+            for b, pb, t in zip(best.tolist(), p.tolist(), top.tolist(), strict=True)
+        ]
+
+    def predict_arrays(self, pairs: Sequence[tuple[str, tuple[str, ...]]]) -> tuple[Any, Any, Any]:
+        """Per (name, context key): the best class index, its probability, and the phrase
+        ids (:meth:`why`) of the evidence for it, -1 where fewer than three; as arrays."""
         if not pairs:
-            return []
-        names = list(dict.fromkeys([n for n, _ in pairs]))
-        keys = list(dict.fromkeys([k for _, k in pairs]))
-        name_ix = {n: i for i, n in enumerate(names)}
-        key_ix = {k: i for i, k in enumerate(keys)}
-        pn = np.array([name_ix[n] for n, _ in pairs], dtype=np.int64)
-        pk = np.array([key_ix[k] for _, k in pairs], dtype=np.int64)
-        scores = self._scorer.score(names)
-        contexts = [self.context_score(k) for k in keys]
+            return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros((0, 3), dtype=np.int64)
+        name_ix: dict[str, int] = {}
+        pn = np.array([name_ix.setdefault(n, len(name_ix)) for n, _ in pairs], dtype=np.int64)
+        key_ix: dict[int, int] = {}  # by identity: equal keys apart are merely scored twice
+        keys = [k for _, k in pairs]
+        pk = np.array([key_ix.setdefault(id(k), len(key_ix)) for k in keys], dtype=np.int64)
+        distinct = {i: k for k, i in zip(keys, pk.tolist(), strict=True)}
+        scores = self._scorer.score(list(name_ix))
+        contexts = [self.context_score(distinct[i]) for i in range(len(key_ix))]
         ids = self._phrase_ids
         ctx = np.array([v for v, _ in contexts], dtype=np.float64)
         ctx_ev = [(i, ids[p], v) for i, (_, ev) in enumerate(contexts) for p, v in ev]
@@ -282,21 +291,23 @@ class LinearModel:
                 pk,
             ),
         )
-        phrases = sorted(ids, key=ids.__getitem__)
-        whys = self._whys
-        out = []
-        for b, pb, t1, t2, t3 in zip(
-            best.tolist(), p[np.arange(len(pairs)), best].tolist(), *top.T.tolist(), strict=True
-        ):
-            key = (b, t1, t2, t3)
-            why = whys.get(key)
-            if why is None:
-                why = whys[key] = _why(b, [phrases[t] for t in (t1, t2, t3) if t >= 0])
-            out.append((b, pb, why))
-        return out
+        return best, p[np.arange(len(pairs)), best], top
+
+    def why(self, best: int, top: Sequence[int]) -> str:
+        """The evidence text of :meth:`predict` from phrase ids (:meth:`predict_arrays`)."""
+        key = (best, *top)
+        text = self._whys.get(key)
+        if text is None:
+            phrases = self._phrase_list
+            text = self._whys[key] = _why(best, [phrases[t] for t in top if t >= 0])
+        return text
 
     @functools.cached_property
-    def _whys(self) -> dict[tuple[int, int, int, int], str]:
+    def _phrase_list(self) -> list[str]:
+        return sorted(self._phrase_ids, key=self._phrase_ids.__getitem__)
+
+    @functools.cached_property
+    def _whys(self) -> dict[tuple[int, ...], str]:
         return {}
 
 
@@ -331,15 +342,23 @@ class ModelLayer:
     def answer_many(self, pairs: Sequence[tuple[str, tuple[str, ...]]]) -> list[Candidate]:
         """:meth:`answer` for each (name, context key), the names scored together; equal
         answers are one :class:`Candidate`."""
-        alike: dict[tuple[int, float, str], Candidate] = {}
-        out = []
-        for best, p, why in self.model.predict_many(pairs):
-            key = (best, round(p, 2), why)
-            answer = alike.get(key)
-            if answer is None:  # round(p, 2) and f"{p:.2f}" both round p's exact value
-                answer = alike[key] = Candidate(CLASSES[best], key[1], _reason(why, p), self.name)
-            out.append(answer)
-        return out
+        if not pairs:
+            return []
+        model = self.model
+        best, p, top = model.predict_arrays(pairs)
+        confidence = round2(p)
+        # equal answers: same class, rounded probability and evidence (phrase ids + 1)
+        span = len(model._phrase_ids) + 1
+        key = np.rint(confidence * 100).astype(np.int64) * 4 + best
+        for k in range(3):
+            key = key * span + top[:, k] + 1
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        answers = []
+        for i in first.tolist():  # round(p, 2) and f"{p:.2f}" both round p's exact value
+            b, pb = int(best[i]), float(p[i])
+            why = model.why(b, top[i].tolist())
+            answers.append(Candidate(CLASSES[b], float(confidence[i]), _reason(why, pb), self.name))
+        return [answers[i] for i in inverse.tolist()]
 
 
 def _reason(why: str, p: float) -> str:

@@ -470,3 +470,14 @@ def top_evidence(best: Array, *sources: tuple[Array, Array, Array, Array]) -> Ar
     keep = rank < 3
     top[pair[keep], rank[keep]] = phrase[keep]
     return top
+
+
+def round2(p: Array) -> Array:
+    """``round(x, 2)`` of each probability, as Python rounds (the exact value, half to even):
+    ``rint(x * 100) / 100``, but by ``round`` itself where ``x * 100`` is too near a
+    half-cent for its rounding error to be ignored."""
+    cents = p * 100
+    out = np.rint(cents) / 100
+    near = np.flatnonzero(np.abs(cents - np.floor(cents) - 0.5) < 1e-6)
+    out[near] = [round(x, 2) for x in p[near].tolist()]
+    return out
