@@ -111,9 +111,12 @@ class Classifier:
         memo = _Memo(site, manager, model)
         out: list[Classification | None] = []
         append = out.append
-        asked: dict[tuple[str, tuple[str, ...]], int] = {}  # the model's questions, numbered
+        buckets: dict[tuple[str, str], tuple[str, str]] = {}
+        contexts: dict[tuple[int, int], tuple[str, ...]] = {}
+        asked: dict[tuple[str, tuple[int, int]], int] = {}  # the model's questions, numbered
+        questions: list[tuple[str, tuple[str, ...]]] = []
         holes: list[int] = []  # (place in out, question) of each cookie the model answers
-        questions: list[int] = []
+        numbers: list[int] = []
         for c in cookies:
             if isinstance(c, CookieInput):
                 key: tuple[object, ...] = (
@@ -134,28 +137,35 @@ class Classifier:
             name, prefix = hit  # type: ignore[misc]
             value = c.value if isinstance(c, CookieInput) else None
             if value is None:
-                bucket: tuple[str, ...] = ("?", "?")
+                bucket: tuple[str, ...] = _NO_VALUE
             else:
                 bucket = shapes.get(value)  # type: ignore[assignment]
                 if bucket is None:
-                    bucket = shapes[value] = value_bucket(value_kind(value), len(value))
-            mkey = (name, prefix + bucket)
+                    shape = value_bucket(value_kind(value), len(value))
+                    bucket = shapes[value] = buckets.setdefault(shape, shape)
+            # one context tuple per (prefix, bucket): the model tells contexts apart by identity
+            ckey = (id(prefix), id(bucket))
+            context = contexts.get(ckey)
+            if context is None:
+                context = contexts[ckey] = prefix + bucket
+            mkey = (name, ckey)
             number = asked.get(mkey)
             if number is None:
-                number = asked[mkey] = len(asked)
+                number = asked[mkey] = len(questions)
+                questions.append((name, context))
             holes.append(len(out))
-            questions.append(number)
+            numbers.append(number)
             append(None)
-        if asked:
+        if questions:
             assert model is not None
             alike: dict[int, Classification] = {}  # equal answers are one Candidate
             found = []
-            for a in model.answer_many(list(asked)):
+            for a in model.answer_many(questions):
                 result = alike.get(id(a))
                 if result is None:
                     result = alike[id(a)] = self._classification(a)
                 found.append(result)
-            for place, number in zip(holes, questions, strict=True):
+            for place, number in zip(holes, numbers, strict=True):
                 out[place] = found[number]
         return out  # type: ignore[return-value]
 
@@ -247,6 +257,7 @@ class _Memo:
     contexts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
 
 
+_NO_VALUE = ("?", "?")
 # Layers whose answer depends on the cookie's host, third-party flag and setter only.
 _NAME_BLIND = (SameDomainLayer, AttributionLayer)
 _VALUE_BLIND = (
