@@ -103,111 +103,113 @@ class Classifier:
         their value share the other layers' verdict and the value-free part of the model's
         context, so a recurring cookie costs a few dictionary look-ups.
         """
+        model = next((la for la in self.layers if isinstance(la, ModelLayer)), None)
         if not self._batchable:
             return [self.classify(c, site, manager) for c in cookies]
-        seen: dict[tuple[object, ...], Classification | tuple[str, tuple[str, ...]]] = {}
-        shapes: dict[str, tuple[str, str]] = {}
-        model = next((la for la in self.layers if isinstance(la, ModelLayer)), None)
         memo = _Memo(site, manager, model)
-        out: list[Classification | None] = []
-        append = out.append
+        seen: dict[tuple[object, ...], Classification] = {}  # scanned cookies
+        # input cookies by all but their name and value: what the layers ask of them
+        places: dict[tuple[object, ...], _Place] = {}
+        shapes: dict[str, tuple[str, str]] = {}  # value -> its shape (one tuple per shape)
         buckets: dict[tuple[str, str], tuple[str, str]] = {}
-        contexts: dict[tuple[int, int], tuple[str, ...]] = {}
+        contexts: dict[tuple[int, int], tuple[str, ...]] = {}  # one per (prefix, shape)
         asked: dict[tuple[str, tuple[int, int]], int] = {}  # the model's questions, numbered
         questions: list[tuple[str, tuple[str, ...]]] = []
-        holes: list[int] = []  # (place in out, question) of each cookie the model answers
-        numbers: list[int] = []
+        out: list[Classification | int] = []  # an int: the number of the model's question
+        append = out.append
         for c in cookies:
-            if isinstance(c, CookieInput):
-                key: tuple[object, ...] = (
-                    c.name, c.domain, c.path, c.expires_in, c.http_only, c.secure,
-                    c.same_site, c.site, c.set_by, c.third_party, c.consent_manager,
-                )  # fmt: skip
-            else:  # a scanned cookie holds its value's shape, not the value
-                key = (
-                    c.name, c.domain, c.path, c.lifetime, c.http_only, c.secure, c.same_site,
-                    site, c.set_by, c.third_party, c.value_kind, c.value_length,
-                )  # fmt: skip
-            hit = seen.get(key)
-            if hit is None:
-                hit = seen[key] = self._prepare(c, memo)
-            if type(hit) is Classification:
+            if model is None or not isinstance(c, CookieInput):
+                if isinstance(c, CookieInput):
+                    key: tuple[object, ...] = (c.name, *_context(c))
+                else:  # a scanned cookie holds its value's shape, not the value
+                    key = (
+                        c.name, c.domain, c.path, c.lifetime, c.http_only, c.secure,
+                        c.same_site, site, c.set_by, c.third_party, c.value_kind, c.value_length,
+                    )  # fmt: skip
+                hit = seen.get(key)
+                if hit is None:
+                    hit = seen[key] = self._classification(
+                        self._answer(features_of(c, site, manager))
+                    )
                 append(hit)
                 continue
-            name, prefix = hit  # type: ignore[misc]
-            value = c.value if isinstance(c, CookieInput) else None
+            ctx = (
+                c.domain, c.path, c.expires_in, c.http_only, c.secure, c.same_site, c.site,
+                c.set_by, c.third_party, c.consent_manager,
+            )  # fmt: skip
+            place = places.get(ctx)
+            if place is None:
+                place = places[ctx] = self._place(c, memo, model)
+            answer = place.names.get(c.name)
+            if answer is None:
+                answer = place.names[c.name] = self._ask(place.plan, c, memo)
+            if answer is not _MODEL:
+                append(answer)  # type: ignore[arg-type]
+                continue
+            value = c.value
             if value is None:
-                bucket: tuple[str, ...] = _NO_VALUE
+                bucket: tuple[str, str] = _NO_VALUE
             else:
                 bucket = shapes.get(value)  # type: ignore[assignment]
                 if bucket is None:
                     shape = value_bucket(value_kind(value), len(value))
                     bucket = shapes[value] = buckets.setdefault(shape, shape)
-            # one context tuple per (prefix, bucket): the model tells contexts apart by identity
-            ckey = (id(prefix), id(bucket))
+            # one context tuple per (prefix, shape): the model tells contexts apart by identity
+            ckey = (id(place.prefix), id(bucket))
             context = contexts.get(ckey)
             if context is None:
-                context = contexts[ckey] = prefix + bucket
-            mkey = (name, ckey)
+                context = contexts[ckey] = place.prefix + bucket
+            mkey = (c.name, ckey)
             number = asked.get(mkey)
             if number is None:
                 number = asked[mkey] = len(questions)
-                questions.append((name, context))
-            holes.append(len(out))
-            numbers.append(number)
-            append(None)
-        if questions:
-            assert model is not None
-            alike: dict[int, Classification] = {}  # equal answers are one Candidate
-            found = []
-            for a in model.answer_many(questions):
-                result = alike.get(id(a))
-                if result is None:
-                    result = alike[id(a)] = self._classification(a)
-                found.append(result)
-            for place, number in zip(holes, numbers, strict=True):
-                out[place] = found[number]
-        return out  # type: ignore[return-value]
+                questions.append((c.name, context))
+            append(number)
+        if not questions:
+            return out  # type: ignore[return-value]
+        assert model is not None
+        alike: dict[int, Classification] = {}  # equal answers are one Candidate
+        found = []
+        for a in model.answer_many(questions):
+            result = alike.get(id(a))
+            if result is None:
+                result = alike[id(a)] = self._classification(a)
+            found.append(result)
+        return [found[x] if type(x) is int else x for x in out]  # type: ignore[misc]
 
-    def _prepare(
-        self, cookie: CookieInput | ObservedCookie, memo: _Memo
-    ) -> Classification | tuple[str, tuple[str, ...]]:
-        """A cookie's answer, or, when the model answers an input cookie, its name and the
-        value-free part of its context (the answer then depends on the value's shape).
-
-        Only the layers that may answer are asked (:meth:`_plan`); a cookie no layer before
-        the model may answer needs no :class:`Features` at all."""
-        model = memo.model
-        if model is None or not isinstance(cookie, CookieInput):
-            return self._classification(self._answer(features_of(cookie, memo.site, memo.manager)))
-        c = cookie
-        fkey = (c.domain, c.site, c.third_party, c.consent_manager)
-        facts = memo.facts.get(fkey)
-        features = None
-        if facts is None:
-            features = features_of(c, memo.site, memo.manager)
-            facts = memo.facts[fkey] = (features.host, features.third_party, features.manager)
-        host, third, manager = facts
-        pkey = (host, third, c.set_by, manager)
+    def _place(self, cookie: CookieInput, memo: _Memo, model: ModelLayer) -> _Place:
+        """What the layers ask of cookies like this one but for their name and value: the
+        layers that may answer them (:meth:`_plan`) and the value-free part of the model's
+        context (:func:`.features.context_prefix`)."""
+        features = features_of(cookie, memo.site, memo.manager)
+        c = features.cookie
+        pkey = (features.host, features.third_party, c.set_by, features.manager)
         plan = memo.plans.get(pkey)
         if plan is None:
-            features = features or features_of(c, memo.site, memo.manager)
             plan = memo.plans[pkey] = self._plan(features, model)
-        name = c.name
+        ckey = (
+            features.host, features.third_party, features.lifetime_known, features.manager,
+            c.expires_in, c.http_only, c.secure, c.same_site,
+        )  # fmt: skip
+        prefix = memo.contexts.get(ckey)
+        if prefix is None:
+            prefix = memo.contexts[ckey] = context_prefix(features, model.hosts)
+        return _Place(plan, prefix, {})
+
+    def _ask(self, plan: _Plan, cookie: CookieInput, memo: _Memo) -> Classification | object:
+        """The answer of the first layer of the plan to answer, else :data:`_MODEL`: only
+        the layers that may answer the name are asked, so most cookies no table knows
+        need no :class:`Features` at all."""
+        name = cookie.name
+        features = None
         for layer, may_answer in plan:
             if may_answer is not None and not may_answer(name):
                 continue
-            features = features or features_of(c, memo.site, memo.manager)
+            features = features or features_of(cookie, memo.site, memo.manager)
             answer = layer.classify(features)
             if answer is not None:
                 return self._classification(answer)
-        # the context's inputs (features.context_prefix); features_of always knows lifetimes
-        ckey = (host, third, True, manager, c.expires_in, c.http_only, c.secure, c.same_site)
-        prefix = memo.contexts.get(ckey)
-        if prefix is None:
-            features = features or features_of(c, memo.site, memo.manager)
-            prefix = memo.contexts[ckey] = context_prefix(features, model.hosts)
-        return name, prefix
+        return _MODEL
 
     def _answer(self, features: Features) -> Candidate:
         for layer in self.layers:
@@ -216,16 +218,14 @@ class Classifier:
                 return answer
         raise AssertionError("the model layer always answers")  # pragma: no cover
 
-    def _plan(
-        self, features: Features, model: ModelLayer
-    ) -> list[tuple[Layer, Callable[[str], bool] | None]]:
+    def _plan(self, features: Features, model: ModelLayer) -> _Plan:
         """The layers before the model that may answer cookies of this one's host,
         third-party flag, setter and consent manager, each with its test of a name.
 
         Name-blind layers (:data:`_NAME_BLIND`) answer alike for every such cookie: asked
         once here, those that do not answer are left out. Layers with an empty table never
         answer."""
-        plan: list[tuple[Layer, Callable[[str], bool] | None]] = []
+        plan: _Plan = []
         for layer in self.layers:
             if layer is model:
                 break
@@ -243,6 +243,10 @@ class Classifier:
         return all(type(la) in _VALUE_BLIND or type(la) is ModelLayer for la in self.layers)
 
 
+_Plan = list[tuple[Layer, Callable[[str], bool] | None]]
+_MODEL = object()  # the model answers (a batch asks it once for all such cookies)
+
+
 @dataclass(frozen=True, eq=False)
 class _Memo:
     """What one :meth:`Classifier.classify_many` call works out once and looks up after."""
@@ -250,11 +254,24 @@ class _Memo:
     site: str | None
     manager: str | None
     model: ModelLayer | None
-    facts: dict[tuple[object, ...], tuple[str, bool | None, str]] = field(default_factory=dict)
-    plans: dict[tuple[object, ...], list[tuple[Layer, Callable[[str], bool] | None]]] = field(
-        default_factory=dict
-    )
+    plans: dict[tuple[object, ...], _Plan] = field(default_factory=dict)
     contexts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class _Place:
+    """Cookies alike but for name and value: see :meth:`Classifier._place`."""
+
+    plan: _Plan
+    prefix: tuple[str, ...]
+    names: dict[str, Classification | object]  # name -> answer, or _MODEL
+
+
+def _context(c: CookieInput) -> tuple[object, ...]:
+    return (
+        c.domain, c.path, c.expires_in, c.http_only, c.secure, c.same_site, c.site, c.set_by,
+        c.third_party, c.consent_manager,
+    )  # fmt: skip
 
 
 _NO_VALUE = ("?", "?")
