@@ -7,7 +7,7 @@ naming the evidence; below ``review_threshold`` the answer is flagged ``needs_re
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cookiegov.classification.attribution import AttributionLayer
@@ -21,6 +21,7 @@ from cookiegov.classification.consensus import (
 from cookiegov.classification.features import context_prefix, value_bucket
 from cookiegov.classification.known import KnownCookieLayer
 from cookiegov.classification.model import LinearModel, ModelLayer
+from cookiegov.classification.plans import NameTest, Plan, make_plan
 from cookiegov.classification.registry import Knowledge, build_layers
 from cookiegov.classification.review import DEFAULT_REVIEW_THRESHOLD
 from cookiegov.knowledge import HostTable, KnownCookie
@@ -58,6 +59,7 @@ class Classifier:
             confidence=confidence,
         )
         self.layers: list[Layer] = build_layers(knowledge, skip=skip)
+        self._gates: dict[tuple[object, ...], NameTest | None] = {}  # see make_plan
         self.review_threshold = review_threshold
 
     def layer(self, name: str) -> Layer:
@@ -186,7 +188,7 @@ class Classifier:
         pkey = (features.host, features.third_party, c.set_by, features.manager)
         plan = memo.plans.get(pkey)
         if plan is None:
-            plan = memo.plans[pkey] = self._plan(features, model)
+            plan = memo.plans[pkey] = make_plan(self.layers, features, model, self._gates)
         ckey = (
             features.host, features.third_party, features.lifetime_known, features.manager,
             c.expires_in, c.http_only, c.secure, c.same_site,
@@ -196,17 +198,22 @@ class Classifier:
             prefix = memo.contexts[ckey] = context_prefix(features, model.hosts)
         return _Place(plan, prefix, {})
 
-    def _ask(self, plan: _Plan, cookie: CookieInput, memo: _Memo) -> Classification | object:
+    def _ask(self, plan: Plan, cookie: CookieInput, memo: _Memo) -> Classification | object:
         """The answer of the first layer of the plan to answer, else :data:`_MODEL`: only
         the layers that may answer the name are asked, so most cookies no table knows
         need no :class:`Features` at all."""
         name = cookie.name
         features = None
-        for layer, may_answer in plan:
-            if may_answer is not None and not may_answer(name):
-                continue
-            features = features or features_of(cookie, memo.site, memo.manager)
-            answer = layer.classify(features)
+        if plan.gate is None or plan.gate(name):
+            for layer, may_answer in plan.steps:
+                if may_answer is not None and not may_answer(name):
+                    continue
+                features = features or features_of(cookie, memo.site, memo.manager)
+                answer = layer.classify(features)
+                if answer is not None:
+                    return self._classification(answer)
+        if plan.last is not None:
+            answer = plan.last.classify(features or features_of(cookie, memo.site, memo.manager))
             if answer is not None:
                 return self._classification(answer)
         return _MODEL
@@ -218,32 +225,12 @@ class Classifier:
                 return answer
         raise AssertionError("the model layer always answers")  # pragma: no cover
 
-    def _plan(self, features: Features, model: ModelLayer) -> _Plan:
-        """The layers before the model that may answer cookies of this one's host,
-        third-party flag, setter and consent manager, each with its test of a name.
-
-        Name-blind layers (:data:`_NAME_BLIND`) answer alike for every such cookie: asked
-        once here, those that do not answer are left out. Layers with an empty table never
-        answer."""
-        plan: _Plan = []
-        for layer in self.layers:
-            if layer is model:
-                break
-            if isinstance(layer, _NAME_BLIND):
-                if layer.classify(features) is not None:
-                    plan.append((layer, None))
-                    break  # it answers every cookie the layers before it leave
-            elif not isinstance(layer, KnownCookieLayer) or len(layer):
-                plan.append((layer, getattr(layer, "may_answer", None)))
-        return plan
-
     @property
     def _batchable(self) -> bool:
         """Only the shipped layer kinds are known not to read a cookie's value."""
         return all(type(la) in _VALUE_BLIND or type(la) is ModelLayer for la in self.layers)
 
 
-_Plan = list[tuple[Layer, Callable[[str], bool] | None]]
 _MODEL = object()  # the model answers (a batch asks it once for all such cookies)
 
 
@@ -254,7 +241,7 @@ class _Memo:
     site: str | None
     manager: str | None
     model: ModelLayer | None
-    plans: dict[tuple[object, ...], _Plan] = field(default_factory=dict)
+    plans: dict[tuple[object, ...], Plan] = field(default_factory=dict)
     contexts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
 
 
@@ -262,7 +249,7 @@ class _Memo:
 class _Place:
     """Cookies alike but for name and value: see :meth:`Classifier._place`."""
 
-    plan: _Plan
+    plan: Plan
     prefix: tuple[str, ...]
     names: dict[str, Classification | object]  # name -> answer, or _MODEL
 
@@ -275,8 +262,6 @@ def _context(c: CookieInput) -> tuple[object, ...]:
 
 
 _NO_VALUE = ("?", "?")
-# Layers whose answer depends on the cookie's host, third-party flag and setter only.
-_NAME_BLIND = (SameDomainLayer, AttributionLayer)
 _VALUE_BLIND = (
     KnownCookieLayer,
     SiteConsensusLayer,

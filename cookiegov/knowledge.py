@@ -66,11 +66,13 @@ class CookieTable:
             str, tuple[re.Pattern[str] | None, list[tuple[re.Pattern[str], KnownCookie]]]
         ] = {}
         self.size = 0
+        self.entries: list[KnownCookie] = []  # as added
         for entry in entries:
             self.add(entry)
 
     def add(self, e: KnownCookie) -> None:
         self.size += 1
+        self.entries.append(e)
         self._cache.clear()
         self._stems.clear()
         self._others.clear()
