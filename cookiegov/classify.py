@@ -114,10 +114,9 @@ class Classifier:
         places: dict[tuple[object, ...], _Place] = {}
         shapes: dict[str, tuple[str, str]] = {}  # value -> its shape (one tuple per shape)
         buckets: dict[tuple[str, str], tuple[str, str]] = {}
-        contexts: dict[tuple[int, int], tuple[str, ...]] = {}  # one per (prefix, shape)
-        asked: dict[tuple[str, tuple[int, int]], int] = {}  # the model's questions, numbered
-        questions: list[tuple[str, tuple[str, ...]]] = []
-        out: list[Classification | int] = []  # an int: the number of the model's question
+        names: list[str] = []  # the model's questions: (name, context) ...
+        contexts: list[tuple[str, ...]] = []
+        out: list[Classification | int] = []  # ... an int: the number of the question
         append = out.append
         for c in cookies:
             if model is None or not isinstance(c, CookieInput):
@@ -142,9 +141,10 @@ class Classifier:
             place = places.get(ctx)
             if place is None:
                 place = places[ctx] = self._place(c, memo, model)
-            answer = place.names.get(c.name)
+            name = c.name
+            answer = place.names.get(name)
             if answer is None:
-                answer = place.names[c.name] = self._ask(place.plan, c, memo)
+                answer = place.names[name] = self._ask(place.plan, c, memo)
             if answer is not _MODEL:
                 append(answer)  # type: ignore[arg-type]
                 continue
@@ -156,23 +156,22 @@ class Classifier:
                 if bucket is None:
                     shape = value_bucket(value_kind(value), len(value))
                     bucket = shapes[value] = buckets.setdefault(shape, shape)
-            # one context tuple per (prefix, shape): the model tells contexts apart by identity
-            ckey = (id(place.prefix), id(bucket))
-            context = contexts.get(ckey)
-            if context is None:
-                context = contexts[ckey] = place.prefix + bucket
-            mkey = (c.name, ckey)
-            number = asked.get(mkey)
+            # the context (prefix + shape) and the questions asked in it, by name
+            shaped = place.shaped.get(id(bucket))
+            if shaped is None:
+                shaped = place.shaped[id(bucket)] = (place.prefix + bucket, {})
+            number = shaped[1].get(name)
             if number is None:
-                number = asked[mkey] = len(questions)
-                questions.append((c.name, context))
+                number = shaped[1][name] = len(names)
+                names.append(name)
+                contexts.append(shaped[0])
             append(number)
-        if not questions:
+        if not names:
             return out  # type: ignore[return-value]
         assert model is not None
         alike: dict[int, Classification] = {}  # equal answers are one Candidate
         found = []
-        for a in model.answer_many(questions):
+        for a in model.answer_many(list(zip(names, contexts, strict=True))):
             result = alike.get(id(a))
             if result is None:
                 result = alike[id(a)] = self._classification(a)
@@ -193,10 +192,10 @@ class Classifier:
             features.host, features.third_party, features.lifetime_known, features.manager,
             c.expires_in, c.http_only, c.secure, c.same_site,
         )  # fmt: skip
-        prefix = memo.contexts.get(ckey)
-        if prefix is None:
-            prefix = memo.contexts[ckey] = context_prefix(features, model.hosts)
-        return _Place(plan, prefix, {})
+        prefixed = memo.contexts.get(ckey)
+        if prefixed is None:
+            prefixed = memo.contexts[ckey] = (context_prefix(features, model.hosts), {})
+        return _Place(plan, prefixed[0], prefixed[1], {})
 
     def _ask(self, plan: Plan, cookie: CookieInput, memo: _Memo) -> Classification | object:
         """The answer of the first layer of the plan to answer, else :data:`_MODEL`: only
@@ -234,7 +233,10 @@ class Classifier:
 _MODEL = object()  # the model answers (a batch asks it once for all such cookies)
 
 
-@dataclass(frozen=True, eq=False)
+_Shaped = dict[int, tuple[tuple[str, ...], dict[str, int]]]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class _Memo:
     """What one :meth:`Classifier.classify_many` call works out once and looks up after."""
 
@@ -242,15 +244,21 @@ class _Memo:
     manager: str | None
     model: ModelLayer | None
     plans: dict[tuple[object, ...], Plan] = field(default_factory=dict)
-    contexts: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
+    # the model's context inputs -> (value-free context, its contexts by value shape)
+    contexts: dict[tuple[object, ...], tuple[tuple[str, ...], _Shaped]] = field(
+        default_factory=dict
+    )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Place:
     """Cookies alike but for name and value: see :meth:`Classifier._place`."""
 
     plan: Plan
-    prefix: tuple[str, ...]
+    prefix: tuple[str, ...]  # the value-free part of the model's context
+    # id of a value shape -> (the model's context, its questions' numbers by name); shared
+    # by the places of one prefix, so that a context is one tuple
+    shaped: _Shaped
     names: dict[str, Classification | object]  # name -> answer, or _MODEL
 
 
