@@ -21,8 +21,9 @@ from typing import Any
 import numpy as np
 
 from cookiegov.classification.base import Candidate, Features
+from cookiegov.classification.batchanswers import round2, top_evidence
 from cookiegov.classification.features import context_features, context_key, name_parts
-from cookiegov.classification.namebatch import NameScorer, gram_order, round2, top_evidence
+from cookiegov.classification.namebatch import NameScorer, gram_order
 from cookiegov.knowledge import HostTable
 from cookiegov.models import Category
 

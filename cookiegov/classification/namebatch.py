@@ -2,9 +2,10 @@
 
 The features are those of :func:`.features.name_parts`, worked out on arrays of
 character codes for the names of the usual alphabet (ASCII letters, digits and the
-separators): tokens packed into integers, character n-grams as integer codes, each looked
-up in sorted code arrays with ``np.searchsorted``. Other names (non-ASCII characters,
-letter runs too long to pack) go through :func:`.features.name_parts` one by one.
+separators): tokens packed into integers and character n-grams as integer codes
+(:mod:`.namecodes`), looked up in sorted code arrays or a table indexed by code. Other
+names (non-ASCII characters, letter runs too long to pack) go through
+:func:`.features.name_parts` one by one.
 
 The sums are the same floating-point operations in the same order as the one-name path
 (:meth:`.model.LinearModel.name_score`): each name's word features in the order
@@ -14,85 +15,39 @@ The sums are the same floating-point operations in the same order as the one-nam
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from cookiegov.classification.features import _LEXICON, _PREFIXES_BY_START
+from cookiegov.classification.namecodes import (
+    BASE,
+    DIGIT,
+    FOLD,
+    HEX,
+    LETTER,
+    LEX_ORDER,
+    LOWER,
+    LOWERED,
+    MAX_PACKED,
+    PACK,
+    PREFIX_STARTS,
+    SEP,
+    UPPER,
+    USUAL,
+    gram_code,
+    gram_order,
+    p3_code,
+    pack,
+    packed,
+)
 
 Vector = tuple[float, float, float, float]
 Scored = tuple[Vector, tuple[tuple[str, tuple[float, ...]], ...]]
 Array = Any  # numpy arrays (numpy's stubs are not a dependency of the type check)
-
-#: The characters of a digit-folded, lower-cased name of the usual alphabet, with the
-#: ``^``/``$`` padding of the n-grams; codes 1..len (0 is no character).
-GRAM_ALPHABET = "^$0abcdefghijklmnopqrstuvwxyz_-.:|[]@%=/, "
-_BASE = len(GRAM_ALPHABET) + 1
-_CODE = {ch: i + 1 for i, ch in enumerate(GRAM_ALPHABET)}
-_SEPARATORS = "_-.:|[]@%=/, "  # what features._SPLIT splits on, in this alphabet
-_PACK = 27  # letters a..z as 1..26: a token of up to 13 letters packs into an int64
-_MAX_PACKED = 13
-_LEX_ORDER = sorted(set(_LEXICON.values()))  # lex:<category> features come sorted
 _SHAPES = ("upper", "underscore", "dunder", "hexrun", "digits")
-
-
-def gram_code(gram: str) -> int | None:
-    """An n-gram's integer code (3-grams below 4-grams), None outside the alphabet."""
-    codes = [_CODE.get(ch) for ch in gram]
-    if len(gram) not in (3, 4) or None in codes:
-        return None
-    value = 0
-    for c in codes:
-        value = value * _BASE + c  # type: ignore[operator]
-    return value + (_BASE**3 if len(gram) == 4 else 0)
-
-
-def gram_order(grams: Iterable[str]) -> list[str]:
-    """N-grams in the order a name's n-gram weights are added: by code (then the others)."""
-    return sorted(grams, key=_gram_key)
-
-
-def _gram_key(gram: str) -> tuple[bool, int, str]:
-    code = gram_code(gram)
-    return (code is None, code or 0, gram)
-
-
-def _pack(word: str) -> int | None:
-    if word == "#":
-        return 0
-    if not (0 < len(word) <= _MAX_PACKED and word.isascii() and word.isalpha() and word.islower()):
-        return None
-    value = 0
-    for ch in word:
-        value = value * _PACK + (ord(ch) - 96)
-    return value
-
-
-def _lut(chars: str) -> Array:
-    table = np.zeros(128, dtype=bool)
-    table[[ord(c) for c in chars]] = True
-    return table
-
-
-_LOWER = _lut("abcdefghijklmnopqrstuvwxyz")
-_UPPER = _lut("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-_DIGIT = _lut("0123456789")
-_HEX = _lut("0123456789abcdefABCDEF")
-_SEP = _lut(_SEPARATORS + "^$")
-_USUAL = _LOWER | _UPPER | _DIGIT | _lut(_SEPARATORS)
-_FOLD = np.zeros(128, dtype=np.int64)  # lower-cased, digits as "0", padding kept
-for _i in range(128):
-    _ch = chr(_i).lower()
-    _ch = "0" if _ch.isdigit() else _ch
-    _FOLD[_i] = _CODE.get(_ch, 0)
-_LOWERED = np.array([ord(chr(i).lower()) for i in range(128)], dtype=np.int64)
-_PREFIX_STARTS = np.array([ord(k[0]) * 128 + ord(k[1]) for k in _PREFIXES_BY_START if len(k) == 2])
-_LETTER = np.zeros(128, dtype=np.int64)
-for _i in range(128):
-    if chr(_i).isascii() and chr(_i).isalpha():
-        _LETTER[_i] = ord(chr(_i).lower()) - 96
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,16 +100,16 @@ class NameScorer:
         self.phrase_ids = phrase_ids
         self.resembles = phrase_ids[resembles]
         self.one_name = one_name
-        self.t = _Lookup(_packed(row, "t:"))
-        self.t0 = _Lookup(_packed(row, "t0:"))
+        self.t = _Lookup(packed(row, "t:"))
+        self.t0 = _Lookup(packed(row, "t0:"))
         self.lex = _Lookup(
-            {p: _LEX_ORDER.index(c) for w, c in _LEXICON.items() if (p := _pack(w)) is not None}
+            {p: LEX_ORDER.index(c) for w, c in _LEXICON.items() if (p := pack(w)) is not None}
         )
-        self.lex_rows = np.array([row.get(f"lex:{c}", -1) for c in _LEX_ORDER], dtype=np.int64)
+        self.lex_rows = np.array([row.get(f"lex:{c}", -1) for c in LEX_ORDER], dtype=np.int64)
         p3 = {}
         for f, i in row.items():
             if f.startswith("p3:") and len(f) <= 6:
-                code = _p3_code(f[3:])
+                code = p3_code(f[3:])
                 if code is not None:
                     p3[code] = i
         self.p3 = _Lookup(p3)
@@ -164,7 +119,7 @@ class NameScorer:
         self.gram_w = np.array([weights[f"g:{g}"] for g in grams], dtype=np.float64)
         self.gram_w = self.gram_w.reshape(-1, 4)
         # n-gram code -> its row: a table indexed by code (7.7 MB), one read per n-gram
-        self.gram_rows = np.full(_BASE**4 + _BASE**3, -1, dtype=np.int16)
+        self.gram_rows = np.full(BASE**4 + BASE**3, -1, dtype=np.int16)
         assert len(grams) < 2**15, "n-gram rows fit in int16"
         for i, g in enumerate(grams):
             code = gram_code(g)
@@ -186,7 +141,7 @@ class NameScorer:
         pad[starts + lengths + 1] = True
         ascii_ = raw < 128
         ch = np.where(ascii_, raw, 0)
-        usual = ascii_ & (_USUAL[ch] | pad)
+        usual = ascii_ & (USUAL[ch] | pad)
         ok = np.logical_and.reduceat(usual, starts)
         owner = np.repeat(np.arange(n), lengths + 2)
 
@@ -226,9 +181,9 @@ class NameScorer:
         name's in the order of :func:`.features.name_parts` (each kind of feature comes
         sorted by name, the kinds in that order); and which names those are (not those
         with letter runs too long to pack)."""
-        lower, upper, digit = _LOWER[ch], _UPPER[ch], _DIGIT[ch]
+        lower, upper, digit = LOWER[ch], UPPER[ch], DIGIT[ch]
         alpha = lower | upper
-        sep = _SEP[ch] | pad
+        sep = SEP[ch] | pad
         prev = np.roll
         begins = ~sep & (
             prev(sep, 1)
@@ -247,9 +202,9 @@ class NameScorer:
             power = np.where(inside, end - np.arange(len(ch)), 0)
         else:
             power = np.zeros(len(ch), dtype=np.int64)
-        too_long = tok_len > _MAX_PACKED
-        power = np.minimum(power, _MAX_PACKED - 1)
-        value = np.where(inside & alpha, _LETTER[ch] * _PACK**power, 0)
+        too_long = tok_len > MAX_PACKED
+        power = np.minimum(power, MAX_PACKED - 1)
+        value = np.where(inside & alpha, LETTER[ch] * PACK**power, 0)
         packed = np.add.reduceat(value, tok_start) if len(tok_start) else value[:0]
         packed = np.where(digit[tok_start], 0, packed)
         ok = ok.copy()
@@ -277,9 +232,9 @@ class NameScorer:
         parts.append((self.lex_rows[lex_cat], lex_owner))
         # p:<known prefix>, in the prefixes' order
         p_rows, p_owner = [], []
-        two = _LOWERED[ch[np.minimum(starts + 1, len(ch) - 1)]] * 128
-        two += _LOWERED[ch[np.minimum(starts + 2, len(ch) - 1)]]
-        maybe = ok & (lengths >= 2) & np.isin(two, _PREFIX_STARTS)
+        two = LOWERED[ch[np.minimum(starts + 1, len(ch) - 1)]] * 128
+        two += LOWERED[ch[np.minimum(starts + 2, len(ch) - 1)]]
+        maybe = ok & (lengths >= 2) & np.isin(two, PREFIX_STARTS)
         for i in np.flatnonzero(maybe).tolist():
             low = names[i].lower()
             for p in _PREFIXES_BY_START.get(low[:2], ()):
@@ -288,7 +243,7 @@ class NameScorer:
                     p_owner.append(i)
         parts.append((np.array(p_rows, dtype=np.int64), np.array(p_owner, dtype=np.int64)))
         # p3:<first three characters, digits folded>
-        fold = _FOLD[ch]
+        fold = FOLD[ch]
         drop = digit & prev(digit, 1)
         kept = np.flatnonzero(~drop)
         f_len = lengths - np.add.reduceat(drop, starts)
@@ -297,13 +252,13 @@ class NameScorer:
             np.where(f_len > k, fold[kept[np.minimum(f_starts + 1 + k, len(kept) - 1)]], 0)
             for k in range(3)
         )
-        p3 = self.p3((c1 * _BASE + c2) * _BASE + c3)
+        p3 = self.p3((c1 * BASE + c2) * BASE + c3)
         parts.append((p3, np.arange(len(starts))))
         # s:<shape>
         any_upper = np.logical_or.reduceat(upper, starts)
         any_lower = np.logical_or.reduceat(lower, starts)
         any_digit = np.logical_or.reduceat(digit, starts)
-        hexes = np.concatenate([[0], np.cumsum(_HEX[ch] & ~pad)])
+        hexes = np.concatenate([[0], np.cumsum(HEX[ch] & ~pad)])
         run8 = np.zeros(len(ch), dtype=bool)
         if len(ch) >= 8:
             run8[: len(ch) - 7] = hexes[8:] - hexes[:-8] == 8
@@ -338,9 +293,9 @@ class NameScorer:
     ) -> tuple[Array, Array, Array, Array]:
         """Add each name's n-gram weights (each distinct n-gram once, in code order)."""
         n = len(starts)
-        digit = _DIGIT[ch]
+        digit = DIGIT[ch]
         kept = ~(digit & np.roll(digit, 1))
-        f = _FOLD[ch][kept]
+        f = FOLD[ch][kept]
         f_owner = owner[kept]
         f_len = np.bincount(f_owner, minlength=n)  # with the padding
         f_end = np.cumsum(f_len)
@@ -352,9 +307,9 @@ class NameScorer:
             m = len(f) - size + 1
             code = np.zeros(m, dtype=np.int64)
             for k in range(size):
-                code = code * _BASE + f[k : k + m]
+                code = code * BASE + f[k : k + m]
             if size == 4:
-                code += _BASE**3
+                code += BASE**3
             valid = pos[:m] + size <= f_end[f_owner[:m]]
             codes.append(code[valid])
             whose.append(f_owner[:m][valid])
@@ -419,65 +374,3 @@ def _distinct(a: Array) -> Array:
     """The distinct values, sorted (np.unique, without its hashing)."""
     a = np.sort(a)
     return a[np.concatenate(([True], a[1:] != a[:-1]))] if len(a) else a
-
-
-def _packed(row: dict[str, int], kind: str) -> dict[int, int]:
-    out = {}
-    for f, i in row.items():
-        if f.startswith(kind):
-            code = _pack(f[len(kind) :])
-            if code is not None:
-                out[code] = i
-    return out
-
-
-def _p3_code(text: str) -> int | None:
-    codes = [_CODE.get(c) for c in text]
-    if None in codes or len(codes) > 3 or "^" in text or "$" in text:
-        return None
-    codes += [0] * (3 - len(codes))
-    return (codes[0] * _BASE + codes[1]) * _BASE + codes[2]  # type: ignore[operator]
-
-
-def top_evidence(best: Array, *sources: tuple[Array, Array, Array, Array]) -> Array:
-    """Per pair, the ids of its three strongest pieces of evidence for its best class (over
-    0.05; ties by phrase id, the phrases' alphabetical rank), -1 where fewer.
-
-    A source is evidence rows sorted by owner (owner, phrase id, values) and each pair's
-    owner in it (its name, its context)."""
-    pairs = len(best)
-    cand_pair, cand_phrase, cand_value = [], [], []
-    for ev_owner, ev_phrase, ev_values, pair_owner in sources:
-        owners = int(pair_owner.max()) + 1 if pairs else 0
-        counts = np.bincount(ev_owner, minlength=owners)[:owners]
-        first = np.cumsum(counts) - counts
-        per_pair = counts[pair_owner]
-        pair = np.repeat(np.arange(pairs), per_pair)
-        within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
-        rows = first[pair_owner][pair] + within
-        cand_pair.append(pair)
-        cand_phrase.append(ev_phrase[rows])
-        cand_value.append(ev_values[rows, best[pair]])
-    pair = np.concatenate(cand_pair)
-    phrase = np.concatenate(cand_phrase)
-    value = np.concatenate(cand_value)
-    keep = value > 0.05
-    pair, phrase, value = pair[keep], phrase[keep], value[keep]
-    order = np.lexsort((phrase, -value, pair))
-    pair, phrase = pair[order], phrase[order]
-    rank = np.arange(len(pair)) - np.searchsorted(pair, pair)
-    top = np.full((pairs, 3), -1, dtype=np.int64)
-    keep = rank < 3
-    top[pair[keep], rank[keep]] = phrase[keep]
-    return top
-
-
-def round2(p: Array) -> Array:
-    """``round(x, 2)`` of each probability, as Python rounds (the exact value, half to even):
-    ``rint(x * 100) / 100``, but by ``round`` itself where ``x * 100`` is too near a
-    half-cent for its rounding error to be ignored."""
-    cents = p * 100
-    out = np.rint(cents) / 100
-    near = np.flatnonzero(np.abs(cents - np.floor(cents) - 0.5) < 1e-6)
-    out[near] = [round(x, 2) for x in p[near].tolist()]
-    return out
