@@ -224,12 +224,6 @@ class NameScorer:
         sel = keep_tok & (tok_index == 0)
         t0 = self.t0(packed[sel])
         parts.append((t0, tok_owner[sel]))
-        # lex:<category>, sorted, each once
-        cat = self.lex(packed)
-        sel = keep_tok & (cat >= 0) & ~digit[tok_start]
-        key = _distinct(tok_owner[sel] * 8 + cat[sel])
-        lex_owner, lex_cat = key // 8, key % 8
-        parts.append((self.lex_rows[lex_cat], lex_owner))
         # p:<known prefix>, in the prefixes' order
         p_rows, p_owner = [], []
         two = LOWERED[ch[np.minimum(starts + 1, len(ch) - 1)]] * 128
@@ -242,6 +236,12 @@ class NameScorer:
                     p_rows.append(self.row[f"p:{p}"])
                     p_owner.append(i)
         parts.append((np.array(p_rows, dtype=np.int64), np.array(p_owner, dtype=np.int64)))
+        # lex:<category>, sorted, each once
+        cat = self.lex(packed)
+        sel = keep_tok & (cat >= 0) & ~digit[tok_start]
+        key = _distinct(tok_owner[sel] * 8 + cat[sel])
+        lex_owner, lex_cat = key // 8, key % 8
+        parts.append((self.lex_rows[lex_cat], lex_owner))
         # p3:<first three characters, digits folded>
         fold = FOLD[ch]
         drop = digit & prev(digit, 1)
