@@ -1,10 +1,12 @@
 """The learned model, last layer: a linear model over the features of :mod:`.features`.
 
-Inference is plain Python over a weights table (no NumPy, no scikit-learn): the scores of a
-name and of a context are each cached, so a batch costs a few dictionary look-ups per
-cookie. The probabilities are a softmax with a temperature fitted on held-out folds at
-training time, so that the confidence is calibrated. The artefact,
-``classification/data/model.json.gz``, is written by ``scripts/train_model.py``.
+One cookie is scored in plain Python over a weights table (no scikit-learn), the scores of
+a name and of a context each cached; a batch scores its distinct names together in NumPy
+(:mod:`.namebatch`, :meth:`LinearModel.predict_arrays`) with the very same floating-point
+operations in the same order, so both give the same answers bit for bit. The
+probabilities are a softmax with a temperature fitted on held-out folds at training time,
+so that the confidence is calibrated. The artefact, ``classification/data/model.json.gz``,
+is written by ``scripts/train_model.py``.
 """
 
 from __future__ import annotations
