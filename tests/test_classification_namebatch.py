@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 
 from cookiegov.classification.base import features_of
 from cookiegov.classification.batchanswers import round2
@@ -141,3 +142,17 @@ def test_batches_with_site_knowledge_answer_as_one_by_one() -> None:
     batch = clf.classify_many(cookies)
     assert batch == [clf.classify(c) for c in cookies]
     assert {r.layer for r in batch} >= {"override", "declared", "model"}
+
+
+def test_answers_together_hold_where_numpys_exp_differs_in_the_last_bit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The batch's answers take NumPy's ``exp`` (exact only where it could matter): with
+    an ``exp`` one unit in the last place off, every answer is still the same."""
+    layer = Classifier().layer("model")
+    assert isinstance(layer, ModelLayer)
+    exp = np.exp
+    monkeypatch.setattr(np, "exp", lambda x: np.nextafter(exp(x), np.inf))
+    key = context_key(features_of(CookieInput("x", "www.a.example", value="1")), layer.hosts)
+    pairs = [(name, key) for name in varied_names(3000, seed=21)]
+    assert layer.answer_many(pairs) == [layer.answer(n, k) for n, k in pairs]

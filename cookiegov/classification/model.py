@@ -263,9 +263,15 @@ class LinearModel:
             for b, pb, t in zip(best.tolist(), p.tolist(), top.tolist(), strict=True)
         ]
 
-    def predict_arrays(self, pairs: Sequence[tuple[str, tuple[str, ...]]]) -> tuple[Any, Any, Any]:
+    def predict_arrays(
+        self, pairs: Sequence[tuple[str, tuple[str, ...]]], *, exact: bool = True
+    ) -> tuple[Any, Any, Any]:
         """Per (name, context key): the best class index, its probability, and the phrase
-        ids (:meth:`why`) of the evidence for it, -1 where fewer than three; as arrays."""
+        ids (:meth:`why`) of the evidence for it, -1 where fewer than three; as arrays.
+
+        ``exact=False`` takes NumPy's ``exp``, which may differ from ``math.exp`` in the
+        last bit: the probabilities are then exact only where a few bits could change the
+        best class or the probability rounded to two decimals (all that an answer shows)."""
         if not pairs:
             return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros((0, 3), dtype=np.int64)
         name_ix: dict[str, int] = {}
@@ -280,9 +286,16 @@ class LinearModel:
         ctx = np.array([v for v, _ in contexts], dtype=np.float64)
         ctx_ev = [(i, ids[p], v) for i, (_, ev) in enumerate(contexts) for p, v in ev]
         z = (np.array(self.intercept) + scores.sums[pn] + ctx[pk]) / self.temperature
-        shifted = (z - z.max(axis=1)[:, None]).ravel().tolist()
-        e = np.array([math.exp(x) for x in shifted]).reshape(-1, 4)  # as math.exp, bit for bit
-        p = e / (((e[:, 0] + e[:, 1]) + e[:, 2]) + e[:, 3])[:, None]
+        shifted = z - z.max(axis=1)[:, None]
+        if exact:
+            p = _softmax_rows(shifted)
+        else:
+            e = np.exp(shifted)
+            p = e / (((e[:, 0] + e[:, 1]) + e[:, 2]) + e[:, 3])[:, None]
+            cents = p.max(axis=1) * 100
+            close = np.sort(shifted, axis=1)[:, 2] > -1e-9  # runner-up within a hair
+            near = np.flatnonzero(close | (np.abs(cents - np.floor(cents) - 0.5) < 1e-6))
+            p[near] = _softmax_rows(shifted[near])
         best = p.argmax(axis=1)
         top = top_evidence(
             best,
@@ -312,6 +325,12 @@ class LinearModel:
     @functools.cached_property
     def _whys(self) -> dict[tuple[int, ...], str]:
         return {}
+
+
+def _softmax_rows(shifted: Any) -> Any:
+    """Rows of ``exp(z - max z)`` normalised, with ``math.exp`` as :meth:`_softmax`."""
+    e = np.array([math.exp(x) for x in shifted.ravel().tolist()]).reshape(-1, 4)
+    return e / (((e[:, 0] + e[:, 1]) + e[:, 2]) + e[:, 3])[:, None]
 
 
 def _why(best: int, phrases: list[str]) -> str:
@@ -348,7 +367,7 @@ class ModelLayer:
         if not pairs:
             return []
         model = self.model
-        best, p, top = model.predict_arrays(pairs)
+        best, p, top = model.predict_arrays(pairs, exact=False)  # rounded, so the same
         confidence = round2(p)
         # equal answers: same class, rounded probability and evidence (phrase ids + 1)
         span = len(model._phrase_ids) + 1
