@@ -144,7 +144,12 @@ class Classifier:
             name = c.name
             answer = place.names.get(name)
             if answer is None:
-                answer = place.names[name] = self._ask(place.plan, c, memo)
+                quick = place.plan.quick
+                if quick is not None and not quick(name):
+                    answer = _MODEL  # no layer before the model may answer
+                else:
+                    answer = self._ask(place.plan, c, memo)
+                place.names[name] = answer
             if answer is not _MODEL:
                 append(answer)  # type: ignore[arg-type]
                 continue

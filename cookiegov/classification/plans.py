@@ -21,7 +21,8 @@ from cookiegov.classification.consensus import (
     SiteConsensusLayer,
 )
 from cookiegov.classification.known import KnownCookieLayer
-from cookiegov.knowledge import CookieTable
+from cookiegov.knowledge import CookieTable, KnownCookie
+from cookiegov.models import Category
 
 #: Layers whose answer depends on the cookie's host, third-party flag and setter only.
 NAME_BLIND = (SameDomainLayer, AttributionLayer)
@@ -36,6 +37,8 @@ class Plan:
     last: Layer | None
     #: False when no step may answer the name (None: no merged test, ask each step).
     gate: NameTest | None
+    #: False when no layer of the plan may answer the name (the gate, when no ``last``).
+    quick: NameTest | None
 
 
 def make_plan(
@@ -63,7 +66,8 @@ def make_plan(
                 for layer, _ in steps)  # fmt: skip
     if key not in gates:
         gates[key] = name_gate([layer for layer, _ in steps])
-    return Plan(tuple(steps), last, gates[key])
+    gate = gates[key]
+    return Plan(tuple(steps), last, gate, gate if last is None else None)
 
 
 def name_gate(layers: Sequence[Layer]) -> NameTest | None:
@@ -78,10 +82,14 @@ def name_gate(layers: Sequence[Layer]) -> NameTest | None:
             names |= layer.consensus.names
         else:
             return None
-    merged = CookieTable(e for t in tables for e in t.entries)
-    known = frozenset(names)
+    # names with votes join the table as exact names (the table only tests names here)
+    odd = frozenset(n for n in names if "*" in n or n.startswith("re:"))
+    plain = [KnownCookie(n, Category.NECESSARY, None) for n in sorted(names - odd)]
+    merged = CookieTable([*(e for t in tables for e in t.entries), *plain])
+    if not odd:
+        return merged.may_match
 
     def gate(name: str) -> bool:
-        return name in known or merged.may_match(name)
+        return name in odd or merged.may_match(name)
 
     return gate
