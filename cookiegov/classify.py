@@ -185,8 +185,8 @@ class Classifier:
 
     def _place(self, cookie: CookieInput, memo: _Memo, model: ModelLayer) -> _Place:
         """What the layers ask of cookies like this one but for their name and value: the
-        layers that may answer them (:meth:`_plan`) and the value-free part of the model's
-        context (:func:`.features.context_prefix`)."""
+        layers that may answer them (:func:`.plans.make_plan`) and the value-free part of
+        the model's context (:func:`.features.context_prefix`)."""
         features = features_of(cookie, memo.site, memo.manager)
         c = features.cookie
         pkey = (features.host, features.third_party, c.set_by, features.manager)
