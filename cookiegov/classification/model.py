@@ -274,14 +274,19 @@ class LinearModel:
         best class or the probability rounded to two decimals (all that an answer shows)."""
         if not pairs:
             return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros((0, 3), dtype=np.int64)
-        name_ix: dict[str, int] = {}
-        pn = np.array([name_ix.setdefault(n, len(name_ix)) for n, _ in pairs], dtype=np.int64)
-        key_ix: dict[int, int] = {}  # by identity: equal keys apart are merely scored twice
-        keys = [k for _, k in pairs]
-        pk = np.array([key_ix.setdefault(id(k), len(key_ix)) for k in keys], dtype=np.int64)
-        distinct = {i: k for k, i in zip(keys, pk.tolist(), strict=True)}
-        scores = self._scorer.score(list(name_ix))
-        contexts = [self.context_score(distinct[i]) for i in range(len(key_ix))]
+        names, keys = zip(*pairs, strict=True)
+        name_list = list(dict.fromkeys(names))
+        if len(name_list) == len(names):
+            pn = np.arange(len(names))
+        else:
+            name_ix = {n: i for i, n in enumerate(name_list)}
+            pn = np.array(list(map(name_ix.__getitem__, names)), dtype=np.int64)
+        # contexts by identity: equal keys apart are merely scored twice
+        by_id = dict(zip(map(id, keys), keys, strict=True))
+        key_ix = {k: i for i, k in enumerate(by_id)}
+        pk = np.array(list(map(key_ix.__getitem__, map(id, keys))), dtype=np.int64)
+        scores = self._scorer.score(name_list)
+        contexts = [self.context_score(k) for k in by_id.values()]
         ids = self._phrase_ids
         ctx = np.array([v for v, _ in contexts], dtype=np.float64)
         ctx_ev = [(i, ids[p], v) for i, (_, ev) in enumerate(contexts) for p, v in ev]
