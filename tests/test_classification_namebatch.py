@@ -28,6 +28,7 @@ def varied_names(n: int, seed: int = 11) -> list[str]:
     names = ["", "_", "__", "a", "A", "0", "zz123_sess", "_ga", "__utma", "ABC", "aB1c", "x" * 70]
     names += ["requestverificationtoken_x", "deadbeef12", "_hjSession_12345", "wp-settings-1"]
     names += ["ab" * 7, "ab" * 7 + "c", "cookieconsent", "..", "a b", "_ga_GXLD6GNCFB"]
+    names += ["lone\udc80surrogate", "nul\x00byte", "astral\U0001f36asess", "DEL\x7f"]
     for _ in range(n):
         alphabet = _USUAL if rnd.random() < 0.8 else _USUAL + _ODD
         names.append("".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40))))
@@ -129,7 +130,7 @@ def test_batches_with_site_knowledge_answer_as_one_by_one() -> None:
     rnd = random.Random(4)
     cookies = [
         CookieInput(
-            name=rnd.choice(["zz_keep", "zz_dom1", "qx12_v", "lang", "_ga", "fresh"])
+            name=rnd.choice(["zz_keep", "zz_dom1", "qx12_v", "lang", "_ga", "fresh", "zz\udc80"])
             + rnd.choice(["", "", "9"]),
             domain=rnd.choice(["www.a.example", "t.b.example", "x.doubleclick.net"]),
             site=rnd.choice(["a.example", None]),

@@ -134,7 +134,8 @@ class NameScorer:
         names = [name[:64] for name in names]
         lengths = np.fromiter(map(len, names), dtype=np.int64, count=n)
         text = "^" + "$^".join(names) + "$"
-        raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        data = text.encode("utf-32-le", "surrogatepass")  # lone surrogates are characters too
+        raw = np.frombuffer(data, dtype=np.uint32).astype(np.int64)
         starts = np.cumsum(lengths + 2) - (lengths + 2)  # each name's "^"
         pad = np.zeros(len(raw), dtype=bool)
         pad[starts] = True
