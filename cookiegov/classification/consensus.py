@@ -62,9 +62,10 @@ class SiteConsensus:
         self.votes = votes or {}
         #: Consent managers some sites in the table use.
         self.managers = frozenset(k.rpartition("#")[2] for k in self.votes if "#" in k)
-        #: Every name with votes of its own (as itself, on a domain, or under a manager).
+        #: Every name with votes of its own (as itself, on a domain, or under a manager); ""
+        #: too when some key starts with "@" (an empty name on a domain reads its votes).
         self.names = frozenset(
-            n for k in self.votes for n in (k, k.rpartition("@")[0], k.rpartition("#")[0]) if n
+            n for k in self.votes for n in (k, k.rpartition("@")[0], k.rpartition("#")[0])
         )
 
     @classmethod
