@@ -62,6 +62,8 @@ class CookieTable:
         self._stems: dict[str, tuple[tuple[str, ...], list[tuple[str, list[KnownCookie]]]]] = {}
         # By a name's first character: its other patterns in order, and one regex that
         # matches where any of them does (None when they cannot be joined safely).
+        # By a name's first two characters: (its stems, its patterns joined, any patterns?)
+        self._quick: dict[str, tuple[tuple[str, ...], re.Pattern[str] | None, bool]] = {}
         self._others: dict[
             str, tuple[re.Pattern[str] | None, list[tuple[re.Pattern[str], KnownCookie]]]
         ] = {}
@@ -76,6 +78,7 @@ class CookieTable:
         self._cache.clear()
         self._stems.clear()
         self._others.clear()
+        self._quick.clear()
         p = e.pattern
         if e.is_exact:
             self._exact.setdefault(p, []).append(e)
@@ -110,18 +113,16 @@ class CookieTable:
 
     def may_match(self, name: str) -> bool:
         """False when no entry matches ``name`` on any domain (a quick test, no answer)."""
-        if name in self._exact or name.lower() in self._folded:
+        if name.lower() in self._folded:  # every exact name is there, lower-cased
             return True
-        stems = self._stems.get(name[:2])
-        if stems is None:
-            stems = self._stems[name[:2]] = self._stems_of(name[:2])
-        if stems[0] and name.startswith(stems[0]):
+        quick = self._quick.get(name[:2])
+        if quick is None:
+            joined, others = self._others_of(name[:1])
+            quick = self._quick[name[:2]] = (self._stems_of(name[:2])[0], joined, bool(others))
+        stems, joined, any_other = quick
+        if stems and name.startswith(stems):
             return True
-        others = self._others.get(name[:1])
-        if others is None:
-            others = self._others[name[:1]] = self._others_of(name[:1])
-        joined, patterns = others
-        return bool(patterns) and (joined is None or joined.match(name) is not None)
+        return any_other and (joined is None or joined.match(name) is not None)
 
     def _match(self, name: str, domain: str) -> KnownCookie | None:
         site = registrable_domain(domain) if domain else ""
