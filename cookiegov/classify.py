@@ -176,7 +176,7 @@ class Classifier:
         assert model is not None
         alike: dict[int, Classification] = {}  # equal answers are one Candidate
         found = []
-        for a in model.answer_many(list(zip(names, contexts, strict=True))):
+        for a in model.answer_many(names, contexts):
             result = alike.get(id(a))
             if result is None:
                 result = alike[id(a)] = self._classification(a)

@@ -70,8 +70,9 @@ def test_predictions_together_are_the_one_by_one_predictions() -> None:
     pairs = [(name, rnd.choice(keys)) for name in varied_names(1500, seed=3) for _ in range(2)]
     model = layer.model
     assert model.predict_many(pairs) == [model.predict(n, k) for n, k in pairs]
-    assert layer.answer_many(pairs) == [layer.answer(n, k) for n, k in pairs]
-    assert layer.answer_many([]) == [] and model.predict_many([]) == []
+    names, keys = [n for n, _ in pairs], [k for _, k in pairs]
+    assert layer.answer_many(names, keys) == [layer.answer(n, k) for n, k in pairs]
+    assert layer.answer_many([], []) == [] and model.predict_many([]) == []
 
 
 def test_rounding_together_is_round_half_even_of_the_exact_value() -> None:
@@ -156,4 +157,5 @@ def test_answers_together_hold_where_numpys_exp_differs_in_the_last_bit(
     monkeypatch.setattr(np, "exp", lambda x: np.nextafter(exp(x), np.inf))
     key = context_key(features_of(CookieInput("x", "www.a.example", value="1")), layer.hosts)
     pairs = [(name, key) for name in varied_names(3000, seed=21)]
-    assert layer.answer_many(pairs) == [layer.answer(n, k) for n, k in pairs]
+    names = [n for n, _ in pairs]
+    assert layer.answer_many(names, [key] * len(names)) == [layer.answer(n, k) for n, k in pairs]

@@ -257,24 +257,25 @@ class LinearModel:
         self, pairs: Sequence[tuple[str, tuple[str, ...]]]
     ) -> list[tuple[int, float, str]]:
         """:meth:`predict` for each (name, context key), the names scored together."""
-        best, p, top = self.predict_arrays(pairs)
+        names = [n for n, _ in pairs]
+        best, p, top = self.predict_arrays(names, [k for _, k in pairs])
         return [
             (b, pb, self.why(b, t))
             for b, pb, t in zip(best.tolist(), p.tolist(), top.tolist(), strict=True)
         ]
 
     def predict_arrays(
-        self, pairs: Sequence[tuple[str, tuple[str, ...]]], *, exact: bool = True
+        self, names: Sequence[str], keys: Sequence[tuple[str, ...]], *, exact: bool = True
     ) -> tuple[Any, Any, Any]:
-        """Per (name, context key): the best class index, its probability, and the phrase
-        ids (:meth:`why`) of the evidence for it, -1 where fewer than three; as arrays.
+        """Per name and its context key (two lists, so that a batch builds no pairs): the
+        best class index, its probability, and the phrase ids (:meth:`why`) of the evidence
+        for it, -1 where fewer than three; as arrays.
 
         ``exact=False`` takes NumPy's ``exp``, which may differ from ``math.exp`` in the
         last bit: the probabilities are then exact only where a few bits could change the
         best class or the probability rounded to two decimals (all that an answer shows)."""
-        if not pairs:
+        if not names:
             return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros((0, 3), dtype=np.int64)
-        names, keys = zip(*pairs, strict=True)
         name_list = list(dict.fromkeys(names))
         if len(name_list) == len(names):
             pn = np.arange(len(names))
@@ -312,7 +313,7 @@ class LinearModel:
                 pk,
             ),
         )
-        return best, p[np.arange(len(pairs)), best], top
+        return best, p[np.arange(len(names)), best], top
 
     def why(self, best: int, top: Sequence[int]) -> str:
         """The evidence text of :meth:`predict` from phrase ids (:meth:`predict_arrays`)."""
@@ -366,13 +367,13 @@ class ModelLayer:
         best, p, why = self.model.predict(name, key)
         return Candidate(CLASSES[best], round(p, 2), _reason(why, p), self.name)
 
-    def answer_many(self, pairs: Sequence[tuple[str, tuple[str, ...]]]) -> list[Candidate]:
-        """:meth:`answer` for each (name, context key), the names scored together; equal
-        answers are one :class:`Candidate`."""
-        if not pairs:
+    def answer_many(self, names: Sequence[str], keys: Sequence[tuple[str, ...]]) -> list[Candidate]:
+        """:meth:`answer` for each name and its context key, the names scored together;
+        equal answers are one :class:`Candidate`."""
+        if not names:
             return []
         model = self.model
-        best, p, top = model.predict_arrays(pairs, exact=False)  # rounded, so the same
+        best, p, top = model.predict_arrays(names, keys, exact=False)  # rounded: the same
         confidence = round2(p)
         # equal answers: same class, rounded probability and evidence (phrase ids + 1)
         span = len(model._phrase_ids) + 1
