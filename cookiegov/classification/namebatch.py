@@ -119,8 +119,8 @@ class NameScorer:
         self.gram_w = np.array([weights[f"g:{g}"] for g in grams], dtype=np.float64)
         self.gram_w = self.gram_w.reshape(-1, 4)
         # n-gram code -> its row: a table indexed by code (7.7 MB), one read per n-gram
-        self.gram_rows = np.full(BASE**4 + BASE**3, -1, dtype=np.int16)
-        assert len(grams) < 2**15, "n-gram rows fit in int16"
+        small = len(grams) < 2**15
+        self.gram_rows = np.full(BASE**4 + BASE**3, -1, dtype=np.int16 if small else np.int32)
         for i, g in enumerate(grams):
             code = gram_code(g)
             if code is not None:
