@@ -18,16 +18,15 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from cookiegov.classification.base import Candidate, Features
-from cookiegov.classification.batchanswers import round2, top_evidence
 from cookiegov.classification.features import context_features, context_key, name_parts
-from cookiegov.classification.namebatch import NameScorer, gram_order
 from cookiegov.knowledge import HostTable
 from cookiegov.models import Category
+
+if TYPE_CHECKING:  # NumPy is imported when a batch first needs it (a CLI starts faster)
+    from cookiegov.classification.namebatch import NameScorer
 
 CLASSES = (Category.NECESSARY, Category.FUNCTIONAL, Category.ANALYTICS, Category.ADVERTISING)
 SCALE = 10_000  # weights are stored as integers of 1/SCALE
@@ -188,6 +187,8 @@ class LinearModel:
     @functools.cached_property
     def _grams(self) -> dict[str, tuple[int, Vector]]:
         """N-gram -> (its place in the order of the sums, its weights)."""
+        from cookiegov.classification.namecodes import gram_order  # NumPy, when first needed
+
         grams = gram_order(f[2:] for f in self.weights if f.startswith("g:"))
         return {g: (i, self.weights[f"g:{g}"]) for i, g in enumerate(grams)}
 
@@ -198,6 +199,8 @@ class LinearModel:
 
     @functools.cached_property
     def _scorer(self) -> NameScorer:
+        from cookiegov.classification.namebatch import NameScorer
+
         return NameScorer(
             self.weights, self._phrases, self._phrase_ids, _RESEMBLES, self.name_score
         )
@@ -274,6 +277,10 @@ class LinearModel:
         ``exact=False`` takes NumPy's ``exp``, which may differ from ``math.exp`` in the
         last bit: the probabilities are then exact only where a few bits could change the
         best class or the probability rounded to two decimals (all that an answer shows)."""
+        import numpy as np
+
+        from cookiegov.classification.batchanswers import top_evidence
+
         if not names:
             return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros((0, 3), dtype=np.int64)
         name_list = list(dict.fromkeys(names))
@@ -335,6 +342,8 @@ class LinearModel:
 
 def _softmax_rows(shifted: Any) -> Any:
     """Rows of ``exp(z - max z)`` normalised, with ``math.exp`` as :meth:`_softmax`."""
+    import numpy as np
+
     e = np.array([math.exp(x) for x in shifted.ravel().tolist()]).reshape(-1, 4)
     return e / (((e[:, 0] + e[:, 1]) + e[:, 2]) + e[:, 3])[:, None]
 
@@ -370,6 +379,10 @@ class ModelLayer:
     def answer_many(self, names: Sequence[str], keys: Sequence[tuple[str, ...]]) -> list[Candidate]:
         """:meth:`answer` for each name and its context key, the names scored together;
         equal answers are one :class:`Candidate`."""
+        import numpy as np
+
+        from cookiegov.classification.batchanswers import round2
+
         if not names:
             return []
         model = self.model
