@@ -109,9 +109,7 @@ class Classifier:
         if not self._batchable:
             return [self.classify(c, site, manager) for c in cookies]
         memo = _Memo(site, manager, model)
-        # each distinct cookie but for its value: its answer, or the place (the kind of
-        # cookie) in whose context the model answers it
-        seen: dict[tuple[object, ...], Classification | _Place] = {}
+        seen: dict[tuple[object, ...], Classification] = {}  # scanned cookies
         # input cookies by all but their name and value: what the layers ask of them
         places: dict[tuple[object, ...], _Place] = {}
         shapes: dict[str, tuple[str, str]] = {}  # value -> its shape (one tuple per shape)
@@ -129,35 +127,32 @@ class Classifier:
                         c.name, c.domain, c.path, c.lifetime, c.http_only, c.secure,
                         c.same_site, site, c.set_by, c.third_party, c.value_kind, c.value_length,
                     )  # fmt: skip
-                done = seen.get(key)
-                if done is None:
-                    done = seen[key] = self._classification(
+                hit = seen.get(key)
+                if hit is None:
+                    hit = seen[key] = self._classification(
                         self._answer(features_of(c, site, manager))
                     )
-                append(done)  # type: ignore[arg-type]
-                continue
-            key = (
-                c.name, c.domain, c.path, c.expires_in, c.http_only, c.secure, c.same_site,
-                c.site, c.set_by, c.third_party, c.consent_manager,
-            )  # fmt: skip
-            hit = seen.get(key)
-            if hit is None:
-                ctx = key[1:]
-                kind = places.get(ctx)
-                if kind is None:
-                    kind = places[ctx] = self._place(c, memo, model)
-                quick = kind.plan.quick
-                if quick is not None and not quick(c.name):
-                    hit = kind  # no layer before the model may answer
-                else:
-                    answer = self._ask(kind.plan, c, memo)
-                    hit = kind if answer is None else answer
-                seen[key] = hit
-            if type(hit) is Classification:
                 append(hit)
                 continue
-            place: _Place = hit  # type: ignore[assignment]
+            ctx = (
+                c.domain, c.path, c.expires_in, c.http_only, c.secure, c.same_site, c.site,
+                c.set_by, c.third_party, c.consent_manager,
+            )  # fmt: skip
+            place = places.get(ctx)
+            if place is None:
+                place = places[ctx] = self._place(c, memo, model)
             name = c.name
+            answer = place.names.get(name)
+            if answer is None:
+                quick = place.plan.quick
+                if quick is not None and not quick(name):
+                    answer = _MODEL  # no layer before the model may answer
+                else:
+                    answer = self._ask(place.plan, c, memo)
+                place.names[name] = answer
+            if answer is not _MODEL:
+                append(answer)  # type: ignore[arg-type]
+                continue
             value = c.value
             if value is None:
                 bucket: tuple[str, str] = _NO_VALUE
@@ -205,10 +200,10 @@ class Classifier:
         prefixed = memo.contexts.get(ckey)
         if prefixed is None:
             prefixed = memo.contexts[ckey] = (context_prefix(features, model.hosts), {})
-        return _Place(plan, prefixed[0], prefixed[1])
+        return _Place(plan, prefixed[0], prefixed[1], {})
 
-    def _ask(self, plan: Plan, cookie: CookieInput, memo: _Memo) -> Classification | None:
-        """The answer of the first layer of the plan to answer, else None (the model's): only
+    def _ask(self, plan: Plan, cookie: CookieInput, memo: _Memo) -> Classification | object:
+        """The answer of the first layer of the plan to answer, else :data:`_MODEL`: only
         the layers that may answer the name are asked, so most cookies no table knows
         need no :class:`Features` at all."""
         name = cookie.name
@@ -225,7 +220,7 @@ class Classifier:
             answer = plan.last.classify(features or features_of(cookie, memo.site, memo.manager))
             if answer is not None:
                 return self._classification(answer)
-        return None
+        return _MODEL
 
     def _answer(self, features: Features) -> Candidate:
         for layer in self.layers:
@@ -238,6 +233,9 @@ class Classifier:
     def _batchable(self) -> bool:
         """Only the shipped layer kinds are known not to read a cookie's value."""
         return all(type(la) in _VALUE_BLIND or type(la) is ModelLayer for la in self.layers)
+
+
+_MODEL = object()  # the model answers (a batch asks it once for all such cookies)
 
 
 _Shaped = dict[int, tuple[tuple[str, ...], dict[str, int]]]
@@ -266,6 +264,7 @@ class _Place:
     # id of a value shape -> (the model's context, its questions' numbers by name); shared
     # by the places of one prefix, so that a context is one tuple
     shaped: _Shaped
+    names: dict[str, Classification | object]  # name -> answer, or _MODEL
 
 
 def _context(c: CookieInput) -> tuple[object, ...]:
