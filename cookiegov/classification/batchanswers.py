@@ -8,6 +8,7 @@ very same results.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -57,3 +58,20 @@ def round2(p: Array) -> Array:
     near = np.flatnonzero(np.abs(cents - np.floor(cents) - 0.5) < 1e-6)
     out[near] = [round(x, 2) for x in p[near].tolist()]
     return out
+
+
+def softmax(shifted: Array, *, exact: bool = True) -> Array:
+    """Rows of ``exp(z - max z)`` normalised as :meth:`.model.LinearModel._softmax` does
+    (``math.exp``, the four added left to right). ``exact=False`` takes NumPy's ``exp``,
+    which may differ in the last bit, and ``math.exp`` only where that could change the
+    best class (a runner-up within a hair) or the probability rounded to two decimals."""
+    if exact:
+        e = np.array([math.exp(x) for x in shifted.ravel().tolist()]).reshape(-1, 4)
+        return e / (((e[:, 0] + e[:, 1]) + e[:, 2]) + e[:, 3])[:, None]
+    e = np.exp(shifted)
+    p = e / (((e[:, 0] + e[:, 1]) + e[:, 2]) + e[:, 3])[:, None]
+    cents = p.max(axis=1) * 100
+    close = np.sort(shifted, axis=1)[:, 2] > -1e-9
+    near = np.flatnonzero(close | (np.abs(cents - np.floor(cents) - 0.5) < 1e-6))
+    p[near] = softmax(shifted[near])
+    return p

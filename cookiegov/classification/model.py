@@ -279,7 +279,7 @@ class LinearModel:
         best class or the probability rounded to two decimals (all that an answer shows)."""
         import numpy as np
 
-        from cookiegov.classification.batchanswers import top_evidence
+        from cookiegov.classification.batchanswers import softmax, top_evidence
 
         if not names:
             return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros((0, 3), dtype=np.int64)
@@ -299,16 +299,7 @@ class LinearModel:
         ctx = np.array([v for v, _ in contexts], dtype=np.float64)
         ctx_ev = [(i, ids[p], v) for i, (_, ev) in enumerate(contexts) for p, v in ev]
         z = (np.array(self.intercept) + scores.sums[pn] + ctx[pk]) / self.temperature
-        shifted = z - z.max(axis=1)[:, None]
-        if exact:
-            p = _softmax_rows(shifted)
-        else:
-            e = np.exp(shifted)
-            p = e / (((e[:, 0] + e[:, 1]) + e[:, 2]) + e[:, 3])[:, None]
-            cents = p.max(axis=1) * 100
-            close = np.sort(shifted, axis=1)[:, 2] > -1e-9  # runner-up within a hair
-            near = np.flatnonzero(close | (np.abs(cents - np.floor(cents) - 0.5) < 1e-6))
-            p[near] = _softmax_rows(shifted[near])
+        p = softmax(z - z.max(axis=1)[:, None], exact=exact)
         best = p.argmax(axis=1)
         top = top_evidence(
             best,
@@ -338,14 +329,6 @@ class LinearModel:
     @functools.cached_property
     def _whys(self) -> dict[tuple[int, ...], str]:
         return {}
-
-
-def _softmax_rows(shifted: Any) -> Any:
-    """Rows of ``exp(z - max z)`` normalised, with ``math.exp`` as :meth:`_softmax`."""
-    import numpy as np
-
-    e = np.array([math.exp(x) for x in shifted.ravel().tolist()]).reshape(-1, 4)
-    return e / (((e[:, 0] + e[:, 1]) + e[:, 2]) + e[:, 3])[:, None]
 
 
 def _why(best: int, phrases: list[str]) -> str:
