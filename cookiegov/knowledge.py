@@ -54,16 +54,31 @@ class CookieTable:
         self._prefix: dict[str, list[tuple[str, list[KnownCookie]]]] = {}
         # Other patterns, grouped by their literal first character ("" = could start with any).
         self._other: dict[str, list[tuple[re.Pattern[str], KnownCookie]]] = {}
-        # (name, domain) -> answer: real batches repeat names, and a miss costs a look-up
-        # per prefix length.
+        # (name, domain) -> answer: real batches repeat names.
         self._cache: dict[tuple[str, str], KnownCookie | None] = {}
+        # By a name's first two characters: the prefix stems it may start with, in the
+        # order they are tried (longest first), and the same stems as one tuple, so that a
+        # name starting with none of them costs one str.startswith.
+        self._stems: dict[str, tuple[tuple[str, ...], list[tuple[str, list[KnownCookie]]]]] = {}
+        # By a name's first character: its other patterns in order, and one regex that
+        # matches where any of them does (None when they cannot be joined safely).
+        # By a name's first two characters: (its stems, its patterns joined, any patterns?)
+        self._quick: dict[str, tuple[tuple[str, ...], re.Pattern[str] | None, bool]] = {}
+        self._others: dict[
+            str, tuple[re.Pattern[str] | None, list[tuple[re.Pattern[str], KnownCookie]]]
+        ] = {}
         self.size = 0
+        self.entries: list[KnownCookie] = []  # as added
         for entry in entries:
             self.add(entry)
 
     def add(self, e: KnownCookie) -> None:
         self.size += 1
+        self.entries.append(e)
         self._cache.clear()
+        self._stems.clear()
+        self._others.clear()
+        self._quick.clear()
         p = e.pattern
         if e.is_exact:
             self._exact.setdefault(p, []).append(e)
@@ -88,14 +103,26 @@ class CookieTable:
         if not self.size:
             return None
         key = (name, domain)
-        try:
-            return self._cache[key]
-        except KeyError:
-            pass
+        hit = self._cache.get(key, _MISSING)
+        if hit is not _MISSING:
+            return hit  # type: ignore[return-value]
         if len(self._cache) >= 65536:
             self._cache.clear()
         hit = self._cache[key] = self._match(name, domain)
         return hit
+
+    def may_match(self, name: str) -> bool:
+        """False when no entry matches ``name`` on any domain (a quick test, no answer)."""
+        if name.lower() in self._folded:  # every exact name is there, lower-cased
+            return True
+        quick = self._quick.get(name[:2])
+        if quick is None:
+            joined, others = self._others_of(name[:1])
+            quick = self._quick[name[:2]] = (self._stems_of(name[:2])[0], joined, bool(others))
+        stems, joined, any_other = quick
+        if stems and name.startswith(stems):
+            return True
+        return any_other and (joined is None or joined.match(name) is not None)
 
     def _match(self, name: str, domain: str) -> KnownCookie | None:
         site = registrable_domain(domain) if domain else ""
@@ -103,18 +130,56 @@ class CookieTable:
             hit = _pick(group, site)
             if hit:
                 return hit
-        candidates = [*self._prefix.get(name[:2], ()), *self._prefix.get(name[:1], ())]
-        candidates += self._prefix.get("", ())
-        for stem, group in sorted(candidates, key=lambda item: -len(item[0])):
-            if name.startswith(stem):
-                hit = _pick(group, site)
-                if hit:
-                    return hit
-        for patterns in (self._other.get(name[:1]), self._other.get("")):
-            for regex, other in patterns or ():
+        stems = self._stems.get(name[:2])
+        if stems is None:
+            stems = self._stems[name[:2]] = self._stems_of(name[:2])
+        if stems[0] and name.startswith(stems[0]):
+            for stem, group in stems[1]:
+                if name.startswith(stem):
+                    hit = _pick(group, site)
+                    if hit:
+                        return hit
+        others = self._others.get(name[:1])
+        if others is None:
+            others = self._others[name[:1]] = self._others_of(name[:1])
+        joined, patterns = others
+        if patterns and (joined is None or joined.match(name)):
+            for regex, other in patterns:
                 if (other.domain is None or other.domain == site) and regex.match(name):
                     return other
         return None
+
+    def _stems_of(self, start: str) -> tuple[tuple[str, ...], list[tuple[str, list[KnownCookie]]]]:
+        """The prefix stems a name starting with ``start`` may have, longest first."""
+        candidates = [*self._prefix.get(start, ())]
+        if len(start) == 2:
+            candidates += self._prefix.get(start[:1], ())
+        candidates += self._prefix.get("", ())
+        ordered = sorted(candidates, key=lambda item: -len(item[0]))
+        return tuple(stem for stem, _ in ordered), ordered
+
+    def _others_of(
+        self, first: str
+    ) -> tuple[re.Pattern[str] | None, list[tuple[re.Pattern[str], KnownCookie]]]:
+        patterns = [*self._other.get(first, ()), *(self._other.get("", ()) if first else ())]
+        if not patterns or not all(_joinable(regex) for regex, _ in patterns):
+            return None, patterns
+        return re.compile("|".join(f"(?:{regex.pattern})" for regex, _ in patterns)), patterns
+
+
+def _joinable(regex: re.Pattern[str]) -> bool:
+    """A regex that means the same as one alternative among others: no global flags, no
+    group references (their numbers would shift)."""
+    p = regex.pattern
+    return (
+        regex.flags & ~re.UNICODE == 0
+        and "(?P" not in p
+        and "(?(" not in p
+        and not re.search(r"\\[0-9]", p)
+    )
+
+
+_MISSING = object()
 
 
 def _pick(group: list[KnownCookie] | None, site: str) -> KnownCookie | None:

@@ -31,6 +31,8 @@ def value_kind(value: str | None, *, now: float | None = None) -> str:
     if not value:
         return "empty"
     v = value.strip().strip('"')
+    if len(v) >= 16 and len(v) != 32 and _HEX.match(v) and not v.isdigit():
+        return "id"  # what the tests below say of hex other than digits or a bare UUID
     low = v.lower()
     if low in _FLAGS:
         return "flag"

@@ -388,3 +388,16 @@ def test_the_consent_manager_is_found_in_the_inventory_when_no_handler_named_it(
     named = builders.scan(requests=[builders.request("cdn.cookielaw.org")],
                           evidence=[builders.banner(cmp="Cybotcookiebot")])  # fmt: skip
     assert consent_manager(named) == "Cybotcookiebot"  # the handler's word first
+
+
+def test_a_handlers_placeholder_name_does_not_hide_the_manager_the_inventory_shows() -> None:
+    from cookiegov.services.scanning import consent_manager
+    from tests import builders
+
+    generic = builders.scan(
+        cookies=[builders.cookie("OptanonConsent")],
+        requests=[builders.request("cdn.cookielaw.org")],
+        evidence=[builders.banner(cmp="unknown")],  # scanner/cmps/generic.py's name
+    )
+    assert consent_manager(generic) == "OneTrust"
+    assert consent_manager(builders.scan(evidence=[builders.banner(cmp="Klaro")])) is None

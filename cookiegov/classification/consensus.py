@@ -71,7 +71,7 @@ def name_under_manager(name: str, manager: str) -> str:
 
 
 def any_name_on(domain: str) -> str:
-    return f"{SEP}@{domain}"
+    return f"{SEP}%{domain}"  # not name_on_domain("", domain): an empty name is a name
 
 
 class SiteConsensus:
@@ -82,6 +82,8 @@ class SiteConsensus:
         self.votes = votes or {}
         #: Consent managers some sites in the table use.
         self.managers = frozenset(k.rpartition(SEP + "#")[2] for k in self.votes if SEP + "#" in k)
+        #: Every name with votes of its own (as itself, on a domain, or under a manager).
+        self.names = frozenset(k.partition(SEP)[0] for k in self.votes if not k.startswith(SEP))
 
     @classmethod
     def from_declarations(
@@ -175,6 +177,10 @@ class SiteConsensusLayer:
     def __init__(self, consensus: SiteConsensus) -> None:
         self.consensus = consensus
 
+    def may_answer(self, name: str) -> bool:
+        """False when no cookie of this name gets an answer (the batch skips it)."""
+        return name in self.consensus.names
+
     def classify(self, features: Features) -> Candidate | None:
         v = self.consensus.lookup(features)
         if v is None:
@@ -224,6 +230,10 @@ class SameManagerLayer:
     def __init__(self, consensus: SiteConsensus, vendors: Sequence[CookieTable] = ()) -> None:
         self.consensus = consensus
         self.vendors = vendors
+
+    def may_answer(self, name: str) -> bool:
+        """False when no cookie of this name gets an answer (the batch skips it)."""
+        return name in self.consensus.names
 
     def classify(self, features: Features) -> Candidate | None:
         v = self.consensus.same_manager(features)

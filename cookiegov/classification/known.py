@@ -40,6 +40,10 @@ class KnownCookieLayer:
     def __len__(self) -> int:
         return self.table.size
 
+    def may_answer(self, name: str) -> bool:
+        """False when no cookie of this name gets an answer (the batch skips it)."""
+        return self.table.may_match(name)
+
     def classify(self, features: Features) -> Candidate | None:
         entry = self.table.match(features.name, features.host)
         if entry is None:

@@ -1,10 +1,12 @@
 """The learned model, last layer: a linear model over the features of :mod:`.features`.
 
-Inference is plain Python over a weights table (no NumPy, no scikit-learn): the scores of a
-name and of a context are each cached, so a batch costs a few dictionary look-ups per
-cookie. The probabilities are a softmax with a temperature fitted on held-out folds at
-training time, so that the confidence is calibrated. The artefact,
-``classification/data/model.json.gz``, is written by ``scripts/train_model.py``.
+One cookie is scored in plain Python over a weights table (no scikit-learn), the scores of
+a name and of a context each cached; a batch scores its distinct names together in NumPy
+(:mod:`.namebatch`, :meth:`LinearModel.predict_arrays`) with the very same floating-point
+operations in the same order, so both give the same answers bit for bit. The
+probabilities are a softmax with a temperature fitted on held-out folds at training time,
+so that the confidence is calibrated. The artefact, ``classification/data/model.json.gz``,
+is written by ``scripts/train_model.py``.
 """
 
 from __future__ import annotations
@@ -13,15 +15,18 @@ import functools
 import gzip
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cookiegov.classification.base import Candidate, Features
 from cookiegov.classification.features import context_features, context_key, name_parts
 from cookiegov.knowledge import HostTable
 from cookiegov.models import Category
+
+if TYPE_CHECKING:  # NumPy is imported when a batch first needs it (a CLI starts faster)
+    from cookiegov.classification.namebatch import NameScorer
 
 CLASSES = (Category.NECESSARY, Category.FUNCTIONAL, Category.ANALYTICS, Category.ADVERTISING)
 SCALE = 10_000  # weights are stored as integers of 1/SCALE
@@ -180,17 +185,41 @@ class LinearModel:
         return (s0, s1, s2, s3), tuple((p, tuple(v)) for p, v in evidence.items())
 
     @functools.cached_property
-    def _grams(self) -> dict[str, Vector]:
-        return {f[2:]: w for f, w in self.weights.items() if f.startswith("g:")}
+    def _grams(self) -> dict[str, tuple[int, Vector]]:
+        """N-gram -> (its place in the order of the sums, its weights)."""
+        from cookiegov.classification.namecodes import gram_order  # NumPy, when first needed
+
+        grams = gram_order(f[2:] for f in self.weights if f.startswith("g:"))
+        return {g: (i, self.weights[f"g:{g}"]) for i, g in enumerate(grams)}
+
+    @functools.cached_property
+    def _phrase_ids(self) -> dict[str, int]:
+        """Readable evidence -> its rank in alphabetical order (the ties' order)."""
+        return {p: i for i, p in enumerate(sorted({p for p, _ in self._phrases.values()}))}
+
+    @functools.cached_property
+    def _scorer(self) -> NameScorer:
+        from cookiegov.classification.namebatch import NameScorer
+
+        return NameScorer(
+            self.weights, self._phrases, self._phrase_ids, _RESEMBLES, self.name_score
+        )
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process
     def name_score(self, name: str) -> Scored:
+        """The name's sum of weights and its evidence: word features in order, then the
+        n-grams in :func:`.namebatch.gram_order` (the batch adds in the same order)."""
         words, grams = name_parts(name)
         (s0, s1, s2, s3), evidence = self._score(words)
-        vectors = [v for v in map(self._grams.get, grams) if v is not None]
+        vectors = sorted(v for v in map(self._grams.get, grams) if v is not None)
         if not vectors:
             return (s0, s1, s2, s3), evidence
-        g0, g1, g2, g3 = map(sum, zip(*vectors, strict=True))
+        g0 = g1 = g2 = g3 = 0.0
+        for _, w in vectors:
+            g0 += w[0]
+            g1 += w[1]
+            g2 += w[2]
+            g3 += w[3]
         mean = (g0 + g1 + g2 + g3) / 4
         centred = [g0 - mean, g1 - mean, g2 - mean, g3 - mean]
         merged = []
@@ -214,7 +243,7 @@ class LinearModel:
         z = [(i[k] + a[k] + b[k]) / t for k in range(4)]
         top = max(z)
         e = [math.exp(x - top) for x in z]
-        total = sum(e)
+        total = e[0] + e[1] + e[2] + e[3]  # as the batch adds (sum() compensates on 3.12)
         return [x / total for x in e]
 
     @functools.lru_cache(maxsize=65536)  # noqa: B019 - one model per process
@@ -225,9 +254,86 @@ class LinearModel:
         best = max(range(4), key=p.__getitem__)
         found = [(v[best], phrase) for phrase, v in name_ev + context_ev if v[best] > 0.05]
         found.sort(key=lambda t: (-t[0], t[1]))
-        cls = CLASSES[best].value
-        why = ", ".join(phrase.replace("{cls}", cls) for _, phrase in found[:3])
-        return best, p[best], why
+        return best, p[best], _why(best, [phrase for _, phrase in found[:3]])
+
+    def predict_many(
+        self, pairs: Sequence[tuple[str, tuple[str, ...]]]
+    ) -> list[tuple[int, float, str]]:
+        """:meth:`predict` for each (name, context key), the names scored together."""
+        names = [n for n, _ in pairs]
+        best, p, top = self.predict_arrays(names, [k for _, k in pairs])
+        return [
+            (b, pb, self.why(b, t))
+            for b, pb, t in zip(best.tolist(), p.tolist(), top.tolist(), strict=True)
+        ]
+
+    def predict_arrays(
+        self, names: Sequence[str], keys: Sequence[tuple[str, ...]], *, exact: bool = True
+    ) -> tuple[Any, Any, Any]:
+        """Per name and its context key (two lists, so that a batch builds no pairs): the
+        best class index, its probability, and the phrase ids (:meth:`why`) of the evidence
+        for it, -1 where fewer than three; as arrays.
+
+        ``exact=False`` takes NumPy's ``exp``, which may differ from ``math.exp`` in the
+        last bit: the probabilities are then exact only where a few bits could change the
+        best class or the probability rounded to two decimals (all that an answer shows)."""
+        import numpy as np
+
+        from cookiegov.classification.batchanswers import softmax, top_evidence
+
+        if not names:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros((0, 3), dtype=np.int64)
+        name_list = list(dict.fromkeys(names))
+        if len(name_list) == len(names):
+            pn = np.arange(len(names))
+        else:
+            name_ix = {n: i for i, n in enumerate(name_list)}
+            pn = np.array(list(map(name_ix.__getitem__, names)), dtype=np.int64)
+        # contexts by identity: equal keys apart are merely scored twice
+        by_id = dict(zip(map(id, keys), keys, strict=True))
+        key_ix = {k: i for i, k in enumerate(by_id)}
+        pk = np.array(list(map(key_ix.__getitem__, map(id, keys))), dtype=np.int64)
+        scores = self._scorer.score(name_list)
+        contexts = [self.context_score(k) for k in by_id.values()]
+        ids = self._phrase_ids
+        ctx = np.array([v for v, _ in contexts], dtype=np.float64)
+        ctx_ev = [(i, ids[p], v) for i, (_, ev) in enumerate(contexts) for p, v in ev]
+        z = (np.array(self.intercept) + scores.sums[pn] + ctx[pk]) / self.temperature
+        p = softmax(z - z.max(axis=1)[:, None], exact=exact)
+        best = p.argmax(axis=1)
+        top = top_evidence(
+            best,
+            (scores.ev_name, scores.ev_phrase, scores.ev_values, pn),
+            (
+                np.array([c for c, _, _ in ctx_ev], dtype=np.int64),
+                np.array([ph for _, ph, _ in ctx_ev], dtype=np.int64),
+                np.array([v for _, _, v in ctx_ev], dtype=np.float64).reshape(-1, 4),
+                pk,
+            ),
+        )
+        return best, p[np.arange(len(names)), best], top
+
+    def why(self, best: int, top: Sequence[int]) -> str:
+        """The evidence text of :meth:`predict` from phrase ids (:meth:`predict_arrays`)."""
+        key = (best, *top)
+        text = self._whys.get(key)
+        if text is None:
+            phrases = self._phrase_list
+            text = self._whys[key] = _why(best, [phrases[t] for t in top if t >= 0])
+        return text
+
+    @functools.cached_property
+    def _phrase_list(self) -> list[str]:
+        return sorted(self._phrase_ids, key=self._phrase_ids.__getitem__)
+
+    @functools.cached_property
+    def _whys(self) -> dict[tuple[int, ...], str]:
+        return {}
+
+
+def _why(best: int, phrases: list[str]) -> str:
+    cls = CLASSES[best].value
+    return ", ".join(phrase.replace("{cls}", cls) for phrase in phrases)
 
 
 def _vec(w: list[int]) -> Vector:
@@ -251,8 +357,36 @@ class ModelLayer:
     def answer(self, name: str, key: tuple[str, ...]) -> Candidate:
         """The answer for a name in a context (:func:`.features.context_key`)."""
         best, p, why = self.model.predict(name, key)
-        reason = f"learned model: {why or 'no telling feature'} ({p:.2f})"
-        return Candidate(CLASSES[best], round(p, 2), reason, self.name)
+        return Candidate(CLASSES[best], round(p, 2), _reason(why, p), self.name)
+
+    def answer_many(self, names: Sequence[str], keys: Sequence[tuple[str, ...]]) -> list[Candidate]:
+        """:meth:`answer` for each name and its context key, the names scored together;
+        equal answers are one :class:`Candidate`."""
+        import numpy as np
+
+        from cookiegov.classification.batchanswers import round2
+
+        if not names:
+            return []
+        model = self.model
+        best, p, top = model.predict_arrays(names, keys, exact=False)  # rounded: the same
+        confidence = round2(p)
+        # equal answers: same class, rounded probability and evidence (phrase ids + 1)
+        span = len(model._phrase_ids) + 1
+        key = np.rint(confidence * 100).astype(np.int64) * 4 + best
+        for k in range(3):
+            key = key * span + top[:, k] + 1
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        answers = []
+        for i in first.tolist():  # round(p, 2) and f"{p:.2f}" both round p's exact value
+            b, pb = int(best[i]), float(p[i])
+            why = model.why(b, top[i].tolist())
+            answers.append(Candidate(CLASSES[b], float(confidence[i]), _reason(why, pb), self.name))
+        return [answers[i] for i in inverse.tolist()]
+
+
+def _reason(why: str, p: float) -> str:
+    return f"learned model: {why or 'no telling feature'} ({p:.2f})"
 
 
 @functools.cache
