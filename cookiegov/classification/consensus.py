@@ -256,8 +256,8 @@ class SameManagerLayer:
             vendor = f" as a {entry.vendor} cookie" if entry.vendor else ""
             reason = (
                 f"{name} is {_origin(entry)}{vendor} ({entry.category.value}), but {sites}, "
-                f"this site's consent manager, declare it {v.category.value}: following what "
-                "sites declare"
+                f"this site's consent manager, {'declares' if v.total == 1 else 'declare'} it "
+                f"{v.category.value}: following what sites declare"
             )
             confidence = confirmed(v.category, entry.category, confidence)
         else:
