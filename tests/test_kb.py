@@ -193,6 +193,7 @@ def test_evaluate_reads_cookieblocks_format_with_each_sites_consent_manager(
     assert r.exit_code == 0, r.output
     assert "rows: 120 " in r.output
     assert "\nmanager " in r.output  # the sites' consent managers were read and used
+    assert "--cv sites" in r.output  # the note: these sites trained the shipped table
     # A file with no label column judges nothing: an error, not "accuracy 0%".
     unlabelled = tmp_path / "unlabelled.csv"
     unlabelled.write_text("name,domain\n_ga,.shop.test\n", "utf-8")

@@ -182,7 +182,15 @@ def kb_evaluate(
         progress = functools.partial(click.echo, err=True)
         click.echo(cross_validate(cv, Path(labelled), folds, sites_file, progress))
         return
-    _, rows = read_rows(Path(labelled))
+    columns, rows = read_rows(Path(labelled))
+    if "cmp_origin" in columns or "label_name" in columns:
+        err.print(
+            "note: the shipped site table was built from CookieBlock's crawl "
+            "(cookieblock-dev.csv); on those sites this measures agreement with the training "
+            "data. For sites never seen: --cv sites.",
+            highlight=False,
+            soft_wrap=True,
+        )
     db = None if builtin_only else database_of(ctx)
     ev = evaluate(classifier_for(ctx.find_root().obj, db, None), rows)
     if not ev.total:
