@@ -11,6 +11,7 @@ import csv
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +19,25 @@ sys.path.insert(0, str(ROOT))
 
 from cookiegov.batch import parse_row  # noqa: E402
 from cookiegov.classify import Classifier  # noqa: E402
-from cookiegov.models import CookieInput  # noqa: E402
+from cookiegov.models import Classification, CookieInput  # noqa: E402
+
+
+def timed(
+    classifier: Classifier,
+    label: str,
+    cookies: list[CookieInput],
+    note: Callable[[list[Classification]], str] = lambda _: "",
+) -> list[Classification]:
+    """Classify ``cookies`` in one batch, print its CPU-time rate (and ``note`` of the
+    answers, after the timing), return the answers."""
+    start = time.process_time()
+    results = classifier.classify_many(cookies)
+    elapsed = time.process_time() - start
+    print(
+        f"{label}: {len(cookies):,} cookies in {elapsed:.2f}s: "
+        f"{len(cookies) / elapsed:,.0f} cookies/s (one core{note(results)})"
+    )
+    return results
 
 
 def main(n: int = 200_000) -> None:
@@ -28,10 +47,7 @@ def main(n: int = 200_000) -> None:
     cookies = [random.choice(base) for _ in range(n)]
     classifier = Classifier()
     classifier.classify_many(cookies[:1000])  # warm caches
-    start = time.process_time()
-    classifier.classify_many(cookies)
-    elapsed = time.process_time() - start
-    print(f"labelled mix: {n:,} cookies in {elapsed:.2f}s: {n / elapsed:,.0f} cookies/s (one core)")
+    timed(classifier, "labelled mix", cookies)
     # The slow path: names no knowledge base has, decided by attribution and the model.
     unknown = [
         CookieInput(
@@ -44,13 +60,7 @@ def main(n: int = 200_000) -> None:
         )
         for i in range(n // 4)
     ]
-    start = time.process_time()
-    classifier.classify_many(unknown)
-    elapsed = time.process_time() - start
-    print(
-        f"unknown names: {len(unknown):,} cookies in {elapsed:.2f}s: "
-        f"{len(unknown) / elapsed:,.0f} cookies/s (one core)"
-    )
+    timed(classifier, "unknown names", unknown)
     answered = {r.layer for r in classifier.classify_many(unknown[:2000])}
     print(f"  (layers that answered: {', '.join(sorted(answered))})")
     # Names no table knows, recurring as they do across a site's pages and scans: 2,000
@@ -67,14 +77,8 @@ def main(n: int = 200_000) -> None:
         )
         for _ in range(n)
     ]
-    start = time.process_time()
-    results = classifier.classify_many(recurring)
-    elapsed = time.process_time() - start
+    results = timed(classifier, "recurring unknown names, model answers", recurring)
     assert {r.layer for r in results} == {"model"}, {r.layer for r in results}
-    print(
-        f"recurring unknown names, model answers: {n:,} cookies in {elapsed:.2f}s: "
-        f"{n / elapsed:,.0f} cookies/s (one core)"
-    )
     # The worst case: every name new (no cache helps), every cookie answered by the model.
     fresh = [
         CookieInput(
@@ -87,14 +91,8 @@ def main(n: int = 200_000) -> None:
         )
         for i in range(n // 4)
     ]
-    start = time.process_time()
-    results = classifier.classify_many(fresh)
-    elapsed = time.process_time() - start
+    results = timed(classifier, "every name new, model answers", fresh)
     assert {r.layer for r in results} == {"model"}, {r.layer for r in results}
-    print(
-        f"every name new, model answers: {len(fresh):,} cookies in {elapsed:.2f}s: "
-        f"{len(fresh) / elapsed:,.0f} cookies/s (one core)"
-    )
     # The same with names of random letters, so that no two share a pattern of digits.
     letters = "abcdefghijklmnopqrstuvwxyz"
     random_names = [
@@ -109,14 +107,11 @@ def main(n: int = 200_000) -> None:
         )
         for _ in range(n // 4)
     ]
-    start = time.process_time()
-    results = classifier.classify_many(random_names)
-    elapsed = time.process_time() - start
-    answered = {r.layer for r in results}
-    print(
-        f"every name new, random letters: {len(random_names):,} cookies in {elapsed:.2f}s: "
-        f"{len(random_names) / elapsed:,.0f} cookies/s (one core; answered by "
-        f"{', '.join(sorted(answered))})"
+    timed(
+        classifier,
+        "every name new, random letters",
+        random_names,
+        lambda results: f"; answered by {', '.join(sorted({r.layer for r in results}))}",
     )
 
 
