@@ -207,12 +207,12 @@ def confirmed(category: Category, documented: Category, confidence: float) -> fl
     return confidence
 
 
-def _origin(entry: KnownCookie) -> str:
-    if entry.source == "builtin":
-        return "documented"
-    if entry.source == "ocd":
-        return "listed in the Open Cookie Database"
-    return f"listed in {entry.source.removeprefix('import:')}"
+_ORIGIN = {"builtin": "documented", "ocd": "listed in the Open Cookie Database"}
+
+
+def origin(entry: KnownCookie) -> str:
+    """How a knowledge entry came to be known, as a reason says it ("documented", …)."""
+    return _ORIGIN.get(entry.source) or f"listed in {entry.source.removeprefix('import:')}"
 
 
 class SameManagerLayer:
@@ -255,7 +255,7 @@ class SameManagerLayer:
         if entry.category is not v.category:
             vendor = f" as a {entry.vendor} cookie" if entry.vendor else ""
             reason = (
-                f"{name} is {_origin(entry)}{vendor} ({entry.category.value}), but {sites}, "
+                f"{name} is {origin(entry)}{vendor} ({entry.category.value}), but {sites}, "
                 f"this site's consent manager, {'declares' if v.total == 1 else 'declare'} it "
                 f"{v.category.value}: following what sites declare"
             )

@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cookiegov.classification.base import Candidate, Features
-from cookiegov.classification.consensus import SiteConsensus, confirmed
+from cookiegov.classification.consensus import SiteConsensus, confirmed, origin
 from cookiegov.knowledge import CookieTable, KnownCookie
-
-_ORIGIN = {"builtin": "documented", "ocd": "listed in the Open Cookie Database"}
 
 
 class KnownCookieLayer:
@@ -66,10 +64,8 @@ class KnownCookieLayer:
                 if entry.vendor
                 else "a known cookie"
             )
-            origin = (
-                _ORIGIN.get(entry.source) or f"listed in {entry.source.removeprefix('import:')}"
-            )
-            reason = f"{what} is {origin} as {vendor} ({entry.category.value}){_purpose(entry)}"
+            known_as = f"{origin(entry)} as {vendor} ({entry.category.value})"
+            reason = f"{what} is {known_as}{_purpose(entry)}"
             verdict = self.consensus.overrules(features, entry.category) if self.consensus else None
             if verdict is not None:
                 return Candidate(
