@@ -151,6 +151,13 @@ def test_sites_behind_the_same_consent_manager_answer_first() -> None:
     plain = CookieInput(name="_shopify_y", domain=".shop.test")
     assert clf.classify(plain, manager="Cookiebot").layer == "manager"
     assert clf.classify_many([plain], manager="cookiebot")[0].layer == "manager"
+    # The vendor's article is the kb layer's: "an Adobe Analytics cookie".
+    adobe = Classifier(
+        consensus=SiteConsensus.from_declarations(
+            [("cb0.test", "s_cc", "", "cookiebot", Category.NECESSARY)]
+        )
+    ).classify(CookieInput("s_cc", ".shop.test"), manager="Cookiebot")
+    assert "'s_cc' is documented as an Adobe Analytics cookie (analytics), but" in adobe.reason
     # An unknown manager, or none: what sites in general declare.
     for other in ("Klaro", None):
         r = clf.classify(CookieInput(name="_shopify_y", domain=".shop.test"), manager=other)

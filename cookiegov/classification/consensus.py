@@ -210,6 +210,11 @@ def confirmed(category: Category, documented: Category, confidence: float) -> fl
 _ORIGIN = {"builtin": "documented", "ocd": "listed in the Open Cookie Database"}
 
 
+def article(word: str) -> str:
+    """The indefinite article a reason writes before a vendor's name ("an Adobe cookie")."""
+    return "an" if word[:1].lower() in "aeio" else "a"
+
+
 def origin(entry: KnownCookie) -> str:
     """How a knowledge entry came to be known, as a reason says it ("documented", …)."""
     return _ORIGIN.get(entry.source) or f"listed in {entry.source.removeprefix('import:')}"
@@ -253,7 +258,7 @@ class SameManagerLayer:
             )
             return Candidate(v.category, confidence, reason, self.name)
         if entry.category is not v.category:
-            vendor = f" as a {entry.vendor} cookie" if entry.vendor else ""
+            vendor = f" as {article(entry.vendor)} {entry.vendor} cookie" if entry.vendor else ""
             reason = (
                 f"{name} is {origin(entry)}{vendor} ({entry.category.value}), but {sites}, "
                 f"this site's consent manager, {'declares' if v.total == 1 else 'declare'} it "

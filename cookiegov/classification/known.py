@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cookiegov.classification.base import Candidate, Features
-from cookiegov.classification.consensus import SiteConsensus, confirmed, origin
+from cookiegov.classification.consensus import SiteConsensus, article, confirmed, origin
 from cookiegov.knowledge import CookieTable, KnownCookie
 
 
@@ -60,7 +60,7 @@ class KnownCookieLayer:
             )
         else:
             vendor = (
-                f"{_article(entry.vendor)} {entry.vendor} cookie"
+                f"{article(entry.vendor)} {entry.vendor} cookie"
                 if entry.vendor
                 else "a known cookie"
             )
@@ -87,10 +87,6 @@ class KnownCookieLayer:
             entry.purpose,
             entry.docs,
         )
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeio" else "a"
 
 
 def _what(name: str, e: KnownCookie) -> str:
