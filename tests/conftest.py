@@ -38,6 +38,21 @@ def fixture_server() -> Iterator[FixtureServer]:
 
 
 @pytest.fixture(scope="session")
+def boulangerie_states(fixture_server: FixtureServer) -> dict:
+    """One real ``scan --compare`` of the French bakery (none, reject, gpc, accept; one page
+    each), shared by the tests that read a comparison rather than make one."""
+    from cookiegov.services.scanning import scan_states
+
+    settings = Settings(
+        browser_args=[fixture_server.resolver_rule],
+        ignore_https_errors=True,
+        max_pages=1,
+        concurrency=1,
+    )
+    return scan_states("https://www.boulangerie.test/", settings, store=False)
+
+
+@pytest.fixture(scope="session")
 def expected_inventory() -> dict:
     return json.loads((SITES / "www.shop.test" / "_expected.json").read_text())
 
@@ -121,7 +136,9 @@ def demo_site_with_banner(settings: Settings, db: Database) -> Iterator[FixtureS
 
 
 #: Fixtures used only by tests that drive Chromium.
-BROWSER_FIXTURES = frozenset({"fixture_server", "scan_settings", "expected_inventory", "page"})
+BROWSER_FIXTURES = frozenset(
+    {"fixture_server", "scan_settings", "expected_inventory", "page", "boulangerie_states"}
+)
 #: Modules whose tests take seconds each without a browser (processes, servers, generated load).
 SLOW_MODULES = frozenset({"test_crash", "test_fuzz"})
 

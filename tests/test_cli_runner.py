@@ -23,7 +23,6 @@ from cookiegov.errors import InputError
 from cookiegov.models import COMPARE_ORDER, PageResult, ScanResult
 from cookiegov.storage import open_database
 from cookiegov.storage.scans import save_scan
-from fixtures.server import FixtureServer
 
 BIN = Path(sys.executable).parent / "cookiegov"
 
@@ -190,17 +189,21 @@ def test_queued_scans_carry_every_scan_option(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_compare_writes_the_requested_format(fixture_server: FixtureServer, tmp_path: Path) -> None:
-    common = [
-        "scan",
-        "https://www.boulangerie.test/",
-        "--compare",
-        "--max-pages",
-        "1",
-        f"--browser-arg={fixture_server.resolver_rule}",
-        "--ignore-https-errors",
-        "--no-store",
-    ]
+def test_compare_writes_the_requested_format(
+    boulangerie_states: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output rule for ``scan --compare`` (a real comparison of the bakery, made once for
+    the session: the scan itself is tested end to end in test_cli.py)."""
+    from cookiegov.services import scanning
+
+    asked: list[str] = []
+
+    def states(url: str, *args: object, **kwargs: object) -> dict:
+        asked.append(url)
+        return boulangerie_states
+
+    monkeypatch.setattr(scanning, "scan_states", states)
+    common = ["scan", "https://www.boulangerie.test/", "--compare", "--no-store"]
     html = tmp_path / "states.html"
     r = invoke(tmp_path, *common, "-o", str(html))
     assert r.exit_code == 0, r.output
@@ -211,6 +214,7 @@ def test_compare_writes_the_requested_format(fixture_server: FixtureServer, tmp_
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert [row["state"] for row in rows] == [str(s) for s in COMPARE_ORDER]
     assert "consentia" in next(row for row in rows if row["state"] == "reject")["adds"]
+    assert asked == ["https://www.boulangerie.test/"] * 2
 
 
 def test_an_import_without_usable_entries_keeps_the_source(tmp_path: Path) -> None:
