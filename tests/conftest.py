@@ -53,6 +53,22 @@ def boulangerie_states(fixture_server: FixtureServer) -> dict:
 
 
 @pytest.fixture(scope="session")
+def shop_states(fixture_server: FixtureServer) -> dict:
+    """One real comparison of the demo shop, which has no banner (the first five pages of its
+    sitemap: /, about, careers, contact, news with the ad frame), not stored; shared by the
+    governance and compliance tests."""
+    from cookiegov.services.scanning import scan_states
+
+    settings = Settings(
+        browser_args=[fixture_server.resolver_rule],
+        ignore_https_errors=True,
+        max_pages=5,
+        concurrency=2,
+    )
+    return scan_states("https://www.shop.test/", settings, store=False)
+
+
+@pytest.fixture(scope="session")
 def expected_inventory() -> dict:
     return json.loads((SITES / "www.shop.test" / "_expected.json").read_text())
 
@@ -137,7 +153,14 @@ def demo_site_with_banner(settings: Settings, db: Database) -> Iterator[FixtureS
 
 #: Fixtures used only by tests that drive Chromium.
 BROWSER_FIXTURES = frozenset(
-    {"fixture_server", "scan_settings", "expected_inventory", "page", "boulangerie_states"}
+    {
+        "fixture_server",
+        "scan_settings",
+        "expected_inventory",
+        "page",
+        "boulangerie_states",
+        "shop_states",
+    }
 )
 #: Modules whose tests take seconds each without a browser (processes, servers, generated load).
 SLOW_MODULES = frozenset({"test_crash", "test_fuzz"})

@@ -30,8 +30,8 @@ def rules(report: Report) -> set[str]:
     return {f.rule for f in report.findings}
 
 
-def test_site_without_banner_violates_before_consent(fixture_server: FixtureServer) -> None:
-    report, _ = run_check(fixture_server, "https://www.shop.test/")
+def test_site_without_banner_violates_before_consent(shop_states: dict) -> None:
+    report = check(shop_states)
     found = rules(report)
     assert {"pre-consent-cookie", "pre-consent-request", "no-banner", "after-gpc"} <= found
     # Nothing was refused (there is no banner): nothing is claimed about "after Reject all".
@@ -48,10 +48,10 @@ def test_site_without_banner_violates_before_consent(fixture_server: FixtureServ
     assert report.failed("violations")
 
 
-def test_a_consent_manager_that_waits_is_compliant(fixture_server: FixtureServer) -> None:
-    report, results = run_check(fixture_server, "https://www.boulangerie.test/")
+def test_a_consent_manager_that_waits_is_compliant(boulangerie_states: dict) -> None:
+    report = check(boulangerie_states)
     assert report.violations == [], [f.message for f in report.violations]
-    assert results["accept"].evidence[0]["banner_found"]
+    assert boulangerie_states["accept"].evidence[0]["banner_found"]
 
 
 def test_banner_without_first_layer_reject(fixture_server: FixtureServer) -> None:
@@ -77,7 +77,7 @@ def test_check_command_fails_on_violations(fixture_server: FixtureServer, tmp_pa
             "check",
             "https://www.shop.test/",
             "--max-pages",
-            "2",
+            "1",
             f"--browser-arg={fixture_server.resolver_rule}",
             "--ignore-https-errors",
             "--fail-on",

@@ -14,13 +14,11 @@ from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
 from banner import create_app
-from cookiegov.services.scanning import scan_states
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from cookiegov.storage.appends import append_consent
 from cookiegov.storage.consents import ConsentInput, all_records, record_hash
 from cookiegov.storage.scans import save_scan
-from fixtures.server import FixtureServer
 from scanner.browser import find_chromium
 
 pytestmark = pytest.mark.browser
@@ -43,17 +41,9 @@ def spread_over_days(db: Any, site: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def dashboard(
-    fixture_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def dashboard(shop_states: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('d') / 'd.db'}")
-    settings = Settings(
-        browser_args=[fixture_server.resolver_rule],
-        ignore_https_errors=True,
-        max_pages=3,
-        concurrency=2,
-    )
-    results = list(scan_states("https://www.shop.test/", settings).values())
+    results = list(shop_states.values())  # the session's real comparison of the demo shop
     for result in results:
         save_scan(db, result)
     for result in results:  # a second round, so that history has two scans per state

@@ -18,7 +18,6 @@ from banner import create_app
 from cookiegov.declaration import declaration, declaration_html
 from cookiegov.optout import refusal_series, vendor_status, visitor_status
 from cookiegov.policy import compare, parse_policy
-from cookiegov.services.scanning import scan_states
 from cookiegov.settings import Settings
 from cookiegov.storage import Database, open_database
 from cookiegov.storage.appends import append_consent
@@ -32,17 +31,9 @@ BIN = Path(sys.executable).parent / "cookiegov"
 
 
 @pytest.fixture(scope="module")
-def scanned(fixture_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def scanned(shop_states: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
     db = open_database(f"sqlite:///{tmp_path_factory.mktemp('g') / 'g.db'}")
-    settings = Settings(
-        browser_args=[fixture_server.resolver_rule],
-        ignore_https_errors=True,
-        max_pages=5,  # the sitemap in order: /, about, careers, contact, news (the ad frame)
-        concurrency=2,
-    )
-    results = {
-        k: save_scan(db, v) for k, v in scan_states("https://www.shop.test/", settings).items()
-    }
+    results = {k: save_scan(db, v) for k, v in shop_states.items()}
     return {"db": db, "results": results, "url": str(db.url)}
 
 
