@@ -116,6 +116,7 @@ def edited_overrides(db: Database, site: str) -> list[KnownCookie]:
                 purpose=row.get("purpose"),
                 source=f"editor:{site}",
                 domain=registrable_domain(domain) if domain else None,
+                host=domain.lstrip(".").lower() if domain else None,
             )
         )
     return out

@@ -31,6 +31,9 @@ class KnownCookie:
     source: str = "builtin"  # builtin | override:<file> | import:<name>
     docs: str | None = None
     domain: str | None = None  # only cookies on this registrable domain match
+    # Only the cookie of exactly this name (letter case included) on exactly this host
+    # matches: the site admin's word on one cookie of the inventory (the dashboard's editor).
+    host: str | None = None
 
     @property
     def is_exact(self) -> bool:
@@ -126,8 +129,12 @@ class CookieTable:
 
     def _match(self, name: str, domain: str) -> KnownCookie | None:
         site = registrable_domain(domain) if domain else ""
-        for group in (self._exact.get(name), self._folded.get(name.lower())):
-            hit = _pick(group, site)
+        host = domain.lstrip(".").lower()
+        for group, folded in (
+            (self._exact.get(name), False),
+            (self._folded.get(name.lower()), True),
+        ):
+            hit = _pick(group, site, host, folded)
             if hit:
                 return hit
         stems = self._stems.get(name[:2])
@@ -136,7 +143,7 @@ class CookieTable:
         if stems[0] and name.startswith(stems[0]):
             for stem, group in stems[1]:
                 if name.startswith(stem):
-                    hit = _pick(group, site)
+                    hit = _pick(group, site, host)
                     if hit:
                         return hit
         others = self._others.get(name[:1])
@@ -182,16 +189,24 @@ def _joinable(regex: re.Pattern[str]) -> bool:
 _MISSING = object()
 
 
-def _pick(group: list[KnownCookie] | None, site: str) -> KnownCookie | None:
+def _pick(
+    group: list[KnownCookie] | None, site: str, host: str, folded: bool = False
+) -> KnownCookie | None:
+    """The entry for a cookie on ``host``: one made for exactly that cookie (not when the
+    name only matched in another letter case), else one for its registrable domain, else one
+    for any domain."""
     if not group:
         return None
-    fallback = None
+    best = fallback = None
     for e in group:
-        if e.domain == site:
-            return e
-        if e.domain is None and fallback is None:
-            fallback = e
-    return fallback
+        if e.host is not None:
+            if e.host == host and not folded:
+                return e
+        elif e.domain == site:
+            best = best or e
+        elif e.domain is None:
+            fallback = fallback or e
+    return best or fallback
 
 
 class HostTable:

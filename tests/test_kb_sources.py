@@ -106,3 +106,27 @@ def test_the_editors_cookie_overrides_classify_the_sites_scans(db: Database) -> 
     other = classifier_for(Settings(), db, "other.test")
     assert other.classify(CookieInput("_ga", ".other.test")).category == "analytics"
     assert ours.classify(CookieInput("_ga", ".elsewhere.test")).category == "analytics"
+
+
+def test_an_editor_override_is_about_one_cookie(db: Database) -> None:
+    """The admin set a category for one cookie of the inventory: the same name on another
+    host of the domain, or in another letter case, is another cookie (it once matched both:
+    the override table folds case and matches by registrable domain)."""
+    from cookiegov.storage.site_admin import set_cookie_override
+
+    set_cookie_override(
+        db, "shop.test", "_ga", "www.shop.test",
+        category="necessary", vendor="", purpose="", actor="admin",
+    )  # fmt: skip
+    ours = classifier_for(Settings(), db, "shop.test")
+    cookies = [
+        CookieInput("_ga", "www.shop.test", site="shop.test"),
+        CookieInput("_ga", ".WWW.shop.test", site="shop.test"),  # the same host, written so
+        CookieInput("_ga", "blog.shop.test", site="shop.test"),
+        CookieInput("_ga", ".shop.test", site="shop.test"),
+        CookieInput("_GA", "www.shop.test", site="shop.test"),
+    ]
+    one = [ours.classify(c) for c in cookies]
+    assert [r.layer for r in one] == ["override", "override", "kb", "kb", "kb"]
+    assert [r.category for r in one[2:4]] == ["analytics", "analytics"]
+    assert ours.classify_many(cookies) == one
