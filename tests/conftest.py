@@ -19,6 +19,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy
@@ -26,6 +27,9 @@ import sqlalchemy
 from cookiegov.settings import Settings, load_settings
 from cookiegov.storage import Database, open_database
 from fixtures.server import SITES, FixtureServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -129,26 +133,64 @@ def scan_settings(fixture_server: FixtureServer, tmp_path: Path) -> Settings:
     )
 
 
+#: How the tests launch a visitor's Chromium (Debian's, see the README), before their own args.
+VISITOR_FLAGS = (
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 @contextlib.contextmanager
-def demo_site_with_banner(settings: Settings, db: Database) -> Iterator[FixtureServer]:
-    """The demo site with the banner installed, its endpoint served by a real Flask server on
-    loopback behind ``consent.shop.test`` (same-site, as a site owner would deploy it)."""
+def visitor_browser(*args: str) -> Iterator[Browser]:
+    """A visitor's Chromium (not the scanner's), launched with :data:`VISITOR_FLAGS` and
+    ``args`` (the fixture server's host resolver rule, usually)."""
+    from playwright.sync_api import sync_playwright
+
+    from scanner.browser import find_chromium
+
+    executable = find_chromium()
+    assert executable, "no Chromium: run `make setup`"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=[*VISITOR_FLAGS, *args])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def served(app: Any) -> Iterator[str]:
+    """A WSGI app served by a real threaded Werkzeug server on loopback: its base URL."""
     from werkzeug.serving import make_server
 
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{http.server_port}"
+    finally:
+        http.shutdown()
+
+
+@contextlib.contextmanager
+def demo_site_with_banner(
+    settings: Settings, db: Database, app: Any = None
+) -> Iterator[FixtureServer]:
+    """The demo site with the banner installed, its endpoint served by a real Flask server on
+    loopback behind ``consent.shop.test`` (same-site, as a site owner would deploy it)."""
     from banner import create_app
 
-    http = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    server = FixtureServer(
-        upstreams={"consent.shop.test": f"http://127.0.0.1:{http.server_port}"},
-        banner_script="https://consent.shop.test/v1/sites/shop.test/banner.js",
-    )
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-        http.shutdown()
+    with served(app or create_app(settings, db)) as endpoint:
+        server = FixtureServer(
+            upstreams={"consent.shop.test": endpoint},
+            banner_script="https://consent.shop.test/v1/sites/shop.test/banner.js",
+        )
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 #: Fixtures used only by tests that drive Chromium.

@@ -4,14 +4,12 @@ consent markup (``www.plain-shop.test``): the block list comes from a real scan 
 from __future__ import annotations
 
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, sync_playwright
-from werkzeug.serving import make_server
 
 from banner import create_app
 from cookiegov.services.scanning import scan
@@ -20,6 +18,7 @@ from cookiegov.storage import open_database
 from cookiegov.storage.consents import all_records, verify_chain
 from fixtures.server import FixtureServer
 from scanner.browser import find_chromium, write_profile
+from tests.conftest import served
 
 pytestmark = pytest.mark.browser
 SITE = "plain-shop.test"
@@ -34,31 +33,27 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     # The beacon host sets no cookie, so the scan cannot tell whose it is: the site says so.
     site = {"autoblock_hosts": {"beacon.tracker-x.test": "analytics"}}
     settings = Settings(sites={SITE: site}, consent_days=30)
-    servers = []
-    for db in (open_database(url), open_database(url)):  # the scan's, then the visitors'
-        http = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
-        threading.Thread(target=http.serve_forever, daemon=True).start()
-        servers.append(http)
-    server = FixtureServer(
-        upstreams={f"consent.{SITE}": f"http://127.0.0.1:{servers[0].server_port}"}
-    )
-    server.start()
-    try:
-        # The site owner's baseline scan: every tag fires once the scanner accepts.
-        scan_settings = Settings(
-            browser_args=[server.resolver_rule],
-            ignore_https_errors=True,
-            max_pages=2,
-            consent="accept",
-        )
-        result = scan(f"https://www.{SITE}/", scan_settings, db)
-        # Visitors get a banner built after the scan (a served one is reused for seconds).
-        server.upstreams[f"consent.{SITE}"] = f"http://127.0.0.1:{servers[1].server_port}"
-        yield {"db": db, "server": server, "settings": settings, "scan": result}
-    finally:
-        server.stop()
-        for http in servers:
-            http.shutdown()
+    scans_db, visitors_db = open_database(url), open_database(url)
+    with (
+        served(create_app(settings, scans_db)) as for_the_scan,
+        served(create_app(settings, visitors_db)) as for_visitors,
+    ):
+        server = FixtureServer(upstreams={f"consent.{SITE}": for_the_scan})
+        server.start()
+        try:
+            # The site owner's baseline scan: every tag fires once the scanner accepts.
+            scan_settings = Settings(
+                browser_args=[server.resolver_rule],
+                ignore_https_errors=True,
+                max_pages=2,
+                consent="accept",
+            )
+            result = scan(f"https://www.{SITE}/", scan_settings, visitors_db)
+            # Visitors get a banner built after the scan (a served one is reused for seconds).
+            server.upstreams[f"consent.{SITE}"] = for_visitors
+            yield {"db": visitors_db, "server": server, "settings": settings, "scan": result}
+        finally:
+            server.stop()
 
 
 @pytest.fixture

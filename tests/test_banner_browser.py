@@ -6,13 +6,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from cookiegov.storage.consents import all_records
-from scanner.browser import find_chromium
-from tests.conftest import demo_site_with_banner
+from tests.conftest import demo_site_with_banner, visitor_browser
 
 pytestmark = pytest.mark.browser
 SITE = "shop.test"
@@ -28,22 +27,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 @pytest.fixture
 def browser_page(stack: dict) -> Iterator[Page]:
-    chromium = find_chromium()
-    assert chromium, "no Chromium: run `make setup`"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                stack["server"].resolver_rule,
-            ],
-        )
-        context = browser.new_context(ignore_https_errors=True)
-        yield context.new_page()
-        browser.close()
+    with visitor_browser(stack["server"].resolver_rule) as browser:
+        yield browser.new_context(ignore_https_errors=True).new_page()
 
 
 def test_reject_all_records_and_blocks_analytics(stack: dict, browser_page: Page) -> None:

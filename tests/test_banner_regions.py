@@ -8,13 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page
 
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from cookiegov.storage.consents import all_records
-from scanner.browser import find_chromium
-from tests.conftest import demo_site_with_banner
+from tests.conftest import demo_site_with_banner, visitor_browser
 
 pytestmark = pytest.mark.browser
 DNS = "Do not sell or share my personal information"
@@ -33,15 +32,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture
 def ctx(stack: dict[str, Any]) -> Iterator[BrowserContext]:
-    chromium = find_chromium()
-    assert chromium, "no Chromium: run `make setup`"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=["--no-sandbox", "--disable-background-networking", stack["server"].resolver_rule],
-        )
+    with visitor_browser(stack["server"].resolver_rule) as browser:
         yield browser.new_context(ignore_https_errors=True)
-        browser.close()
 
 
 def visit(stack: dict[str, Any], ctx: BrowserContext, country: str) -> Page:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from playwright.sync_api import Page, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Page
 
 from banner import create_app
 from cookiegov.settings import Settings
@@ -19,7 +17,7 @@ from cookiegov.storage import open_database
 from cookiegov.storage.appends import append_consent
 from cookiegov.storage.consents import ConsentInput, all_records, record_hash
 from cookiegov.storage.scans import save_scan
-from scanner.browser import find_chromium
+from tests.conftest import served, visitor_browser
 
 pytestmark = pytest.mark.browser
 TOKEN = "dash-t0ken-for-the-dashboard-4Wq"
@@ -70,18 +68,14 @@ def dashboard(shop_states: dict, tmp_path_factory: pytest.TempPathFactory) -> It
         )
     spread_over_days(db, "shop.test")
     app = create_app(Settings(admin_token=TOKEN, sites={"shop.test": {}}), db)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    yield f"http://localhost:{http.server_port}"
-    http.shutdown()
+    with served(app) as url:
+        yield url.replace("127.0.0.1", "localhost")
 
 
 @pytest.fixture
 def tab() -> Iterator[Page]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
+    with visitor_browser() as browser:
         yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
 
 
 def sign_in(page: Page, base: str) -> None:

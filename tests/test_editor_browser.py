@@ -5,22 +5,19 @@ The editor passes axe-core and works by keyboard."""
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, Page
 
 from banner import create_app
 from cookiegov.settings import Settings
 from cookiegov.storage import open_database
 from cookiegov.storage.consents import all_records
-from scanner.browser import find_chromium
-from tests.conftest import demo_site_with_banner
+from tests.conftest import demo_site_with_banner, served, visitor_browser
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,33 +32,18 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     settings = Settings(
         admin_token=TOKEN, sites={SITE: {"policy_url": "https://www.shop.test/privacy"}}
     )
-    with demo_site_with_banner(settings, db) as server:
-        http = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
-        threading.Thread(target=http.serve_forever, daemon=True).start()
-        server.upstreams["admin.shop.test"] = f"http://127.0.0.1:{http.server_port}"
-        try:
-            yield {"db": db, "server": server, "dashboard": "https://admin.shop.test"}
-        finally:
-            http.shutdown()
+    with (
+        demo_site_with_banner(settings, db) as server,
+        served(create_app(settings, db)) as dashboard,
+    ):
+        server.upstreams["admin.shop.test"] = dashboard
+        yield {"db": db, "server": server, "dashboard": "https://admin.shop.test"}
 
 
 @pytest.fixture
 def chrome(stack: dict[str, Any]) -> Iterator[Browser]:
-    chromium = find_chromium()
-    assert chromium, "no Chromium: run `make setup`"
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                stack["server"].resolver_rule,
-            ],
-        )
-        yield b
-        b.close()
+    with visitor_browser(stack["server"].resolver_rule) as browser:
+        yield browser
 
 
 def records(stack: dict[str, Any], count: int) -> list[dict[str, Any]]:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from banner import create_app
 from cookiegov.declaration import declaration, declaration_html
@@ -24,7 +21,7 @@ from cookiegov.storage.appends import append_consent
 from cookiegov.storage.consents import ConsentInput, all_records
 from cookiegov.storage.scans import save_scan
 from fixtures.server import SITES, FixtureServer
-from scanner.browser import find_chromium
+from tests.conftest import demo_site_with_banner, visitor_browser
 
 pytestmark = pytest.mark.browser
 BIN = Path(sys.executable).parent / "cookiegov"
@@ -150,16 +147,8 @@ def test_policy_check_command(scanned: dict, fixture_server: FixtureServer, tmp_
 def banner_stack(scanned: dict) -> Iterator[dict[str, Any]]:
     settings = Settings(sites={"shop.test": {}}, admin_token="t0ken-for-the-opt-out-report-8Hv")
     app = create_app(settings, scanned["db"])
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    server = FixtureServer(
-        upstreams={"consent.shop.test": f"http://127.0.0.1:{http.server_port}"},
-        banner_script="https://consent.shop.test/v1/sites/shop.test/banner.js",
-    )
-    server.start()
-    yield {"server": server, "client": app.test_client()}
-    server.stop()
-    http.shutdown()
+    with demo_site_with_banner(settings, scanned["db"], app) as server:
+        yield {"server": server, "client": app.test_client()}
 
 
 def test_banner_fills_the_declaration_and_endpoints(banner_stack: dict) -> None:
@@ -171,14 +160,9 @@ def test_banner_fills_the_declaration_and_endpoints(banner_stack: dict) -> None:
         headers={"Authorization": "Bearer t0ken-for-the-opt-out-report-8Hv"},
     ).get_json()
     assert optout["vendors"] and optout["series"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=find_chromium(),
-            args=["--no-sandbox", banner_stack["server"].resolver_rule],
-        )
+    with visitor_browser(banner_stack["server"].resolver_rule) as browser:
         page = browser.new_page(ignore_https_errors=True)
         page.goto("https://www.shop.test/privacy")
         page.locator("[data-cookiegov-declaration] table.cg-decl").first.wait_for()
         text = page.locator("[data-cookiegov-declaration]").inner_text()
         assert "_pk_id.7.4f2a" in text and "Matomo" in text and "adnet_uid" in text
-        browser.close()

@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from banner import create_app
 from cookiegov.errors import InputError
@@ -25,6 +24,7 @@ from cookiegov.storage import Database
 from cookiegov.storage.appends import BatchCommitter, ConsentWriter
 from cookiegov.storage.consents import ConsentInput, all_records, count_records, verify_chain
 from cookiegov.storage.writer_service import WriterClient, WriterServer
+from tests.conftest import served
 
 # Bodies as a hostile client sends them: raw JSON text, escapes included.
 POISONED_BODIES = (
@@ -62,12 +62,8 @@ POISONED_ENTRIES = (
 @pytest.fixture
 def server(db: Database) -> Iterator[int]:
     settings = Settings(rate_limit=10**6, sites={"shop.test": {}})
-    http_server = make_server("127.0.0.1", 0, create_app(settings, db), threaded=True)
-    thread = threading.Thread(target=http_server.serve_forever, daemon=True)
-    thread.start()
-    yield http_server.server_port
-    http_server.shutdown()
-    thread.join(timeout=5)
+    with served(create_app(settings, db)) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
 def _post(port: int, body: str) -> tuple[int, dict]:
