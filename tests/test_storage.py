@@ -1,3 +1,4 @@
+import dataclasses
 import time
 
 import pytest
@@ -88,7 +89,7 @@ def test_migration_upgrades_an_older_database_in_place(db_url: str) -> None:
     assert "blocked_reason" not in columns
     old.close()
     upgraded = open_database(url)
-    assert upgraded.revision() == upgraded.head() == "0030"
+    assert upgraded.revision() == upgraded.head() == "0040"
     scan = latest_scan(upgraded, "a.test")
     assert scan is not None and scan.cookies[0].name == "_ga"
     assert scan.cookies[0].blocked_reason is None and scan.cookies[0].value_kind == "empty"
@@ -250,3 +251,32 @@ def test_writer_reports_a_failed_batch_and_recovers(db: Database) -> None:
     record = writer.append("shop.test", _consent("visitor-after-00001", True))
     assert record["seq"] == 2
     assert verify_chain(db, "shop.test").ok
+
+
+def test_a_stored_scan_keeps_the_review_flags_its_threshold_set(db: Database) -> None:
+    """The flag is the scan's verdict against the deployment's ``review_threshold``; a
+    reloaded scan (dashboard, declaration, checks, diffs) once recomputed it against the
+    default 0.5, so a cautious 0.9 lost its flags and a lenient 0.3 gained some."""
+    from cookiegov.classify import Classifier, CookieInput
+    from tests import builders
+
+    answers = {
+        threshold: Classifier(review_threshold=threshold).classify(
+            CookieInput("_ga", ".shop.test", expires_in=400 * 86400, site="shop.test")
+        )
+        for threshold in (0.99, 0.01)
+    }
+    assert answers[0.99].needs_review and not answers[0.01].needs_review
+    for threshold, answer in answers.items():
+        result = builders.scan(cookies=[builders.cookie("_ga", classification=answer)])
+        stored = save_scan(db, dataclasses.replace(result, site=f"t{threshold}.test"))
+        loaded = latest_scan(db, stored.site)
+        assert loaded is not None
+        assert loaded.cookies[0].needs_review is answer.needs_review
+        kept = loaded.cookies[0].classification
+        assert kept is not None
+        assert (kept.category, kept.confidence, kept.reason) == (
+            answer.category,
+            answer.confidence,
+            answer.reason,
+        )

@@ -138,6 +138,7 @@ def _cookie_row(scan_id: int, c: ObservedCookie) -> dict[str, Any]:
         "confidence": cl.confidence if cl else 0.0,
         "reason": cl.reason if cl else None,
         "purpose": cl.purpose if cl else None,
+        "needs_review": c.needs_review,
         "blocked_reason": c.blocked_reason,
         "value_length": c.value_length,
         "value_kind": c.value_kind,
@@ -170,7 +171,11 @@ def _cookie_from_row(row: Any) -> ObservedCookie:
             reason=row.reason or "",
             layer="stored",
             purpose=row.purpose,
-            needs_review=row.confidence < DEFAULT_REVIEW_THRESHOLD,
+            needs_review=(
+                row.confidence < DEFAULT_REVIEW_THRESHOLD
+                if row.needs_review is None  # stored before 0040
+                else bool(row.needs_review)
+            ),
         ),
     )
 

@@ -87,6 +87,8 @@ cookies = Table(
     Column("value_length", Integer, nullable=False, server_default="0"),
     Column("value_kind", String(16), nullable=False, server_default="empty"),
     Column("value_entropy", Float, nullable=False, server_default="0"),
+    # added by 0040: the flag as the scan set it (None on older rows)
+    Column("needs_review", Boolean),
     Index("ix_cookies_scan", "scan_id"),
 )
 
