@@ -277,3 +277,55 @@ def test_no_layout_shift_and_dark_mode(stack: dict, ctx: BrowserContext) -> None
     page.emulate_media(color_scheme="dark")
     dark = page.locator(".cg-box").evaluate("e => getComputedStyle(e).backgroundColor")
     assert light == "rgb(255, 255, 255)" and dark != light
+
+
+def test_a_cookie_flagged_for_review_is_cleared_unless_everything_is_granted(
+    tmp_path: Path,
+) -> None:
+    """A cookie guessed necessary below the deployment's review threshold is treated as
+    non-necessary (privacy by default): refused with "Reject all", kept with "Accept all";
+    a sure necessary cookie is kept either way. The flag travels from the scan's classifier
+    through the stored baseline scan to the visitor's browser."""
+    from cookiegov.classify import Classifier, CookieInput
+    from cookiegov.storage.scans import save_scan
+    from tests import builders
+
+    classifier = Classifier(review_threshold=0.8)
+
+    def observed(name: str) -> Any:
+        answer = classifier.classify(
+            CookieInput(name, "www.shop.test", expires_in=None, http_only=True, secure=True,
+                        same_site="Lax", site="shop.test")
+        )  # fmt: skip
+        assert answer.category == "necessary"
+        return builders.cookie(name, domain="www.shop.test", classification=answer)
+
+    basket, session = observed("basket_id"), observed("sessionid")
+    assert basket.needs_review and not session.needs_review
+    db = open_database(f"sqlite:///{tmp_path / 'flag.db'}")
+    save_scan(db, builders.scan("accept", [basket, session], url="https://www.shop.test/"))
+    with (
+        demo_site_with_banner(Settings(sites={"shop.test": {}}), db) as server,
+        visitor_browser(server.resolver_rule) as browser,
+    ):
+        for button, kept in (
+            ("Reject all", {"sessionid"}),
+            ("Accept all", {"sessionid", "basket_id"}),
+        ):
+            context = browser.new_context(ignore_https_errors=True)
+            page = context.new_page()
+            page.goto("https://www.shop.test/")
+            page.get_by_role("button", name=button).click()
+            consent(page)
+            # The site sets both after the choice; the banner clears what the choice refused
+            # on the next page it loads.
+            context.add_cookies(
+                [
+                    {"name": name, "value": "v1", "domain": "www.shop.test", "path": "/"}
+                    for name in ("basket_id", "sessionid")
+                ]
+            )
+            page.goto("https://www.shop.test/about")
+            consent(page)
+            assert cookie_names(context) & {"basket_id", "sessionid"} == kept, button
+            context.close()
