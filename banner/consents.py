@@ -137,46 +137,42 @@ def consent_entry(
     """The record to append for a parsed choice (or a withdrawal, ``action`` "withdraw"); the
     client address only as ``ip_mode`` keeps it (truncated or hashed with the site's salt),
     never raw."""
-    choices, override = apply_gpc(parsed, cfg)
     return ConsentInput(
-        consent_id=parsed["consent_id"],
-        choices=choices,
-        revision=parsed["revision"],
-        method=parsed["method"],
-        gpc=parsed["gpc"],
-        action=parsed.get("action", "grant"),
-        language=parsed.get("language"),
-        page_url=parsed.get("page_url"),
-        texts_hash=parsed.get("texts_hash"),
+        **_recorded(parsed, cfg),
         user_agent=clean_header(user_agent, 512),
         ip=anonymize_ip(ip, settings.ip_mode, ip_salt(settings, cfg)),
-        gpc_override=override,
-        services=parsed.get("services"),
-        region=parsed.get("region"),
-        rule=parsed.get("rule"),
     )
 
 
 def scan_record(parsed: dict[str, Any], cfg: SiteConfig) -> dict[str, Any]:
     """The answer to a consent the scanner marked (:mod:`cookiegov.scanmark`): shaped like a
     stored record under the same GPC policy, never appended (no sequence number, no hash)."""
+    return {
+        **_recorded(parsed, cfg),
+        "seq": 0,
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "hash": "",
+    }
+
+
+def _recorded(parsed: dict[str, Any], cfg: SiteConfig) -> dict[str, Any]:
+    """What a parsed choice records, the site's GPC policy applied: the fields an appended
+    record and the answer to a marked scan share."""
     choices, override = apply_gpc(parsed, cfg)
     return {
         "consent_id": parsed["consent_id"],
-        "seq": 0,
-        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "action": parsed.get("action", "grant"),
         "choices": choices,
         "revision": parsed["revision"],
         "method": parsed["method"],
         "gpc": parsed["gpc"],
-        "gpc_override": override,
+        "action": parsed.get("action", "grant"),
         "language": parsed.get("language"),
         "page_url": parsed.get("page_url"),
+        "texts_hash": parsed.get("texts_hash"),
+        "gpc_override": override,
         "services": parsed.get("services"),
         "region": parsed.get("region"),
         "rule": parsed.get("rule"),
-        "hash": "",
     }
 
 

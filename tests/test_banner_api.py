@@ -250,14 +250,16 @@ def test_banner_marks_cookies_whose_category_needs_review(
     from tests.test_storage import _scan
 
     scan = _scan()
-    guess = Classification(Category.NECESSARY, None, 0.41, "learned model: …", "model")
+    guess = Classification(
+        Category.NECESSARY, None, 0.41, "learned model: …", "model", needs_review=True
+    )
     unsure = replace(scan.cookies[0], name="zz_guess", classification=guess)
     save_scan(db, replace(scan, consent="accept", cookies=[scan.cookies[0], unsure]))
     line = client.get("/v1/sites/shop.test/banner.js").get_data(as_text=True).split("\n")[0]
     config = json.loads(line.removeprefix("window.__cookiegovConfig=").removesuffix(";"))
     review = {c["name"]: (c["category"], c["review"]) for c in config["cookies"]}
     assert review["zz_guess"] == ("necessary", True)
-    assert review[scan.cookies[0].name][1] is (scan.cookies[0].classification.confidence < 0.5)
+    assert review[scan.cookies[0].name][1] is scan.cookies[0].needs_review
 
 
 @pytest.mark.parametrize(
