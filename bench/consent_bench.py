@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT))
 
 from cookiegov.models import Category  # noqa: E402
 from cookiegov.services.scanning import scan as scan_site  # noqa: E402
-from cookiegov.settings import Settings  # noqa: E402
 from fixtures.server import FixtureServer  # noqa: E402
 from scanner import cmps  # noqa: E402
 
@@ -55,9 +54,7 @@ def main() -> None:
             for state in ("reject", "accept"):
                 answers, scans, right, verified, evidence = [], [], True, True, {}
                 for _ in range(args.rounds):
-                    settings = Settings(
-                        browser_args=[fx.resolver_rule],
-                        ignore_https_errors=True,
+                    settings = fx.settings(
                         max_pages=1,
                         concurrency=1,
                         use_sitemap=False,

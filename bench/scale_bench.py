@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.scan_bench import Sampler  # noqa: E402
-from cookiegov.settings import Settings  # noqa: E402
 from fixtures.server import FixtureServer  # noqa: E402
 from scanner.scan import scan_site  # noqa: E402
 
@@ -28,7 +27,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     args = parser.parse_args()
     with FixtureServer() as fx:
-        base = Settings(browser_args=[fx.resolver_rule], ignore_https_errors=True, max_depth=60)
+        base = fx.settings(max_depth=60)
         began = time.monotonic()
         sampled = scan_site("https://big.test/", base.replace(max_pages=60, max_per_template=5))
         elapsed = time.monotonic() - began

@@ -128,9 +128,7 @@ def main() -> None:
     )
     with FixtureServer() as fx:
         for concurrency in args.concurrency:
-            settings = Settings(
-                browser_args=[fx.resolver_rule],
-                ignore_https_errors=True,
+            settings = fx.settings(
                 max_pages=args.pages,
                 concurrency=concurrency,
                 max_per_template=0,

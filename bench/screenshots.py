@@ -17,7 +17,6 @@ from banner import create_app  # noqa: E402
 from cookiegov.compliance import check  # noqa: E402
 from cookiegov.report import check_html, to_html  # noqa: E402
 from cookiegov.services.scanning import scan, scan_states  # noqa: E402
-from cookiegov.settings import Settings  # noqa: E402
 from cookiegov.storage import open_database  # noqa: E402
 from cookiegov.storage.consents import ConsentInput, append_consent  # noqa: E402
 from cookiegov.storage.scans import save_scan  # noqa: E402
@@ -30,9 +29,7 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     db = open_database("sqlite:///:memory:")
     with FixtureServer() as fx:
-        settings = Settings(
-            browser_args=[fx.resolver_rule],
-            ignore_https_errors=True,
+        settings = fx.settings(
             max_pages=12,
             sites={"shop.test": {"policy_url": "https://www.shop.test/privacy"}},
         )

@@ -40,9 +40,7 @@ def main() -> None:
     with FixtureServer(
         upstreams={f"consent.{SITE}": f"http://127.0.0.1:{servers[0].server_port}"}
     ) as fx:
-        scan_settings = Settings(
-            browser_args=[fx.resolver_rule], ignore_https_errors=True, consent="accept"
-        )
+        scan_settings = fx.settings(consent="accept")
         scan(f"https://www.{SITE}/", scan_settings, db)
         from banner import vendors
 

@@ -47,9 +47,7 @@ def boulangerie_states(fixture_server: FixtureServer) -> dict:
     each), shared by the tests that read a comparison rather than make one."""
     from cookiegov.services.scanning import scan_states
 
-    settings = Settings(
-        browser_args=[fixture_server.resolver_rule],
-        ignore_https_errors=True,
+    settings = fixture_server.settings(
         max_pages=1,
         concurrency=1,
     )
@@ -63,9 +61,7 @@ def shop_states(fixture_server: FixtureServer) -> dict:
     governance and compliance tests."""
     from cookiegov.services.scanning import scan_states
 
-    settings = Settings(
-        browser_args=[fixture_server.resolver_rule],
-        ignore_https_errors=True,
+    settings = fixture_server.settings(
         max_pages=5,
         concurrency=2,
     )

@@ -42,9 +42,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         server.start()
         try:
             # The site owner's baseline scan: every tag fires once the scanner accepts.
-            scan_settings = Settings(
-                browser_args=[server.resolver_rule],
-                ignore_https_errors=True,
+            scan_settings = server.settings(
                 max_pages=2,
                 consent="accept",
             )
@@ -279,9 +277,7 @@ def test_the_check_finds_nothing_of_a_refused_category_with_autoblocking_on(
     from cookiegov.compliance import check
     from cookiegov.services.scanning import scan_states
 
-    settings = Settings(
-        browser_args=[stack["server"].resolver_rule],
-        ignore_https_errors=True,
+    settings = stack["server"].settings(
         max_pages=1,
         concurrency=2,
     )

@@ -11,7 +11,6 @@ import pytest
 from cookiegov.compliance import RULES, Report, check
 from cookiegov.models import ScanResult
 from cookiegov.services.scanning import scan_states
-from cookiegov.settings import Settings
 from fixtures.server import FixtureServer
 
 pytestmark = pytest.mark.browser
@@ -19,9 +18,7 @@ BIN = Path(sys.executable).parent / "cookiegov"
 
 
 def run_check(server: FixtureServer, url: str) -> tuple[Report, dict[str, ScanResult]]:
-    settings = Settings(
-        browser_args=[server.resolver_rule], ignore_https_errors=True, max_pages=3, concurrency=2
-    )
+    settings = server.settings(max_pages=3, concurrency=2)
     results = scan_states(url, settings)
     return check(results), results
 

@@ -18,7 +18,6 @@ import pytest
 from cookiegov.compliance import check
 from cookiegov.models import Category, ScanResult
 from cookiegov.services.scanning import scan as scan_site
-from cookiegov.settings import Settings
 from fixtures.server import FixtureServer
 from scanner import cmps
 
@@ -39,9 +38,7 @@ LAYERS = "www.layers-shop.test"  # vanilla-cookieconsent 3 without any refusal, 
 
 
 def scan(server: FixtureServer, shop: str, state: str) -> ScanResult:
-    settings = Settings(
-        browser_args=[server.resolver_rule],
-        ignore_https_errors=True,
+    settings = server.settings(
         max_pages=1,
         concurrency=1,
         use_sitemap=False,

@@ -8,16 +8,13 @@ import pytest
 
 from cookiegov.models import ObservedCookie, ScanResult
 from cookiegov.services.scanning import scan
-from cookiegov.settings import Settings
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def demo_scan(fixture_server, tmp_path_factory) -> ScanResult:  # type: ignore[no-untyped-def]
-    settings = Settings(
-        browser_args=[fixture_server.resolver_rule],
-        ignore_https_errors=True,
+    settings = fixture_server.settings(
         max_pages=12,
         concurrency=2,
     )
@@ -76,9 +73,7 @@ def test_session_and_lifetime_facts(demo_scan: ScanResult) -> None:
 
 
 def test_strict_profile_reports_blocked_third_party_cookies(fixture_server) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(
-        browser_args=[fixture_server.resolver_rule],
-        ignore_https_errors=True,
+    settings = fixture_server.settings(
         max_pages=1,
         concurrency=1,
         browser_profile="strict",
@@ -92,9 +87,7 @@ def test_strict_profile_reports_blocked_third_party_cookies(fixture_server) -> N
 
 
 def test_cookie_store_indexeddb_and_beacons(fixture_server) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(
-        browser_args=[fixture_server.resolver_rule],
-        ignore_https_errors=True,
+    settings = fixture_server.settings(
         max_pages=1,
         concurrency=1,
     )

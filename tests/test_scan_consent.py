@@ -19,9 +19,7 @@ pytestmark = pytest.mark.browser
 
 
 def settings_for(server: FixtureServer, **kw: object) -> Settings:
-    base = Settings(
-        browser_args=[server.resolver_rule], ignore_https_errors=True, max_pages=2, concurrency=1
-    )
+    base = server.settings(max_pages=2, concurrency=1)
     return base.replace(**kw)
 
 

@@ -13,9 +13,7 @@ pytestmark = pytest.mark.browser
 
 
 def bench_settings(server: FixtureServer, **kw: object) -> Settings:
-    base = Settings(
-        browser_args=[server.resolver_rule],
-        ignore_https_errors=True,
+    base = server.settings(
         max_pages=15,
         concurrency=2,
         settle_ms=150,

@@ -95,9 +95,7 @@ def test_cookies_from_pages_that_survived(hostile_scan: tuple[ScanResult, float]
 
 def test_a_page_cannot_forge_its_scan(fixture_server: FixtureServer) -> None:
     """Invented cookies and keys, a posed-as caller, a flood and a fake banner API."""
-    settings = Settings(
-        browser_args=[fixture_server.resolver_rule],
-        ignore_https_errors=True,
+    settings = fixture_server.settings(
         max_pages=1,
         use_sitemap=False,
         consent="reject",
