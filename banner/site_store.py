@@ -79,6 +79,8 @@ def dress(config: dict[str, Any], site: str, raw: dict[str, Any] | None = None) 
             {
                 **item,
                 "category": own.get("category") or item["category"],
+                # the admin's category is a person's word: no longer a guess to review
+                "review": False if own.get("category") else item.get("review", False),
                 "vendor": own.get("vendor") or item.get("vendor", ""),
                 "purpose": own.get("purpose") or item.get("purpose", ""),
                 # count and the unit's text key: one wording everywhere (report.duration_parts)

@@ -49,7 +49,7 @@ def declaration(
                 "lifetime": lifetime_text(c),
                 "lifetime_seconds": c.lifetime,
                 "third_party": c.third_party,
-                "needs_review": c.needs_review,
+                "needs_review": c.needs_review and not own.get("category"),
                 "confidence": round(cl.confidence, 2) if cl else 0.0,
             }
         )

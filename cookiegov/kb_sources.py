@@ -18,7 +18,7 @@ from cookiegov.classify import Classifier
 from cookiegov.cookie_files import read_cookie_file
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError
-from cookiegov.knowledge import KnownCookie, entry_from_dict
+from cookiegov.knowledge import KnownCookie, cookie_domain, entry_from_dict
 from cookiegov.models import Category
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
@@ -116,7 +116,7 @@ def edited_overrides(db: Database, site: str) -> list[KnownCookie]:
                 purpose=row.get("purpose"),
                 source=f"editor:{site}",
                 domain=registrable_domain(domain) if domain else None,
-                host=domain.lstrip(".").lower() if domain else None,
+                host=cookie_domain(domain) if domain else None,
             )
         )
     return out

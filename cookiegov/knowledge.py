@@ -129,7 +129,7 @@ class CookieTable:
 
     def _match(self, name: str, domain: str) -> KnownCookie | None:
         site = registrable_domain(domain) if domain else ""
-        host = domain.lstrip(".").lower()
+        host = cookie_domain(domain)
         for group, folded in (
             (self._exact.get(name), False),
             (self._folded.get(name.lower()), True),
@@ -152,6 +152,8 @@ class CookieTable:
         joined, patterns = others
         if patterns and (joined is None or joined.match(name)):
             for regex, other in patterns:
+                if other.host not in (None, host):
+                    continue
                 if (other.domain is None or other.domain == site) and regex.match(name):
                     return other
         return None
@@ -187,6 +189,12 @@ def _joinable(regex: re.Pattern[str]) -> bool:
 
 
 _MISSING = object()
+
+
+def cookie_domain(domain: str) -> str:
+    """A cookie's domain as one key: lower-case, without a trailing dot, the leading dot kept
+    (a host-only cookie of ``shop.test`` and one set for ``.shop.test`` are two cookies)."""
+    return domain.strip().lower().rstrip(".")
 
 
 def _pick(

@@ -167,6 +167,7 @@ def served(app: Any) -> Iterator[str]:
         yield f"http://127.0.0.1:{http.server_port}"
     finally:
         http.shutdown()
+        http.server_close()
 
 
 @contextlib.contextmanager

@@ -235,3 +235,39 @@ def test_the_dashboard_inventory_shows_the_override(client: FlaskClient) -> None
     )
     inventory = page.split('id="inv-h"', 1)[1]
     assert "<code>_ga</code>" in inventory and "Own vendor name" in inventory
+
+
+def test_the_admins_category_settles_a_cookie_flagged_for_review(
+    db: Database, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cookie the scan's classifier was unsure of is flagged (the banner clears it unless
+    everything is granted); once the admin confirms its category in the editor, the banner and
+    the declaration stop treating it as a guess (they kept the scan's flag before)."""
+    from cookiegov.models import Category, Classification
+
+    monkeypatch.setattr("banner.api.SCRIPT_TTL", 0.0)  # no built script reused (10 s)
+    guess = Classification(Category.NECESSARY, None, 0.41, "learned model: …", "model",
+                           needs_review=True)  # fmt: skip
+    save_scan(db, scan("accept", [cookie("sid"), cookie("zq_cart", classification=guess)]))
+
+    def flags() -> tuple[bool, bool]:
+        entry = next(c for c in config(client)["cookies"] if c["name"] == "zq_cart")
+        declared = client.get("/v1/sites/shop.test/declaration.json").get_json()
+        listed = next(c for c in declared["categories"]["necessary"] if c["name"] == "zq_cart")
+        return entry["review"], listed["needs_review"]
+
+    assert flags() == (True, True)
+    r = client.post(
+        "/dashboard/sites/shop.test/editor/cookie",
+        data={
+            "csrf_token": form_of(client)["csrf_token"],
+            "name": "zq_cart",
+            "domain": "www.shop.test",
+            "category": "necessary",
+            "vendor": "",
+            "purpose": "the basket",
+        },
+        base_url=HTTPS,
+    )
+    assert r.status_code == 303
+    assert flags() == (False, False)

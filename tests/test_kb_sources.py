@@ -121,7 +121,7 @@ def test_an_editor_override_is_about_one_cookie(db: Database) -> None:
     ours = classifier_for(Settings(), db, "shop.test")
     cookies = [
         CookieInput("_ga", "www.shop.test", site="shop.test"),
-        CookieInput("_ga", ".WWW.shop.test", site="shop.test"),  # the same host, written so
+        CookieInput("_ga", "WWW.shop.test", site="shop.test"),  # the same host, written so
         CookieInput("_ga", "blog.shop.test", site="shop.test"),
         CookieInput("_ga", ".shop.test", site="shop.test"),
         CookieInput("_GA", "www.shop.test", site="shop.test"),
@@ -130,3 +130,31 @@ def test_an_editor_override_is_about_one_cookie(db: Database) -> None:
     assert [r.layer for r in one] == ["override", "override", "kb", "kb", "kb"]
     assert [r.category for r in one[2:4]] == ["analytics", "analytics"]
     assert ours.classify_many(cookies) == one
+
+
+def test_a_host_only_cookie_and_a_domain_cookie_of_one_name_keep_their_own_overrides(
+    db: Database,
+) -> None:
+    """``pref`` set host-only on shop.test and ``pref`` set for .shop.test are two cookies, as
+    in the banner and the declaration (the classifier once folded them into one, the last
+    override winning for both); a trailing dot names the same host."""
+    from cookiegov.storage.site_admin import set_cookie_override
+
+    for domain, category in (("shop.test", "necessary"), (".shop.test", "advertising")):
+        set_cookie_override(
+            db, "shop.test", "pref", domain,
+            category=category, vendor="", purpose="", actor="admin",
+        )  # fmt: skip
+    ours = classifier_for(Settings(), db, "shop.test")
+    cookies = [
+        CookieInput("pref", "shop.test", site="shop.test"),
+        CookieInput("pref", ".shop.test", site="shop.test"),
+        CookieInput("pref", "shop.test.", site="shop.test"),
+    ]
+    answers = [ours.classify(c) for c in cookies]
+    assert [(a.layer, a.category) for a in answers] == [
+        ("override", "necessary"),
+        ("override", "advertising"),
+        ("override", "necessary"),
+    ]
+    assert ours.classify_many(cookies) == answers

@@ -8,7 +8,6 @@ import pytest
 
 from cookiegov.compliance import check
 from cookiegov.models import ScanResult
-from cookiegov.settings import Settings
 from fixtures.server import FixtureServer
 from scanner.scan import scan_site
 
@@ -18,9 +17,8 @@ BUDGET = 6.0
 
 @pytest.fixture(scope="module")
 def hostile_scan(fixture_server: FixtureServer) -> tuple[ScanResult, float]:
-    settings = Settings(
-        browser_args=[fixture_server.resolver_rule, "--js-flags=--max-old-space-size=64"],
-        ignore_https_errors=True,
+    settings = fixture_server.settings(
+        browser_args=["--js-flags=--max-old-space-size=64"],
         max_pages=20,
         concurrency=2,
         page_timeout=BUDGET,

@@ -43,7 +43,8 @@ class KnownCookieLayer:
         return self.table.may_match(name)
 
     def classify(self, features: Features) -> Candidate | None:
-        entry = self.table.match(features.name, features.host)
+        # the cookie's own domain: an editor override is for exactly one cookie
+        entry = self.table.match(features.name, features.cookie.domain)
         if entry is None:
             return None
         known = features.manager in self.managers
