@@ -59,8 +59,22 @@ def effective_raw(settings: Settings, db: Database | None, site: str) -> dict[st
     return raw
 
 
+_NOTHING_PUBLISHED: tuple[dict[str, Any], int] = ({}, 0)
+# site -> (its file settings, its published settings, the SiteConfig built from them)
+_built: dict[str, tuple[object, object, SiteConfig]] = {}
+
+
 def effective_site(settings: Settings, db: Database | None, site: str) -> SiteConfig:
-    return build_site(site, effective_raw(settings, db, site))
+    """:func:`effective_raw` as a :class:`SiteConfig`, built again only when the file's or the
+    published settings are other objects than last time (every consent POST asks for it)."""
+    from_file = settings.sites.get(site)
+    now = published(db).get(site, _NOTHING_PUBLISHED) if db is not None else _NOTHING_PUBLISHED
+    hit = _built.get(site)
+    if hit is not None and hit[0] is from_file and hit[1] is now and from_file is not None:
+        return hit[2]
+    config = build_site(site, effective_raw(settings, db, site))
+    _built[site] = (from_file, now, config)
+    return config
 
 
 def dress(config: dict[str, Any], site: str, raw: dict[str, Any] | None = None) -> dict[str, Any]:

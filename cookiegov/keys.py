@@ -47,6 +47,11 @@ class Keys:
     def mac_key(self) -> bytes:
         return self.derive("record-mac")
 
+    @functools.cached_property
+    def scan_mark_key(self) -> bytes:
+        """The key of the scanner's consent marks (:mod:`cookiegov.scanmark`)."""
+        return self.derive("scan-mark")
+
     def mac(self, record_hash: str) -> str:
         """The record's MAC: HMAC-SHA256 of its chain hash under the secret."""
         return hmac.new(self.mac_key, record_hash.encode(), hashlib.sha256).hexdigest()
@@ -76,8 +81,11 @@ def verify_signature(public_key: str, message: bytes, signature: str) -> bool:
 
 
 def load_keys(secret_key: str = "", key_file: str = "") -> Keys | None:
-    """The keys from the environment secret, else the key file; None when neither is set."""
-    return _load(secret_key, key_file, _mtime(key_file))
+    """The keys from the environment secret, else the key file (read again when it
+    changes); None when neither is set."""
+    if secret_key:  # the key file is not looked at (nor stat'ed on every request)
+        return _load(secret_key, "", 0.0)
+    return _load("", key_file, _mtime(key_file))
 
 
 def _mtime(key_file: str) -> float:

@@ -32,7 +32,7 @@ def key_for(settings: Settings) -> bytes:
         return settings.scan_key.encode()
     keys = load_keys(settings.secret_key, settings.key_file)
     if keys is not None:
-        return keys.derive("scan-mark")
+        return keys.scan_mark_key
     material = f"cookiegov-scan|{settings.admin_token}|{settings.database_url}"
     return hashlib.sha256(material.encode()).digest()
 
