@@ -9,6 +9,7 @@ pay a query each.
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 import time
@@ -60,20 +61,21 @@ def effective_raw(settings: Settings, db: Database | None, site: str) -> dict[st
 
 
 _NOTHING_PUBLISHED: tuple[dict[str, Any], int] = ({}, 0)
-# site -> (its file settings, its published settings, the SiteConfig built from them)
-_built: dict[str, tuple[object, object, SiteConfig]] = {}
+# site -> (a copy of its file settings, its published settings, the SiteConfig built from them)
+_built: dict[str, tuple[dict[str, Any] | None, object, SiteConfig]] = {}
 
 
 def effective_site(settings: Settings, db: Database | None, site: str) -> SiteConfig:
-    """:func:`effective_raw` as a :class:`SiteConfig`, built again only when the file's or the
-    published settings are other objects than last time (every consent POST asks for it)."""
+    """:func:`effective_raw` as a :class:`SiteConfig`, built again only when the file's
+    settings differ from last time (compared by value: a caller may change them in place) or
+    the published ones were read again (every consent POST asks for it)."""
     from_file = settings.sites.get(site)
     now = published(db).get(site, _NOTHING_PUBLISHED) if db is not None else _NOTHING_PUBLISHED
     hit = _built.get(site)
-    if hit is not None and hit[0] is from_file and hit[1] is now and from_file is not None:
+    if hit is not None and from_file is not None and hit[1] is now and hit[0] == from_file:
         return hit[2]
-    config = build_site(site, effective_raw(settings, db, site))
-    _built[site] = (from_file, now, config)
+    config = build_site(site, effective_raw(settings, db, site))  # NotFoundError if unknown
+    _built[site] = (copy.deepcopy(from_file), now, config)
     return config
 
 

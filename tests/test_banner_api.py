@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from banner import create_app
+from cookiegov.errors import NotFoundError
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.consents import all_records, verify_chain
@@ -282,3 +283,19 @@ def test_withdrawal_clears_the_cookie_with_the_domain_it_was_set_with(
     for attributes in (set_attributes, clear_attributes):
         domains = [a for a in attributes if a.lower().startswith("domain=")]
         assert [d.lower() for d in domains] == ([domain.lower()] if domain else [])
+
+
+def test_a_sites_config_is_built_once_and_again_when_its_settings_change() -> None:
+    """Every consent POST asks for the site's config: it is built once, and again when the
+    file's settings change, even in place (a cached object compared by identity missed that),
+    or when another site's settings are asked for."""
+    from banner.site_store import effective_site
+
+    settings = Settings(sites={"shop.test": {"revision": 1}, "other.test": {}})
+    first = effective_site(settings, None, "shop.test")
+    assert first.revision == 1 and effective_site(settings, None, "shop.test") is first
+    settings.sites["shop.test"]["revision"] = 2
+    assert effective_site(settings, None, "shop.test").revision == 2
+    assert effective_site(settings, None, "other.test").site == "other.test"
+    with pytest.raises(NotFoundError):
+        effective_site(settings, None, "nope.test")
