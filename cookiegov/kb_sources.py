@@ -16,7 +16,6 @@ from typing import Any
 from cookiegov.classification.ocd import OCD_CATEGORIES
 from cookiegov.classify import Classifier
 from cookiegov.cookie_files import read_cookie_file
-from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError
 from cookiegov.knowledge import KnownCookie, cookie_domain, entry_from_dict
 from cookiegov.models import Category
@@ -115,7 +114,6 @@ def edited_overrides(db: Database, site: str) -> list[KnownCookie]:
                 vendor=row.get("vendor"),
                 purpose=row.get("purpose"),
                 source=f"editor:{site}",
-                domain=registrable_domain(domain) if domain else None,
                 host=cookie_domain(domain) if domain else None,
             )
         )

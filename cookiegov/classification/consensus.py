@@ -245,7 +245,11 @@ class SameManagerLayer:
         if v is None:
             return None
         entry = next(
-            (e for e in (t.match(features.name, features.host) for t in self.vendors) if e),
+            (
+                e
+                for e in (t.match(features.name, features.cookie.domain) for t in self.vendors)
+                if e
+            ),
             None,
         )
         who = MANAGER_NAMES.get(features.manager, features.manager)
