@@ -41,31 +41,26 @@ def fixture_server() -> Iterator[FixtureServer]:
         yield server
 
 
-@pytest.fixture(scope="session")
-def boulangerie_states(fixture_server: FixtureServer) -> dict:
-    """One real ``scan --compare`` of the French bakery (none, reject, gpc, accept; one page
-    each), shared by the tests that read a comparison rather than make one."""
+def _compared(server: FixtureServer, url: str, **budget: int) -> dict:
+    """One real scan per consent state (none, reject, gpc, accept), not stored."""
     from cookiegov.services.scanning import scan_states
 
-    settings = fixture_server.settings(
-        max_pages=1,
-        concurrency=1,
-    )
-    return scan_states("https://www.boulangerie.test/", settings, store=False)
+    return scan_states(url, server.settings(**budget), store=False)
+
+
+@pytest.fixture(scope="session")
+def boulangerie_states(fixture_server: FixtureServer) -> dict:
+    """One real ``scan --compare`` of the French bakery (one page per state), shared by the
+    tests that read a comparison rather than make one."""
+    return _compared(fixture_server, "https://www.boulangerie.test/", max_pages=1, concurrency=1)
 
 
 @pytest.fixture(scope="session")
 def shop_states(fixture_server: FixtureServer) -> dict:
     """One real comparison of the demo shop, which has no banner (the first five pages of its
-    sitemap: /, about, careers, contact, news with the ad frame), not stored; shared by the
-    governance and compliance tests."""
-    from cookiegov.services.scanning import scan_states
-
-    settings = fixture_server.settings(
-        max_pages=5,
-        concurrency=2,
-    )
-    return scan_states("https://www.shop.test/", settings, store=False)
+    sitemap: /, about, careers, contact, news with the ad frame); shared by the governance,
+    compliance and dashboard tests."""
+    return _compared(fixture_server, "https://www.shop.test/", max_pages=5, concurrency=2)
 
 
 @pytest.fixture(scope="session")

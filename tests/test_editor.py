@@ -73,6 +73,24 @@ def config(client: FlaskClient, path: str = "/v1/sites/shop.test/banner.js") -> 
     return dict(json.loads(body.split("=", 1)[1].split(";\n", 1)[0]))
 
 
+def set_cookie(
+    client: FlaskClient, name: str, category: str, vendor: str = "", purpose: str = ""
+) -> Any:
+    """The editor's form for one cookie of www.shop.test, sent as the browser would."""
+    return client.post(
+        "/dashboard/sites/shop.test/editor/cookie",
+        data={
+            "csrf_token": form_of(client)["csrf_token"],
+            "name": name,
+            "domain": "www.shop.test",
+            "category": category,
+            "vendor": vendor,
+            "purpose": purpose,
+        },
+        base_url=HTTPS,
+    )
+
+
 def send(client: FlaskClient, data: dict[str, Any], action: str) -> Any:
     return client.post(
         "/dashboard/sites/shop.test/editor/", data={**data, "action": action}, base_url=HTTPS
@@ -153,35 +171,12 @@ def test_policy_links() -> None:
 def test_cookie_overrides_change_the_banner_and_ask_again(
     client: FlaskClient, db: Database
 ) -> None:
-    token = form_of(client)["csrf_token"]
-    r = client.post(
-        "/dashboard/sites/shop.test/editor/cookie",
-        data={
-            "csrf_token": token,
-            "name": "_ga",
-            "domain": "www.shop.test",
-            "category": "analytics",
-            "vendor": "Google Analytics 4",
-            "purpose": "Visit counts",
-        },
-        base_url=HTTPS,
-    )
+    r = set_cookie(client, "_ga", "analytics", "Google Analytics 4", "Visit counts")
     assert r.status_code == 303
     entry = next(c for c in config(client)["cookies"] if c["name"] == "_ga")
     assert entry["vendor"] == "Google Analytics 4" and entry["purpose"] == "Visit counts"
     assert config(client)["revision"] == 3  # same category: no new question
-    client.post(
-        "/dashboard/sites/shop.test/editor/cookie",
-        data={
-            "csrf_token": token,
-            "name": "_ga",
-            "domain": "www.shop.test",
-            "category": "advertising",
-            "vendor": "",
-            "purpose": "",
-        },
-        base_url=HTTPS,
-    )
+    set_cookie(client, "_ga", "advertising")
     entry = next(c for c in config(client)["cookies"] if c["name"] == "_ga")
     assert entry["category"] == "advertising" and config(client)["revision"] == 4
     declared = client.get("/v1/sites/shop.test/declaration.json").get_json()
@@ -257,17 +252,5 @@ def test_the_admins_category_settles_a_cookie_flagged_for_review(
         return entry["review"], listed["needs_review"]
 
     assert flags() == (True, True)
-    r = client.post(
-        "/dashboard/sites/shop.test/editor/cookie",
-        data={
-            "csrf_token": form_of(client)["csrf_token"],
-            "name": "zq_cart",
-            "domain": "www.shop.test",
-            "category": "necessary",
-            "vendor": "",
-            "purpose": "the basket",
-        },
-        base_url=HTTPS,
-    )
-    assert r.status_code == 303
+    assert set_cookie(client, "zq_cart", "necessary", purpose="the basket").status_code == 303
     assert flags() == (False, False)
