@@ -47,6 +47,9 @@ class Evaluation:
     skipped: list[str] = field(default_factory=list)
     # (confidence, right?, layer) per judged row: reliability and per-layer figures
     judged: list[tuple[float, bool, str]] = field(default_factory=list)
+    # Rows where some layer's answer (not only the first) was right, when measured: the
+    # most any choice among the layers' answers could reach (see :func:`any_layer_right`).
+    reachable: int | None = None
 
     def add(self, label: Category, result: Classification, **detail: Any) -> None:
         self.total += 1
@@ -82,6 +85,10 @@ class Evaluation:
     def balanced_accuracy(self) -> float:
         present = [c.value for c in CLASSES if sum(self.confusion.get(c.value, {}).values())]
         return sum(self.recall(c) for c in present) / len(present) if present else 0.0
+
+    @property
+    def reachable_accuracy(self) -> float | None:
+        return None if self.reachable is None or not self.total else self.reachable / self.total
 
     @property
     def needs_review_share(self) -> float:
@@ -139,6 +146,12 @@ class Evaluation:
         for truth in labels:
             row = self.confusion.get(truth, {})
             lines.append(f"{truth:<12}" + "".join(f"{row.get(p, 0):>10}" for p in labels))
+        if self.reachable_accuracy is not None:
+            lines += [
+                "",
+                "an oracle choosing, for each cookie, whichever layer's answer is right: "
+                f"{self.reachable_accuracy:.1%}",
+            ]
         lines += ["", f"{'layer':<12}{'rows':>6}{'accuracy':>10}"]
         for layer, (n, acc) in self.by_layer().items():
             lines.append(f"{layer:<12}{n:>6}{acc:>10.1%}")
@@ -246,10 +259,22 @@ def site_grouped_cv(
                 name=s.features.name,
                 domain=s.features.host,
             )
+            ev.reachable = (ev.reachable or 0) + any_layer_right(clf, s)
         if progress:
             n_sites = len({sites[j].group for j in test})
             progress(f"fold {i}/{folds}: {len(test)} cookies of {n_sites} sites")
     return ev
+
+
+def any_layer_right(clf: Classifier, row: Labelled) -> bool:
+    """Whether any of the classifier's layers, asked alone, gives the row's label: the
+    classifier's first-answer-wins order, or any other way of choosing among its layers'
+    answers, cannot do better on that row than this."""
+    for layer in clf.layers:
+        answer = layer.classify(row.features)
+        if answer is not None and answer.category is row.label:
+            return True
+    return False
 
 
 @dataclass
@@ -289,6 +314,7 @@ def vendor_grouped_cv(
             r = named[j]
             for ev, clf in ((result.full, full), (result.model, only), (result.strict, strict)):
                 ev.add(r.label, clf.classify_features(r.features), name=r.features.name)
+            result.full.reachable = (result.full.reachable or 0) + any_layer_right(full, r)
         if progress:
             n_vendors = len({named[j].group for j in test})
             progress(f"fold {i}/{folds}: {len(test)} names of {n_vendors} vendors")

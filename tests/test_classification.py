@@ -26,7 +26,7 @@ from cookiegov.classification.registry import LAYER_ORDER
 from cookiegov.classification.train import train
 from cookiegov.classify import Classifier, classify
 from cookiegov.declaration import declaration
-from cookiegov.evaluate import grouped_folds, site_grouped_cv
+from cookiegov.evaluate import CLASSES, any_layer_right, grouped_folds, site_grouped_cv
 from cookiegov.models import Category, Classification, CookieInput, ObservedCookie, ScanResult
 from tests import builders
 
@@ -265,6 +265,25 @@ def test_site_grouped_evaluation_on_real_declarations() -> None:
     assert ev.accuracy > 0.6, ev.to_text(show_wrong=False)
     assert "unknown" not in {p for row in ev.confusion.values() for p in row}
     assert sum(n for _, _, n, _, _ in ev.reliability()) == ev.total
+    # Some layer was right at least wherever the first answer was, and the report says how far
+    # choosing among the layers' answers could go.
+    assert ev.reachable is not None and ev.correct <= ev.reachable <= ev.total
+    assert f"right: {ev.reachable_accuracy:.1%}" in ev.to_text(show_wrong=False)
+
+
+def test_any_layer_right_asks_every_layer_not_only_the_first() -> None:
+    clf = Classifier()
+    fact = next(f for f in ocd_facts() if f.name == "AMP_TOKEN")
+    (amp,) = ocd_labelled([fact], names_only=True)
+    answers = {
+        a.category for layer in clf.layers if (a := layer.classify(amp.features)) is not None
+    }
+    # The kb answers first (analytics); alone, the model would say otherwise.
+    assert clf.classify_features(amp.features).category is Category.ANALYTICS
+    assert len(answers) == 2
+    for label in CLASSES:
+        relabelled = dataclasses.replace(amp, label=label)
+        assert any_layer_right(clf, relabelled) is (label in answers), label
 
 
 def test_names_only_features_do_not_claim_a_session() -> None:
