@@ -21,7 +21,7 @@ from banner.sites import SiteConfig, build_site
 from cookiegov.errors import NotFoundError
 from cookiegov.report import duration_parts
 from cookiegov.settings import Settings
-from cookiegov.site_settings import banner_css, resolve
+from cookiegov.site_settings import banner_css, overridden, resolve
 from cookiegov.storage import Database
 from cookiegov.storage.site_admin import all_published, cookie_overrides_for
 
@@ -89,16 +89,18 @@ def dress(config: dict[str, Any], site: str, raw: dict[str, Any] | None = None) 
     overrides = cookie_overrides_for(db, site)
     cookies = []
     for item in config.get("cookies", []):
-        own = overrides.get((item["name"], item["domain"]), {})
         count, unit = duration_parts(item.get("lifetime"))
+        shown = overridden(
+            overrides.get((item["name"], item["domain"])),
+            category=item["category"],
+            vendor=item.get("vendor", ""),
+            purpose=item.get("purpose", ""),
+            review=item.get("review", False),
+        )
         cookies.append(
             {
                 **item,
-                "category": own.get("category") or item["category"],
-                # the admin's category is a person's word: no longer a guess to review
-                "review": False if own.get("category") else item.get("review", False),
-                "vendor": own.get("vendor") or item.get("vendor", ""),
-                "purpose": own.get("purpose") or item.get("purpose", ""),
+                **shown,
                 # count and the unit's text key: one wording everywhere (report.duration_parts)
                 "life": [count, unit],
             }

@@ -8,6 +8,7 @@ from typing import Any
 from cookiegov.errors import NotFoundError
 from cookiegov.models import Category, ScanResult
 from cookiegov.report import _env, lifetime_text
+from cookiegov.site_settings import overridden
 from cookiegov.storage import Database
 from cookiegov.storage.scans import baseline_scan
 from cookiegov.storage.site_admin import cookie_overrides_for
@@ -36,20 +37,23 @@ def declaration(
             continue
         seen.add((c.name, c.domain))
         cl = c.classification
-        own = overrides.get((c.name, c.domain), {})
-        category = own.get("category") or c.category.value
-        groups.setdefault(category, []).append(
+        shown = overridden(
+            overrides.get((c.name, c.domain)),
+            category=c.category.value,
+            vendor=cl.vendor if cl else None,
+            purpose=cl.purpose if cl else None,
+            review=c.needs_review,
+        )
+        groups.setdefault(shown["category"], []).append(
             {
                 "name": c.name,
                 "domain": c.domain,
-                "vendor": own.get("vendor")
-                or (cl.vendor if cl else None)
-                or ("" if c.third_party else scan.site),
-                "purpose": own.get("purpose") or (cl.purpose if cl else None) or "",
+                "vendor": shown["vendor"] or ("" if c.third_party else scan.site),
+                "purpose": shown["purpose"] or "",
                 "lifetime": lifetime_text(c),
                 "lifetime_seconds": c.lifetime,
                 "third_party": c.third_party,
-                "needs_review": c.needs_review and not own.get("category"),
+                "needs_review": shown["review"],
                 "confidence": round(cl.confidence, 2) if cl else 0.0,
             }
         )

@@ -195,6 +195,26 @@ def banner_css(raw: dict[str, Any]) -> str:
     return "".join(parts)
 
 
+def overridden(
+    own: Mapping[str, Any] | None,
+    *,
+    category: str,
+    vendor: str | None,
+    purpose: str | None,
+    review: bool,
+) -> dict[str, Any]:
+    """A cookie's category, vendor, purpose and review flag as the declaration and the
+    banner show them: what the admin set where set (``own``, from the dashboard), else the
+    scan's. The admin's category is a person's word: no longer a guess to review."""
+    own = own or {}
+    return {
+        "category": own.get("category") or category,
+        "vendor": own.get("vendor") or vendor,
+        "purpose": own.get("purpose") or purpose,
+        "review": review and not own.get("category"),
+    }
+
+
 def with_overrides(
     cookies: list[ObservedCookie], overrides: Mapping[tuple[str, str], Mapping[str, Any]]
 ) -> list[ObservedCookie]:
