@@ -26,6 +26,7 @@ from cookiegov.storage import Database
 from cookiegov.storage.site_admin import all_published, cookie_overrides_for
 
 TTL = 2.0
+_NOTHING_PUBLISHED: tuple[dict[str, Any], int] = ({}, 0)
 _lock = threading.Lock()
 _cache: dict[int, tuple[float, dict[str, tuple[dict[str, Any], int]]]] = {}
 
@@ -54,13 +55,20 @@ def effective_raw(settings: Settings, db: Database | None, site: str) -> dict[st
     from_file = settings.sites.get(site)
     if from_file is None:
         raise NotFoundError(f"unknown site {site!r}")
-    stored, bumps = published(db).get(site, ({}, 0)) if db is not None else ({}, 0)
+    return _raw(from_file, _published_of(db, site))
+
+
+def _published_of(db: Database | None, site: str) -> tuple[dict[str, Any], int]:
+    return published(db).get(site, _NOTHING_PUBLISHED) if db is not None else _NOTHING_PUBLISHED
+
+
+def _raw(from_file: dict[str, Any], entry: tuple[dict[str, Any], int]) -> dict[str, Any]:
+    stored, bumps = entry
     raw = resolve(from_file, stored) if stored else dict(from_file)  # the consent POST's path
     raw["revision"] = int(from_file.get("revision", 1)) + bumps
     return raw
 
 
-_NOTHING_PUBLISHED: tuple[dict[str, Any], int] = ({}, 0)
 # site -> (a copy of its file settings, its published settings, the SiteConfig built from them)
 _built: dict[str, tuple[dict[str, Any] | None, object, SiteConfig]] = {}
 
@@ -70,11 +78,13 @@ def effective_site(settings: Settings, db: Database | None, site: str) -> SiteCo
     settings differ from last time (compared by value: a caller may change them in place) or
     the published ones were read again (every consent POST asks for it)."""
     from_file = settings.sites.get(site)
-    now = published(db).get(site, _NOTHING_PUBLISHED) if db is not None else _NOTHING_PUBLISHED
+    if from_file is None:
+        raise NotFoundError(f"unknown site {site!r}")
+    now = _published_of(db, site)
     hit = _built.get(site)
-    if hit is not None and from_file is not None and hit[1] is now and hit[0] == from_file:
+    if hit is not None and hit[1] is now and hit[0] == from_file:
         return hit[2]
-    config = build_site(site, effective_raw(settings, db, site))  # NotFoundError if unknown
+    config = build_site(site, _raw(from_file, now))  # one read of the published settings
     _built[site] = (copy.deepcopy(from_file), now, config)
     return config
 
