@@ -39,7 +39,7 @@ from cookiegov.compliance import RULES, CheckContext
 from cookiegov.declaration import declaration_html
 from cookiegov.diff import diff_scans
 from cookiegov.errors import AuthError, NotFoundError, RateLimitError
-from cookiegov.models import Category, ConsentState
+from cookiegov.models import Category, ConsentState, ScanResult
 from cookiegov.optout import optin_series, refusal_series, vendor_status
 from cookiegov.report import COLORS, lifetime_text
 from cookiegov.schedules import list_schedules
@@ -115,6 +115,15 @@ def _visible_sites() -> list[str]:
 def _require_site(site: str) -> None:
     if site not in _visible_sites():
         raise NotFoundError(f"unknown site {site!r}")
+
+
+def visible_scan(scan_id: int) -> ScanResult:
+    """A stored scan of a site this admin may see; another site's scan is answered as if it
+    did not exist (same 404, same words: neither its site nor its existence shows)."""
+    scan = load_scan(context.db(), scan_id)
+    if scan is None or scan.site not in _visible_sites():
+        raise NotFoundError(f"no scan {scan_id}")
+    return scan
 
 
 @bp.after_request
@@ -297,11 +306,6 @@ def preview(site: str) -> Response:
 @bp.get("/diff/<int:old>/<int:new>")
 @login_required
 def diff_page(old: int, new: int) -> str:
-    db = context.db()
-    a, b = load_scan(db, old), load_scan(db, new)
-    if a is None or b is None:
-        raise NotFoundError("no such scan")
-    _require_site(a.site)
-    _require_site(b.site)
+    a, b = visible_scan(old), visible_scan(new)
     d = diff_scans(a, b, CheckContext.from_settings(context.settings()))
     return render_template("dashboard/diff.html", d=d, a=a, b=b)

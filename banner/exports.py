@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from banner import context
-from banner.dashboard import login_required
+from banner.dashboard import login_required, visible_scan
 from banner.operations import known_site
 from cookiegov.csvcells import safe_row
 from cookiegov.errors import NotFoundError
@@ -125,7 +125,5 @@ def site_evidence(site: str) -> Response:
 @login_required
 def scan_evidence(scan_id: int) -> Response:
     """The evidence report of one stored scan (its consent state alone)."""
-    result = load_scan(context.db(), scan_id)
-    if result is None:
-        raise NotFoundError(f"no scan {scan_id}")
+    result = visible_scan(scan_id)
     return _evidence({result.consent: result})

@@ -160,3 +160,36 @@ def test_token_create_list_revoke_on_the_command_line(db_url: str, tmp_path: Any
     assert revoked.exit_code == 0 and "revoked" in revoked.stdout
     again = runner.invoke(cli, ["--config", str(config), "token", "revoke", "1"])
     assert again.exit_code == 3  # not found: nothing active under that id
+
+
+def test_a_site_token_cannot_open_another_sites_scan_by_its_number(db: Database) -> None:
+    """Scan ids are sequential: a site's admin walking them sees its own scans' evidence and
+    diffs, and for another site's the same 404 as for a scan that does not exist."""
+    from cookiegov.storage.scans import save_scan
+    from tests import builders
+
+    mine = save_scan(db, builders.scan("accept", [builders.cookie("cart")])).scan_id
+    theirs = save_scan(
+        db,
+        builders.scan(
+            "accept",
+            [builders.cookie("theirs_secret", domain="www.other.test")],
+            site="other.test",
+            url="https://www.other.test/private-page",
+        ),
+    ).scan_id
+    _, shop = create_token(db, "shop.test", "shop")
+    c = _client(db)
+    session_id = _sign_in(c, shop)
+    assert _page(c, f"/dashboard/scans/{mine}/evidence", session_id).status_code == 200
+    assert _page(c, f"/dashboard/diff/{mine}/{mine}", session_id).status_code == 200
+    missing = _page(c, "/dashboard/scans/999/evidence", session_id)
+    for path in (
+        f"/dashboard/scans/{theirs}/evidence",
+        f"/dashboard/diff/{mine}/{theirs}",
+        f"/dashboard/diff/{theirs}/{mine}",
+    ):
+        r = _page(c, path, session_id)
+        assert r.status_code == 404, path
+        assert b"other.test" not in r.data and b"theirs_secret" not in r.data
+        assert r.data.replace(str(theirs).encode(), b"999") == missing.data, path
