@@ -391,6 +391,11 @@ def _load_site() -> None:
 
 @bp.after_request
 def _cors(response: Response) -> Response:
-    for name, value in cors_headers(g.get("site"), context.header("Origin")):
+    cfg = g.get("site")
+    for name, value in cors_headers(cfg, context.header("Origin")):
+        if name == "Vary":
+            continue
         response.headers[name] = value
+    if cfg is not None:  # CORS headers follow the Origin: caches in front must know it, always
+        response.vary.add("Origin")  # added to a Vary already set (the region's header)
     return response

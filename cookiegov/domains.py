@@ -18,7 +18,10 @@ def host_of(url_or_host: str) -> str:
     """The lower-case host of a URL or a cookie domain (leading dot stripped)."""
     text = url_or_host.strip()
     if "://" in text:
-        text = urlsplit(text).hostname or ""
+        try:
+            text = urlsplit(text).hostname or ""
+        except ValueError:  # "https://[x": no host can be read from it, so it names none
+            text = ""
     return text.lstrip(".").lower().rstrip(".")
 
 

@@ -133,7 +133,12 @@ def test_gpc_is_an_opt_out_where_the_rule_is_opt_out(client: FlaskClient) -> Non
 
 def test_banner_script_per_region_with_services_and_block_list(client: FlaskClient) -> None:
     r = client.get(f"/v1/sites/{SITE}/banner.js", headers={"CF-IPCountry": "US"})
-    assert r.headers["Vary"] == "CF-IPCountry"
+    # The script differs per region, its CORS headers per Origin: a cache in front keeps both.
+    assert _vary(r) == {"CF-IPCountry", "Origin"}
+    own = {"CF-IPCountry": "US", "Origin": f"https://www.{SITE}"}
+    cors = client.get(f"/v1/sites/{SITE}/banner.js", headers=own)
+    assert cors.headers["Access-Control-Allow-Origin"] == f"https://www.{SITE}"
+    assert _vary(cors) == {"CF-IPCountry", "Origin"}  # the Origin's did not replace the region's
     config = json.loads(
         r.get_data(as_text=True).split("\n", 1)[0][len("window.__cookiegovConfig=") : -1]
     )
@@ -142,6 +147,10 @@ def test_banner_script_per_region_with_services_and_block_list(client: FlaskClie
     assert config["block"]["cdn.metrics.test"] == ["analytics", "matomo"]
     eu = client.get(f"/v1/sites/{SITE}/banner.js", headers={"CF-IPCountry": "FR"})
     assert '"rule":"opt-in"' in eu.get_data(as_text=True).split("\n", 1)[0]
+
+
+def _vary(response: Any) -> set[str]:
+    return {v.strip() for v in response.headers["Vary"].split(",")}
 
 
 def test_records_written_before_the_new_fields_still_verify(db: Database) -> None:

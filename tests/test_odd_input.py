@@ -162,6 +162,47 @@ def test_a_small_chunked_consent_is_recorded(served: int, db: Database) -> None:
     assert all_records(db, "shop.test")[0]["choices"]["analytics"] is True
 
 
+@pytest.mark.parametrize("origin", ["https://[x", "http://[::1", "https://a:99999999999"])
+def test_a_malformed_origin_is_no_origin_and_the_answer_matches_what_is_stored(
+    served: int, db: Database, origin: str
+) -> None:
+    """A client (not a browser) sending an Origin no host can be read from: the consent is
+    recorded once and answered 201 (it was answered 500 after being stored, so a retry would
+    store it twice); a withdrawal and the banner script are answered too, without CORS."""
+    payload = json.dumps({"categories": {"analytics": True}}).encode()
+    head = (
+        f"Host: x\r\nConnection: close\r\nOrigin: {origin}\r\nContent-Type: application/json\r\n"
+    ).encode()
+    path = b"/v1/sites/shop.test/consents"
+    sized = b"POST %s HTTP/1.1\r\n%sContent-Length: %d\r\n\r\n%s" % (
+        path,
+        head,
+        len(payload),
+        payload,
+    )
+    chunked = b"POST %s HTTP/1.1\r\n%sTransfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n0\r\n\r\n" % (
+        path,
+        head,
+        len(payload),
+        payload,
+    )
+    ids = []
+    for request in (sized, chunked):  # the fast path, and Flask's for a chunked body
+        status, headers, answer = _raw(served, request)
+        assert status == 201, answer
+        assert "access-control-allow-origin" not in headers
+        ids.append(json.loads(answer)["consent_id"])
+    stored = all_records(db, "shop.test")
+    assert [r["consent_id"] for r in stored] == ids
+    withdraw = b"DELETE %s/%s HTTP/1.1\r\n%s\r\n" % (path, ids[0].encode(), head)
+    status, _, answer = _raw(served, withdraw)
+    assert status == 200, answer
+    assert [r["action"] for r in all_records(db, "shop.test")] == ["grant", "grant", "withdraw"]
+    script = b"GET /v1/sites/shop.test/banner.js HTTP/1.1\r\n%s\r\n" % head
+    status, headers, _ = _raw(served, script)
+    assert status == 200 and "Origin" in headers["vary"]
+
+
 def _cookie(same_site: str, name: str = "pref") -> ObservedCookie:
     return builders.cookie(
         name,
