@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, request
 
 from banner.admin import bp as admin_bp
 from banner.api import ScriptCache
@@ -42,6 +43,18 @@ def _warm_up() -> None:
     rather than in the first visitor's request (about 100 ms)."""
     registrable_domain("www.example.com")
     builtin_cookies()
+
+
+def same_host_redirect(response: Response) -> Response:
+    """A redirect to this host (Werkzeug's ``/dashboard`` -> ``/dashboard/``, a 308 a cache may
+    keep) names no host: its absolute URL would carry whatever ``Host`` the client sent, and a
+    cache keyed on the path alone would then send other visitors to that host."""
+    location = response.headers.get("Location")
+    if 300 <= response.status_code < 400 and location:
+        parts = urlsplit(location)
+        if parts.netloc and parts.netloc == request.host:
+            response.headers["Location"] = urlunsplit(("", "", parts.path, parts.query, ""))
+    return response
 
 
 def create_app(
@@ -116,7 +129,7 @@ def create_app(
         headers = response.headers
         present = {name.lower() for name, _ in headers.items()}
         headers.extend([h for h in SECURITY_HEADERS if h[0].lower() not in present])
-        return response
+        return same_host_redirect(response)
 
     app.wsgi_app = ConsentFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
     app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]

@@ -299,3 +299,18 @@ def test_a_sites_config_is_built_once_and_again_when_its_settings_change() -> No
     assert effective_site(settings, None, "other.test").site == "other.test"
     with pytest.raises(NotFoundError):
         effective_site(settings, None, "nope.test")
+
+
+@pytest.mark.parametrize(
+    ("path", "to"),
+    [
+        ("/dashboard", "/dashboard/"),  # Werkzeug's slash redirect: a 308, which caches keep
+        ("/v1/sites/shop.test//banner.js", "/v1/sites/shop.test/banner.js"),
+        ("/dashboard/sites/shop.test", "/dashboard/login?next=/dashboard/sites/shop.test"),
+    ],
+)
+def test_redirects_never_carry_the_host_the_client_sent(
+    client: FlaskClient, path: str, to: str
+) -> None:
+    r = client.get(path, headers={"Host": "evil.example"})
+    assert 300 <= r.status_code < 400 and r.headers["Location"] == to
