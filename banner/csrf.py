@@ -58,7 +58,8 @@ def protect(bp: Blueprint) -> None:
             return
         expected = csrf_token()
         given = request.form.get(FIELD, "")
-        if not expected or not hmac.compare_digest(str(given), expected):
+        # compared as bytes: compare_digest refuses a str with non-ASCII characters (a 500)
+        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             raise CsrfError("the form expired or did not come from this dashboard; reload it")
 
     @bp.app_context_processor

@@ -48,8 +48,9 @@ def verify(value: str | None, key: bytes, now: float | None = None) -> bool:
     if not value or "." not in value or len(value) > 128:
         return False
     stamp, _, mac = value.partition(".")
-    if not stamp.isdigit():
+    if not (stamp.isascii() and stamp.isdigit()):  # "²" is a digit that int() refuses
         return False
     expected = hmac.new(key, f"scan.{stamp}".encode(), hashlib.sha256).hexdigest()
     age = (time.time() if now is None else now) - int(stamp)
-    return hmac.compare_digest(mac, expected) and -300 <= age <= MAX_AGE
+    # as bytes: compare_digest refuses a str with non-ASCII characters
+    return hmac.compare_digest(mac.encode(), expected.encode()) and -300 <= age <= MAX_AGE

@@ -194,6 +194,8 @@ def test_editor_forms_need_the_token(client: FlaskClient) -> None:
     data = form_of(client)
     del data["csrf_token"]
     assert send(client, data, "preview").status_code == 403
+    for forged in ("é", "\u2603" * 43, data.get("theme", "x")):  # non-ASCII was a 500
+        assert send(client, {**data, "csrf_token": forged}, "preview").status_code == 403
     r = client.post(
         "/dashboard/sites/shop.test/editor/cookie",
         data={"name": "_ga", "domain": "www.shop.test", "category": "necessary"},
