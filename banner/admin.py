@@ -7,41 +7,23 @@ tokens are throttled per client network.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from banner import context
+from cookiegov import consentlog
 from cookiegov.admin_access import Principal, authenticate
-from cookiegov.csvcells import safe_row
 from cookiegov.errors import AuthError, ForbiddenError, InputError, NotFoundError
 from cookiegov.keys import load_keys
 from cookiegov.privacy import anonymize_ip
 from cookiegov.proofs import verify as verify_proofs
 from cookiegov.storage.consents import consent_stats, query_records
+from cookiegov.storage.site_admin import test_consent_ids
 
 bp = Blueprint("admin", __name__, url_prefix="/v1/sites/<site>/admin")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ][\d:.]+([+-]\d{2}:\d{2}|Z)?)?$", re.ASCII)
-CSV_COLUMNS = (
-    "seq",
-    "created_at",
-    "consent_id",
-    "action",
-    "method",
-    "gpc",
-    "gpc_override",
-    "revision",
-    "functional",
-    "analytics",
-    "advertising",
-    "language",
-    "page_url",
-    "ip",
-    "hash",
-)
 
 
 AUTH_FAILURES_PER_MINUTE = 10  # wrong tokens per client network, API and dashboard together
@@ -111,12 +93,9 @@ def list_consents(site: str) -> Response:
         **filters,
     )
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for r in records:
-            writer.writerow(safe_row({**r, **r["choices"]}))
-        response = Response(out.getvalue(), mimetype="text/csv")
+        tests = test_consent_ids(context.db(), site)
+        rows = consentlog.log_rows(records, tests)
+        response = Response(consentlog.log_csv(rows), mimetype="text/csv")
         response.headers["Content-Disposition"] = f'attachment; filename="consents-{site}.csv"'
         return response
     return jsonify({"site": site, "count": len(records), "records": records})

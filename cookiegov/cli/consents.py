@@ -1,5 +1,5 @@
-"""``consents verify``, ``consents checkpoint`` and ``consents purge``: the proof-of-consent
-chains, their signed checkpoints and anchors."""
+"""``consents verify``, ``consents checkpoint``, ``consents export`` and ``consents purge``:
+the proof-of-consent chains, their signed checkpoints and anchors, the log as a table."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cookiegov.cli.common import pass_db
+from cookiegov.cli.common import err, output_options, pass_db, write_output
+from cookiegov.consentlog import FORMATS as LOG_FORMATS
 from cookiegov.errors import ConfigError, InputError
 from cookiegov.settings import Settings
 
@@ -97,6 +98,46 @@ def checkpoint_consents(
         db, keys, sites or sorted(settings.sites), settings.checkpoint_file or None, webhook
     )
     return [f"{c['site']}: record {c['seq']} {c['hash'][:16]}… signed" for c in made]
+
+
+@consents.command("export")
+@click.argument("site")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Only records made at or after this UTC date or time (2026-01-31[T12:00:00]).",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Only records made before this UTC date or time.",
+)
+@output_options(LOG_FORMATS, "csv")
+@pass_db
+def consents_export(
+    ctx: click.Context,
+    db: Database,
+    site: str,
+    since: datetime | None,
+    until: datetime | None,
+    fmt: str | None,
+    output: str | None,
+) -> None:
+    """SITE's consent log, oldest first: every field of every record (a column per category,
+    the per-service choices, GPC and its override, region and rule, the chain hash); CSV cells
+    are formula-safe and quoted."""
+    from cookiegov.consentlog import site_log
+    from cookiegov.services.governance import require_site
+
+    require_site(db, ctx.find_root().obj, site)
+    log = site_log(
+        db,
+        site,
+        since=since.isoformat() if since else None,
+        until=until.isoformat() if until else None,
+    )
+    write_output(log, LOG_FORMATS, fmt, output, default="csv")
+    err.print(f"{site}: {len(log['records'])} records", highlight=False)
 
 
 @consents.command("purge")

@@ -1,0 +1,104 @@
+"""The consent log as a table: one flat row per stored record, for spreadsheets (CSV) and
+scripts (JSON). One definition for every way out: the dashboard's download, the admin API's
+``format=csv`` and ``cookiegov consents export``.
+
+Every field of the record is a column (the per-service choices as one JSON cell), so what an
+auditor opens is what was stored. CSV cells a visitor could influence (page URL, language,
+user agent) are neutralised against formula injection (:mod:`cookiegov.csvcells`), and every
+cell is quoted, so a spreadsheet that splits on another separator (``;`` in many European
+locales) still sees one cell per field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+from cookiegov.csvcells import safe_row
+from cookiegov.models import CONSENT_CATEGORIES
+from cookiegov.storage import Database
+from cookiegov.storage.consents import all_records
+from cookiegov.storage.site_admin import test_consent_ids
+
+COLUMNS = (
+    "seq",
+    "created_at",
+    "consent_id",
+    "action",
+    *(c.value for c in CONSENT_CATEGORIES),
+    "services",
+    "method",
+    "gpc",
+    "gpc_override",
+    "region",
+    "rule",
+    "revision",
+    "language",
+    "page_url",
+    "user_agent",
+    "ip",
+    "test_traffic",
+    "hash",
+)
+
+
+def log_row(record: Mapping[str, Any], test_ids: Collection[str] = ()) -> dict[str, Any]:
+    """One stored record as a flat row of :data:`COLUMNS`: a column per category (granted or
+    not), the per-service choices (None when the visitor chose none), and whether the consent
+    ID is marked as test traffic."""
+    row = {k: record.get(k) for k in COLUMNS}
+    choices = record.get("choices") or {}
+    for category in CONSENT_CATEGORIES:
+        row[category.value] = bool(choices.get(category.value, False))
+    row["test_traffic"] = record.get("consent_id") in test_ids
+    return row
+
+
+def log_rows(
+    records: Iterable[Mapping[str, Any]], test_ids: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    return [log_row(r, test_ids) for r in records]
+
+
+def log_csv(rows: Iterable[Mapping[str, Any]]) -> str:
+    """Rows of :func:`log_row` as CSV (header first, every cell quoted and formula-safe)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, extrasaction="ignore", quoting=csv.QUOTE_ALL)
+    writer.writeheader()
+    for row in rows:
+        services = row.get("services")
+        cells = {**row, "services": _compact(services) if services else ""}
+        writer.writerow(safe_row(cells))
+    return out.getvalue()
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def log_json(site: str, rows: list[dict[str, Any]]) -> str:
+    return json.dumps({"site": site, "records": rows}, indent=2, ensure_ascii=False) + "\n"
+
+
+#: ``consents export`` and the dashboard's downloads: format -> renderer of :func:`site_log`.
+FORMATS = {
+    "csv": lambda log: log_csv(log["records"]),
+    "json": lambda log: log_json(log["site"], log["records"]),
+}
+
+
+def site_log(
+    db: Database, site: str, *, since: str | None = None, until: str | None = None
+) -> dict[str, Any]:
+    """``{"site", "records": rows}``: the site's records, oldest first, created at or after
+    ``since`` and before ``until`` (ISO dates or times, compared as stored: UTC)."""
+    records = [
+        r
+        for r in all_records(db, site)
+        if (since is None or str(r["created_at"]) >= since)
+        and (until is None or str(r["created_at"]) < until)
+    ]
+    return {"site": site, "records": log_rows(records, test_consent_ids(db, site))}
