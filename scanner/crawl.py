@@ -7,7 +7,7 @@ import fnmatch
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from cookiegov.domains import registrable_domain
 
@@ -57,6 +57,19 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
     return urlunsplit((parts.scheme, netloc, path, query, ""))
 
 
+def visit_url(url: str, base: str | None = None) -> str | None:
+    """The URL to load, as given or linked (made absolute, fragment dropped): a server may
+    answer ``/shop/`` and not ``/shop``, and a landing page's ``gclid`` is what sets the ad
+    click cookies. ``None`` where :func:`normalize_url` says a crawler should not go; that
+    canonical form is only the key that tells two links to one page apart."""
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    if normalize_url(url) is None:
+        return None
+    return urlsplit(url)._replace(fragment="").geturl()
+
+
 def path_template(url: str) -> str:
     """``/products/hiking-boot-42`` and ``/products/tent-7`` share ``/products/{slug}``.
 
@@ -104,33 +117,35 @@ class Frontier:
 
     def __post_init__(self) -> None:
         self.site = self.site or registrable_domain(self.start)
-        first = normalize_url(self.start)
-        if first:
-            self._seen.add(first)
+        first, key = visit_url(self.start), normalize_url(self.start)
+        if first and key:
+            self._seen.add(key)
             self._queue.append((first, 0))
-            self._templates[path_template(first)] += 1
+            self._templates[path_template(key)] += 1
 
     def in_scope(self, url: str) -> bool:
         path = urlsplit(url).path
         return registrable_domain(url) == self.site and not SKIP_EXTENSIONS.search(path)
 
     def add(self, url: str, depth: int) -> bool:
-        if depth > self.max_depth or url in self._seen:
+        """Queue ``url`` (absolute, as linked) unless a link to the same page (by
+        :func:`normalize_url`) came first or a rule keeps it out."""
+        key = normalize_url(url)
+        if key is None or depth > self.max_depth or key in self._seen:
             return False
-        self._seen.add(url)
-        if not self.in_scope(url):
+        self._seen.add(key)
+        if not self.in_scope(key):
             return False
-        path = urlsplit(url).path or "/"
-        if self.include and not any(fnmatch.fnmatch(path, p) for p in self.include):
+        if self.include and not _matches(url, self.include):
             self.skipped["include"] += 1
             return False
-        if any(fnmatch.fnmatch(path, p) for p in self.exclude):
+        if _matches(url, self.exclude):
             self.skipped["exclude"] += 1
             return False
         if not self.allowed(url):
             self.skipped["robots"] += 1
             return False
-        template = path_template(url)
+        template = path_template(key)
         if self.max_per_template and self._templates[template] >= self.max_per_template:
             self.skipped["template"] += 1
             return False
@@ -140,7 +155,7 @@ class Frontier:
 
     def add_links(self, links: list[str], base: str, depth: int) -> None:
         for link in links:
-            url = normalize_url(link, base)
+            url = visit_url(link, base)
             if url:
                 self.add(url, depth)
 
@@ -149,3 +164,11 @@ class Frontier:
             return None
         self.scheduled += 1
         return self._queue.popleft()
+
+
+def _matches(url: str, patterns: list[str]) -> bool:
+    """Whether the URL's path matches a glob, as written in the URL (``/caf%C3%A9``) or as
+    read (``/café``): a pattern is typed the way a person reads the path."""
+    path = urlsplit(url).path or "/"
+    forms = {path, unquote(path)}
+    return any(fnmatch.fnmatch(form, p) for p in patterns for form in forms)

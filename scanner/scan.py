@@ -32,7 +32,7 @@ from scanner.cmps import Visit
 from scanner.cmps import autoconsent as autoconsent_engine
 from scanner.collect import STORAGE_JS, Inventory, PageCollector
 from scanner.consent import ConsentEvidence, answer_banner
-from scanner.crawl import Frontier, normalize_url
+from scanner.crawl import Frontier, visit_url
 from scanner.discover import discover
 from scanner.marking import mark_consents
 from scanner.world import World
@@ -69,10 +69,18 @@ def scan_site(url: str, settings: Settings, *, progress: Progress | None = None)
 
 
 def check_url(url: str) -> str:
-    normalized = normalize_url(url)
-    if not normalized or "://" not in url:
-        raise InputError(f"{url!r} is not an http(s) URL; try https://{url.strip('/')}/")
-    return normalized
+    """The start URL as given (absolute, fragment dropped); InputError for anything else."""
+    visit = visit_url(url)
+    if not visit or "://" not in url:
+        raise InputError(f"{url!r} is not an http(s) URL{_suggestion(url)}")
+    return visit
+
+
+def _suggestion(url: str) -> str:
+    text = url.strip().strip("/")
+    if "://" in text or not text or any(c.isspace() for c in text):
+        return ""  # another scheme (ftp://…) or not an address at all: nothing to suggest
+    return f"; try https://{text}/"
 
 
 async def scan_async(

@@ -100,3 +100,41 @@ def test_cookie_store_indexeddb_and_beacons(fixture_server) -> None:  # type: ig
     assert ("indexedDB", "offline-cache") in stores
     beacons = [r for r in result.requests if r.host == "beacon.tracker-x.test"]
     assert beacons and beacons[0].beacon and beacons[0].resource_type == "ping"
+
+
+def test_pages_are_loaded_as_given_and_linked() -> None:
+    """A server that answers /shop/ and 404s /shop (Flask's strict slashes, many hosts), and a
+    landing URL whose gclid sets the ad click cookie: the scanner loads the URL as given and
+    as linked (it loaded its canonical form: /shop failed, and the gclid was dropped)."""
+    from werkzeug.wrappers import Request, Response
+
+    from fixtures.server import FixtureServer
+    from tests.conftest import served
+
+    @Request.application
+    def strict(request: Request) -> Response:
+        page = '<html><body><a href="/shop/">Shop</a><a href="/shop/index.html">Index</a>'
+        if request.path == "/":
+            response = Response(page + "</body></html>", mimetype="text/html")
+            if "gclid" in request.args:
+                response.set_cookie("_gcl_aw", f"GCL.1.{request.args['gclid']}", max_age=7776000)
+            return response
+        if request.path == "/shop/":
+            response = Response("<html><body>Shop</body></html>", mimetype="text/html")
+            response.set_cookie("cart", "1", max_age=3600)
+            return response
+        return Response("not found", status=404)
+
+    with served(strict) as endpoint:
+        server = FixtureServer(upstreams={"www.strict.test": endpoint})
+        server.start()
+        try:
+            settings = server.settings(max_pages=5, concurrency=1)
+            result = scan("https://www.strict.test/?gclid=abc123&utm_source=ads", settings)
+        finally:
+            server.stop()
+    assert [(p.url, p.status) for p in result.pages] == [
+        ("https://www.strict.test/?gclid=abc123&utm_source=ads", 200),
+        ("https://www.strict.test/shop/", 200),
+    ]
+    assert {c.name for c in result.cookies} == {"_gcl_aw", "cart"}

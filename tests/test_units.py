@@ -1,10 +1,12 @@
 """Small pure pieces: domains, Set-Cookie parsing, value shapes, URL normalization."""
 
+import pytest
+
 from cookiegov.domains import is_third_party, registrable_domain
 from cookiegov.privacy import anonymize_ip
 from cookiegov.setcookie import parse_cookie_line
 from cookiegov.values import value_kind
-from scanner.crawl import Frontier, normalize_url
+from scanner.crawl import Frontier, normalize_url, visit_url
 
 
 def test_registrable_domains_offline_with_fallback() -> None:
@@ -76,6 +78,37 @@ def test_frontier_budget_scope_and_dedupe() -> None:
     assert seen == ["https://www.shop.test/", "https://www.shop.test/a", "https://blog.shop.test/"]
 
 
+def test_the_frontier_loads_urls_as_linked_and_dedupes_by_their_canonical_form() -> None:
+    """A server may answer /shop/ and not /shop, and a landing page's gclid is what sets the
+    ad click cookies: the canonical form only tells two links to one page apart."""
+    start = "https://www.shop.test/?gclid=abc&utm_source=x&q=a+b#top"
+    f = Frontier(start, max_pages=10)
+    f.add_links(
+        ["/shop/", "/shop", "/shop/index.html", "/caf%C3%A9/", "/docs/index.php?b=2&a=1"],
+        "https://www.shop.test/",
+        1,
+    )
+    seen = []
+    while (item := f.next()) is not None:
+        seen.append(item[0])
+    assert seen == [
+        "https://www.shop.test/?gclid=abc&utm_source=x&q=a+b",
+        "https://www.shop.test/shop/",
+        "https://www.shop.test/caf%C3%A9/",
+        "https://www.shop.test/docs/index.php?b=2&a=1",
+    ]
+    assert visit_url("#x", "https://www.shop.test/a/") == "https://www.shop.test/a/"
+    assert visit_url("mailto:a@b.test") is None
+
+
+def test_include_and_exclude_globs_match_the_path_as_read() -> None:
+    f = Frontier("https://www.shop.test/", max_pages=10, include=["/café*"], exclude=["*/ß"])
+    f.add_links(["/caf%C3%A9/menu", "/caf%C3%A9/%C3%9F", "/about"], "https://www.shop.test/", 1)
+    seen = [item[0] for item in iter(f.next, None)]
+    assert seen == ["https://www.shop.test/", "https://www.shop.test/caf%C3%A9/menu"]
+    assert dict(f.skipped) == {"exclude": 1, "include": 1}
+
+
 def test_ip_is_never_kept_raw() -> None:
     assert anonymize_ip("203.0.113.77", "truncate") == "203.0.113.0/24"
     assert anonymize_ip("2001:db8:1234:5678::1", "truncate") == "2001:db8:1234::/48"
@@ -83,3 +116,22 @@ def test_ip_is_never_kept_raw() -> None:
     assert hashed and "203" not in hashed and len(hashed) == 32
     assert anonymize_ip("203.0.113.77", "none") is None
     assert anonymize_ip("not an ip", "truncate") is None
+
+
+@pytest.mark.parametrize(
+    ("given", "suggested"),
+    [
+        ("www.shop.test", "; try https://www.shop.test/"),
+        ("ftp://x.test/", ""),  # not "try https://ftp://x.test/"
+        ("not a url", ""),
+    ],
+)
+def test_a_start_url_that_is_not_http_gets_a_suggestion_only_where_one_makes_sense(
+    given: str, suggested: str
+) -> None:
+    from cookiegov.errors import InputError
+    from scanner.scan import check_url
+
+    with pytest.raises(InputError) as caught:
+        check_url(given)
+    assert caught.value.message == f"{given!r} is not an http(s) URL{suggested}"
