@@ -61,6 +61,11 @@ def column(row: dict[str, Any], name: str) -> Any:
     return None
 
 
+def _has(row: dict[str, Any], name: str) -> bool:
+    """Whether the row has the column at all (an empty cell of a CSV column counts)."""
+    return any(key in row for key in ALIASES.get(name, (name,)))
+
+
 def parse_row(row: dict[str, Any]) -> CookieInput:
     name = str(row.get("name") or "").strip()
     domain = str(row.get("domain") or "").strip()
@@ -72,17 +77,29 @@ def parse_row(row: dict[str, Any]) -> CookieInput:
         expires_in = None
     else:
         try:
+            if isinstance(raw_expiry, bool):  # JSON true is not a number of seconds
+                raise TypeError
             expires_in = float(raw_expiry)
         except (TypeError, ValueError) as exc:
             raise InputError(f"expires_in must be seconds, not {raw_expiry!r}") from exc
-        if expires_in < 0 or not math.isfinite(expires_in):
+        if not math.isfinite(expires_in):
+            raise InputError(f"expires_in must be seconds, not {raw_expiry!r}")
+        if expires_in < 0:
             expires_in = None
-    if _bool(row.get("session"), "session"):
+    session = _bool(row.get("session"), "session")
+    if session:
         expires_in = None
-    try:
-        site = host_of(str(column(row, "site") or "")) or None
-    except ValueError as exc:  # a URL urllib cannot split ("http://[x")
-        raise InputError(f"site is not a host or URL: {column(row, 'site')!r}") from exc
+    # A row that says nothing of the lifetime (no expires_in, no session column) is not a
+    # session cookie: its lifetime is unknown, and the classifier says so.
+    lifetime_known = (
+        raw_expiry not in (None, "")  # seconds given
+        or session is True
+        or (session is None and _has(row, "expires_in"))  # an empty cell: a session cookie
+    )  # else ("session: false" alone, or neither column) how long it lives is not known
+    given_site = str(column(row, "site") or "").strip()
+    site = host_of(given_site) or None
+    if given_site and site is None:  # a URL no host can be read from ("http://[x")
+        raise InputError(f"site is not a host or URL: {given_site!r}")
     manager = str(column(row, "consent_manager") or "").strip()[:64] or None
     return CookieInput(
         name=name,
@@ -97,6 +114,7 @@ def parse_row(row: dict[str, Any]) -> CookieInput:
         set_by=str(row.get("set_by") or "") or None,
         third_party=is_third_party(domain, site) if site else None,
         consent_manager=manager,
+        lifetime_known=lifetime_known,
     )
 
 

@@ -270,7 +270,7 @@ class _Place:
 def _context(c: CookieInput) -> tuple[object, ...]:
     return (
         c.domain, c.path, c.expires_in, c.http_only, c.secure, c.same_site, c.site, c.set_by,
-        c.third_party, c.consent_manager,
+        c.third_party, c.consent_manager, c.lifetime_known,
     )  # fmt: skip
 
 

@@ -31,7 +31,7 @@ from cookiegov.classification.ocd import OcdFact, fact_entries
 from cookiegov.classification.registry import LAYER_ORDER
 from cookiegov.classify import Classifier
 from cookiegov.errors import InputError
-from cookiegov.knowledge import HostTable, builtin_hosts
+from cookiegov.knowledge import HostTable, builtin_cookies, builtin_hosts
 from cookiegov.models import Category, Classification
 
 CLASSES = (Category.NECESSARY, Category.FUNCTIONAL, Category.ANALYTICS, Category.ADVERTISING)
@@ -231,7 +231,7 @@ def site_grouped_cv(
     progress: Progress | None = None,
 ) -> Evaluation:
     """Every cookie judged by a classifier whose model and site table never saw its site."""
-    from cookiegov.classification.train import train
+    from cookiegov.classification.train import model_answers, train
 
     ev = Evaluation()
     facts_rows = ocd_training(facts)
@@ -239,7 +239,8 @@ def site_grouped_cv(
     for i, test in enumerate(grouped_folds([s.group for s in sites], folds), start=1):
         held = set(test)
         training = [s for j, s in enumerate(sites) if j not in held]
-        model = train([*training, *facts_rows], hosts)
+        known = [*builtin_cookies(), *fact_entries(list(facts))]
+        model = train([*training, *facts_rows], hosts, calibrate_on=model_answers(known))
         consensus = SiteConsensus.from_labelled(training)
         make = functools.partial(
             Classifier, ocd=fact_entries(list(facts)), hosts=hosts, model=model
@@ -294,7 +295,7 @@ def vendor_grouped_cv(
     folds: int = 5,
     progress: Progress | None = None,
 ) -> VendorCV:
-    from cookiegov.classification.train import train
+    from cookiegov.classification.train import model_answers, train
 
     result = VendorCV(Evaluation(), Evaluation(), Evaluation())
     named = ocd_labelled(facts, names_only=True)
@@ -303,7 +304,10 @@ def vendor_grouped_cv(
         held = set(test)
         training = [f for j, f in enumerate(facts) if j not in held]
         hosts = _hosts(training)
-        with_sites = train([*sites, *ocd_training(training)], hosts)
+        known = [*builtin_cookies(), *fact_entries(training)]
+        with_sites = train(
+            [*sites, *ocd_training(training)], hosts, calibrate_on=model_answers(known)
+        )
         alone = train(ocd_training(training), hosts)
         full = Classifier(
             ocd=fact_entries(training), hosts=hosts, consensus=consensus, model=with_sites

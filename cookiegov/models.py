@@ -106,10 +106,13 @@ class CookieInput:
     set_by: str | None = None  # script or response URL
     third_party: bool | None = None
     consent_manager: str | None = None  # the visited site's consent manager, as detected
+    # False when the input says nothing of the lifetime (a names-only list): expires_in None
+    # then means "not known", not "a session cookie", and no layer reads it as one.
+    lifetime_known: bool = True
 
     @property
     def session(self) -> bool:
-        return self.expires_in is None
+        return self.expires_in is None and self.lifetime_known
 
 
 @dataclass(frozen=True, slots=True)

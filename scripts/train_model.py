@@ -22,9 +22,10 @@ from cookiegov.classification.attribution import grown_hosts  # noqa: E402
 from cookiegov.classification.calibration import calibrate, calibration_json  # noqa: E402
 from cookiegov.classification.consensus import SiteConsensus  # noqa: E402
 from cookiegov.classification.datasets import ocd_training, read_cookieblock  # noqa: E402
-from cookiegov.classification.ocd import ocd_facts  # noqa: E402
-from cookiegov.classification.train import train  # noqa: E402
+from cookiegov.classification.ocd import ocd_entries, ocd_facts  # noqa: E402
+from cookiegov.classification.train import model_answers, train  # noqa: E402
 from cookiegov.classify import Classifier  # noqa: E402
+from cookiegov.knowledge import builtin_cookies  # noqa: E402
 
 COOKIEBLOCK = ROOT.parent / "shared" / "data" / "cookieblock-dev.csv"
 DATA = ROOT / "cookiegov" / "classification" / "data"
@@ -33,7 +34,12 @@ DATA = ROOT / "cookiegov" / "classification" / "data"
 def build(cookieblock: Path, out: Path) -> dict[str, str]:
     sites = read_cookieblock(cookieblock)
     examples = [*sites, *ocd_training(ocd_facts())]
-    model = train(examples, grown_hosts(), meta={"trained_on": [cookieblock.name, "ocd.json"]})
+    model = train(
+        examples,
+        grown_hosts(),
+        meta={"trained_on": [cookieblock.name, "ocd.json"]},
+        calibrate_on=model_answers([*builtin_cookies(), *ocd_entries()]),
+    )
     consensus = SiteConsensus.from_labelled(sites)
     # Knowledge layers' confidences: how often their answers agree with the declarations.
     confidence = calibrate(

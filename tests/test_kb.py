@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cookiegov.batch import read_rows
+from cookiegov.batch import classify_rows, parse_row, read_rows
+from cookiegov.classification.base import features_of
 from cookiegov.classify import Classifier
 from cookiegov.errors import InputError
 from cookiegov.evaluate import evaluate
@@ -239,3 +240,25 @@ def test_rows_in_cookieblocks_column_names_mean_the_same() -> None:
         parse_row({"name": "a", "domain": "b.example", "first_party_domain": "http://[x/"})
     with pytest.raises(InputError):
         parse_row({"name": "a", "domain": "b.example", "expiry_seconds": "soon"})
+
+
+def test_a_names_only_row_has_no_lifetime_not_a_session() -> None:
+    """A list of names (a vendor's list, an old policy) says nothing of lifetimes: the
+    classifier reads "not known", not "session cookie" (which made a guess necessary with
+    confidence 0.90). An empty cell of an expires_in column is a session, as documented."""
+    names_only = parse_row({"name": "ui_theme", "domain": "example.com"})
+    assert not names_only.lifetime_known and not names_only.session
+    assert not features_of(names_only).lifetime_known
+    answer = Classifier().classify(names_only)
+    assert "session" not in answer.reason
+    session = parse_row({"name": "ui_theme", "domain": "example.com", "expires_in": ""})
+    assert session.lifetime_known and session.session
+    assert "session lifetime" in Classifier().classify(session).reason
+    lasting = parse_row({"name": "a", "domain": "example.com", "session": "false"})
+    assert not lasting.lifetime_known and not lasting.session  # not a session; how long?
+    for odd in ("inf", "nan", "-inf", True):
+        with pytest.raises(InputError):
+            parse_row({"name": "a", "domain": "example.com", "expires_in": odd})
+    rows = [(2, {"name": "ui_theme", "domain": "example.com"})]
+    (row,), bad = classify_rows(Classifier(), rows)  # the batch path reads it alike
+    assert not bad and "session" not in row["reason"]

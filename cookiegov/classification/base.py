@@ -74,7 +74,9 @@ def features_of(
     third: bool | None = c.third_party
     if third is None and c.site:
         third = is_third_party(host, c.site)
-    return Features(c, host, third, kind, length, True, manager_key(c.consent_manager or manager))
+    return Features(
+        c, host, third, kind, length, c.lifetime_known, manager_key(c.consent_manager or manager)
+    )
 
 
 def value_shape(f: Features) -> tuple[str | None, int | None]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cookiegov.classification.datasets import Labelled
 from cookiegov.classification.features import context_features, context_key, name_features
 from cookiegov.classification.model import CLASSES, LinearModel
 from cookiegov.errors import InputError
-from cookiegov.knowledge import HostTable
+from cookiegov.knowledge import CookieTable, HostTable, KnownCookie
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ C_GRID = (0.03, 0.1, 0.3, 1.0)
 T_GRID = tuple(round(0.5 + 0.05 * i, 2) for i in range(51))  # 0.5 .. 3.0
 INNER_FOLDS = 3
 MIN_COUNT = 2  # features seen in fewer examples are dropped
+MIN_CALIBRATION = 30  # fewer picked examples than this fit no temperature of their own
 
 
 def _require_sklearn() -> Any:
@@ -53,9 +54,31 @@ def _sort_key(ex: Labelled) -> tuple[Any, ...]:
     return (ex.group, c.name, c.domain, ex.label.value, str(c.expires_in), ex.line)
 
 
+def model_answers(known: Sequence[KnownCookie]) -> Callable[[Labelled], bool]:
+    """Whether an example is one the model would answer in use: a cookie a site declared
+    (not a vendor fact) whose name no knowledge table in ``known`` lists."""
+    table = CookieTable(known)
+
+    def answered(ex: Labelled) -> bool:
+        return not ex.group.startswith("vendor:") and (
+            table.match(ex.features.name, ex.features.cookie.domain) is None
+        )
+
+    return answered
+
+
 def train(
-    examples: Sequence[Labelled], hosts: HostTable | None, *, meta: dict[str, Any] | None = None
+    examples: Sequence[Labelled],
+    hosts: HostTable | None,
+    *,
+    meta: dict[str, Any] | None = None,
+    calibrate_on: Callable[[Labelled], bool] | None = None,
 ) -> LinearModel:
+    """The model, its regularisation chosen by grouped CV inside ``examples``; its softmax
+    temperature fitted on the out-of-fold answers to the examples ``calibrate_on`` picks
+    (:func:`model_answers`: the cookies the model answers in use, names no table knows,
+    on which it is less sure than on all; all examples when it picks fewer than
+    :data:`MIN_CALIBRATION`)."""
     np, sparse, LogisticRegression, GroupKFold = _require_sklearn()
     examples = sorted(examples, key=_sort_key)
     rows = [example_features(ex, hosts) for ex in examples]
@@ -86,14 +109,18 @@ def train(
             logits[np.ix_(te, m.classes_)] = m.decision_function(X[te])
         return logits
 
-    best_c, best_loss, best_logits = C_GRID[0], math.inf, None
+    best_c, best_loss, best_logits = C_GRID[0], math.inf, np.zeros((len(y), len(CLASSES)))
     for c in C_GRID:
         logits = out_of_fold(c)
         loss = _nll(np, logits, y, 1.0)
         log.info("C=%s: out-of-fold log loss %.4f", c, loss)
         if loss < best_loss - 1e-9:
             best_c, best_loss, best_logits = c, loss, logits
-    temperature = min(T_GRID, key=lambda t: (_nll(np, best_logits, y, t), t))
+    picked = np.array([bool(calibrate_on(ex)) if calibrate_on else True for ex in examples])
+    if picked.sum() < MIN_CALIBRATION:
+        picked[:] = True
+    logits_c, y_c = best_logits[picked], y[picked]
+    temperature = min(T_GRID, key=lambda t: (_nll(np, logits_c, y_c, t), t))
     model = fit(best_c, np.arange(len(y)))
     coef = np.zeros((len(CLASSES), len(vocab)))
     intercept = np.zeros(len(CLASSES))
@@ -108,6 +135,7 @@ def train(
         "examples": len(examples),
         "features": len(vocab),
         "by_class": {c.value: int((y == k).sum()) for k, c in enumerate(CLASSES)},
+        "calibrated_on": int(picked.sum()),
         **(meta or {}),
     }
     trained = LinearModel(
