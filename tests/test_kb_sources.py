@@ -158,3 +158,23 @@ def test_a_host_only_cookie_and_a_domain_cookie_of_one_name_keep_their_own_overr
         ("override", "necessary"),
     ]
     assert ours.classify_many(cookies) == answers
+
+
+def test_a_generic_name_is_a_vendors_cookie_only_on_the_vendors_domain() -> None:
+    """The Open Cookie Database lists Adform's `uid` and Magnite's `c`, cookies on their own
+    domains: a shop's own `uid` or `c` is not theirs (it was answered "advertising, Adform"
+    on any site, and the opt-out report then named Adform as a vendor of the shop)."""
+    from cookiegov.classification.ocd import fact_entries, generic_name, ocd_facts
+
+    assert generic_name("uid") and generic_name("c") and generic_name("SID")
+    assert not generic_name("_ga") and not generic_name("_shopify_y")
+    clf = Classifier(skip=("kb",))  # the facts alone
+    for name in ("uid", "c", "C"):
+        own = clf.classify(CookieInput(name, "www.shop.example", site="shop.example"))
+        assert own.layer != "ocd" and own.vendor is None, (name, own)
+    adform = clf.classify(CookieInput("uid", ".adform.net", site="shop.example"))
+    assert (adform.layer, adform.vendor, adform.category.value) == ("ocd", "Adform", "advertising")
+    shopify = clf.classify(CookieInput("_s", "www.shop.example", site="shop.example"))
+    assert (shopify.layer, shopify.vendor) == ("ocd", "Shopify")  # a distinctive name: anywhere
+    domains = {e.pattern: e.domain for e in fact_entries(ocd_facts())}
+    assert domains["uid"] == "adform.net" and domains["_s"] is None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from cookiegov.domains import registrable_domain
 from cookiegov.errors import InputError
 from cookiegov.knowledge import KnownCookie
 from cookiegov.models import Category
@@ -145,8 +146,64 @@ def ocd_facts() -> tuple[OcdFact, ...]:
     )
 
 
+# Names any site may use for a cookie of its own: 1-3 letters (and a digit), or a common word.
+_GENERIC = re.compile(r"^[A-Za-z]{1,3}\d?$")
+GENERIC_WORDS = frozenset(
+    {
+        "id",
+        "uid",
+        "sid",
+        "guid",
+        "vid",
+        "session",
+        "sessionid",
+        "token",
+        "user",
+        "userid",
+        "visitor",
+        "device",
+        "test",
+        "cookie",
+        "consent",
+        "lang",
+        "language",
+        "locale",
+        "country",
+        "currency",
+        "pref",
+        "prefs",
+        "state",
+        "auth",
+        "cart",
+        "ref",
+        "referrer",
+        "src",
+        "source",
+    }
+)
+
+
+def generic_name(name: str) -> bool:
+    """Whether a name says nothing of whose cookie it is (``c``, ``SID``, ``uid``, ``lang``)."""
+    return bool(_GENERIC.match(name)) or name.lower() in GENERIC_WORDS
+
+
 def fact_entries(facts: tuple[OcdFact, ...] | list[OcdFact]) -> list[KnownCookie]:
-    return [KnownCookie(f.pattern, f.category, f.platform or None, source="ocd") for f in facts]
+    """Knowledge entries of the facts. A generic name (:func:`generic_name`) is the vendor's
+    cookie only on the vendor's domain: Adform's ``uid`` is set on adform.net, and a shop's
+    own ``uid`` is not Adform's (it was answered "advertising, Adform" on any site)."""
+    return [
+        KnownCookie(
+            f.pattern,
+            f.category,
+            f.platform or None,
+            source="ocd",
+            domain=registrable_domain(f.domain)
+            if f.domain and not f.wildcard and generic_name(f.name)
+            else None,
+        )
+        for f in facts
+    ]
 
 
 @functools.cache
