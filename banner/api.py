@@ -391,11 +391,9 @@ def _load_site() -> None:
 
 @bp.after_request
 def _cors(response: Response) -> Response:
-    cfg = g.get("site")
-    for name, value in cors_headers(cfg, context.header("Origin")):
+    for name, value in cors_headers(g.get("site"), context.header("Origin")):
         if name == "Vary":
-            continue
-        response.headers[name] = value
-    if cfg is not None:  # CORS headers follow the Origin: caches in front must know it, always
-        response.vary.add("Origin")  # added to a Vary already set (the region's header)
+            response.vary.add(value)  # beside a Vary already set (the region's header)
+        else:
+            response.headers[name] = value
     return response

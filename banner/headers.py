@@ -22,15 +22,20 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 
 
 def cors_headers(cfg: SiteConfig | None, origin: str | None) -> list[tuple[str, str]]:
-    """CORS headers for a request to a site's endpoint: only for the site's own origins."""
-    if cfg is None or not origin or not cfg.allows_origin(origin):
+    """CORS headers for a request to a site's endpoint: only for the site's own origins; and
+    for any request to a site's endpoint ``Vary: Origin``, since the answer depends on it (a
+    cache in front must not hand one origin's answer to another)."""
+    if cfg is None:
         return []
+    vary = [("Vary", "Origin")]
+    if not origin or not cfg.allows_origin(origin):
+        return vary
     return [
         ("Access-Control-Allow-Origin", origin),
         ("Access-Control-Allow-Credentials", "true"),
         ("Access-Control-Allow-Headers", "Content-Type"),
         ("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"),
-        ("Vary", "Origin"),
+        *vary,
     ]
 
 
