@@ -67,6 +67,12 @@ def _has(row: dict[str, Any], name: str) -> bool:
 
 
 def parse_row(row: dict[str, Any]) -> CookieInput:
+    extra = [cell for cell in row.get(None) or () if str(cell or "").strip()]  # type: ignore[call-overload]
+    if extra:
+        raise InputError(f"{len(extra)} more cells than the header has columns: {extra[0]!r:.40}")
+    for key in ("name", "domain"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            raise InputError(f"{key} must be text, not {row[key]!r:.40}")
     name = str(row.get("name") or "").strip()
     domain = str(row.get("domain") or "").strip()
     if not name or not domain:
@@ -118,10 +124,29 @@ def parse_row(row: dict[str, Any]) -> CookieInput:
     )
 
 
+#: The input columns :func:`parse_row` reads, in every spelling.
+INPUT_COLUMNS = (
+    "name",
+    "domain",
+    "path",
+    "value",
+    "session",
+    "secure",
+    "set_by",
+    *(spelling for spellings in ALIASES.values() for spelling in spellings),
+)
+
+
 def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     """Columns and (line, row) pairs of a CSV (header row) or JSON (list of objects) file."""
-    data = read_cookie_file(path, required=("name", "domain"))
+    data = read_cookie_file(path, required=("name", "domain"), known=INPUT_COLUMNS)
     return data.columns, data.rows
+
+
+def kept_as(column: str) -> str:
+    """The output name of an input column: one the classifier adds (``category``: the
+    input's own label, say) is kept as ``input_category``, not overwritten."""
+    return f"input_{column}" if column in OUTPUT_COLUMNS else column
 
 
 def classify_rows(
@@ -143,7 +168,7 @@ def classify_rows(
         result: Classification | None = None if cookie is None else next(answers)
         out.append(
             {
-                **row,
+                **{kept_as(k): v for k, v in row.items() if k is not None},
                 "category": result.category.value if result else "",
                 "vendor": (result.vendor or "") if result else "",
                 "confidence": round(result.confidence, 2) if result else "",
@@ -158,11 +183,18 @@ def write_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False)
     buffer = io.StringIO()
-    fields = [c for c in columns if c not in OUTPUT_COLUMNS] + list(OUTPUT_COLUMNS)
+    fields = [kept_as(c) for c in columns] + list(OUTPUT_COLUMNS)
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(
-        safe_row({k: (str(v).lower() if isinstance(v, bool) else v) for k, v in row.items()})
-        for row in rows
-    )
+    writer.writerows(safe_row({k: _cell(v) for k, v in row.items()}) for row in rows)
     return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A JSON input's value as a CSV cell: true/false, nested values as JSON (not Python's
+    repr)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value

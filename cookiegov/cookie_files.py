@@ -43,12 +43,21 @@ def file_format(path: Path, fmt: str | None = None) -> str:
 
 
 def read_cookie_file(
-    path: Path, fmt: str | None = None, *, required: Iterable[str] = ()
+    path: Path,
+    fmt: str | None = None,
+    *,
+    required: Iterable[str] = (),
+    known: Iterable[str] = (),
 ) -> CookieFile:
     """Read ``path``; a CSV must have a header row holding the ``required`` columns.
 
-    A file that cannot be read as a whole (not UTF-8, not JSON, not a list of objects, no
-    header) is an :class:`InputError`; checking each row's values is the caller's job.
+    A CSV header naming a ``required`` or ``known`` column in another letter case or with
+    spaces around it (``Name``, `` Domain``: spreadsheets' exports) names that column; a
+    column named twice is an error (one of the two would be lost). A file that cannot be
+    read as a whole (not UTF-8, not JSON, not a list of objects, no header) is an
+    :class:`InputError`; checking each row's values is the caller's job. A row with more
+    cells than the header has columns keeps them under the key ``None`` (csv's), for the
+    caller to refuse.
     """
     fmt = file_format(path, fmt)
     try:
@@ -63,15 +72,26 @@ def read_cookie_file(
     reader = csv.DictReader(io.StringIO(text), delimiter=csv_delimiter(text))
     if not reader.fieldnames:
         raise InputError(f"{path}: empty file or no header row")
-    missing = [c for c in needed if c not in reader.fieldnames]
+    spelled = {n.casefold(): n for n in (*known, *needed)}
+    header = [spelled.get(h.strip().casefold(), h.strip()) for h in reader.fieldnames]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise InputError(f"{path}: the header names the column {twice[0]!r} more than once")
+    reader.fieldnames = header
+    missing = [c for c in needed if c not in header]
     if missing:
         wanted = " and ".join(repr(c) for c in needed)
         raise InputError(f"{path}: needs a header row with at least {wanted}")
     try:
         rows = [(reader.line_num, dict(row)) for row in reader]
-    except csv.Error as exc:  # a field over csv's size limit, for one
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(
+                f"{path}: line {reader.line_num + 1}: a cell longer than "
+                f"{csv.field_size_limit():,} characters (a cookie holds at most 4,096)"
+            ) from exc
         raise InputError(f"{path}: line {reader.line_num + 1}: {exc}") from exc
-    return CookieFile("csv", list(reader.fieldnames), rows)
+    return CookieFile("csv", header, rows)
 
 
 DELIMITERS = ",;\t|"

@@ -307,7 +307,7 @@ def test_messages_print_input_as_text_not_markup(tmp_path: Path) -> None:
     rows = tmp_path / "m.csv"
     rows.write_text("name,domain,session\na,b,[/]\n")
     r = invoke(tmp_path, "classify", str(rows))
-    assert r.exit_code == 1 and "session must be true or false, not '[/]'" in r.output
+    assert r.exit_code == 2 and "session must be true or false, not '[/]'" in r.output
     out = tmp_path / "[red]" / "x.json"
     r = invoke(tmp_path, "classify", str(rows), "-o", str(out))
     assert f"wrote {out}" in " ".join(r.output.split())

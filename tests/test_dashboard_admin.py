@@ -48,7 +48,7 @@ def post(client: FlaskClient, path: str, data: dict[str, str]) -> object:
 
 def test_consent_log_export_neutralises_formulas(client: FlaskClient, db: Database) -> None:
     hostile = '=HYPERLINK("http://evil.test","x")'
-    for page in ("https://www.shop.test/", hostile, "+1-2", "@SUM(A1)", "-3"):
+    for page in ("https://www.shop.test/", hostile, "+1-2", "@SUM(A1)", "-3", "-3+cmd"):
         r = client.post(
             "/v1/sites/shop.test/consents",
             json={"categories": {"analytics": True}, "page_url": page, "language": "en"},
@@ -59,13 +59,14 @@ def test_consent_log_export_neutralises_formulas(client: FlaskClient, db: Databa
     assert "attachment" in got.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(got.get_data(as_text=True))))
     pages = [r["page_url"] for r in rows]
-    assert pages == ["https://www.shop.test/", "'" + hostile, "'+1-2", "'@SUM(A1)", "'-3"]
-    assert all(not p.startswith(("=", "+", "-", "@")) for p in pages)
+    # a plain number ("-3") is read as that number, never run: it stays as recorded
+    assert pages == ["https://www.shop.test/", "'" + hostile, "'+1-2", "'@SUM(A1)", "-3", "'-3+cmd"]
+    assert all(not p.startswith(("=", "+", "@")) for p in pages)
     assert rows[0]["analytics"] == "True" and rows[0]["advertising"] == "False"
     as_json = client.get("/dashboard/sites/shop.test/consents.json", base_url="https://localhost")
     records = json.loads(as_json.get_data(as_text=True))["records"]
     assert records[1]["page_url"] == hostile  # JSON keeps the value as recorded
-    assert [r["seq"] for r in records] == [1, 2, 3, 4, 5]
+    assert [r["seq"] for r in records] == [1, 2, 3, 4, 5, 6]
 
 
 def test_exports_need_the_login(db: Database) -> None:

@@ -91,7 +91,7 @@ def test_classify_command_keeps_order_and_reports_bad_rows(tmp_path: Path) -> No
         str(out),
         cwd=tmp_path,
     )
-    assert r.returncode == 1
+    assert r.returncode == 2  # bad input: the rows that could be read are written
     assert "line 3" in r.stderr and "line 4" in r.stderr and "Traceback" not in r.stderr
     rows = list(csv.DictReader(out.open()))
     assert [row["name"] for row in rows] == ["_ga", "", "zz_q", "mystery"]
@@ -262,3 +262,51 @@ def test_a_names_only_row_has_no_lifetime_not_a_session() -> None:
     rows = [(2, {"name": "ui_theme", "domain": "example.com"})]
     (row,), bad = classify_rows(Classifier(), rows)  # the batch path reads it alike
     assert not bad and "session" not in row["reason"]
+
+
+def test_spreadsheet_exports_read_as_written_and_nothing_is_lost(tmp_path: Path) -> None:
+    """Headers in another case (Name, Domain), an input column the classifier also writes
+    (category: the user's own label), a nested JSON value, a negative lifetime, a row with
+    more cells than columns: each kept, refused or written back as it came."""
+    from cookiegov.batch import write_rows
+
+    src = tmp_path / "export.csv"
+    src.write_text(
+        " Name ,DOMAIN,Expires_In,category\n"
+        "ui_theme,example.com,-1,functional\n"
+        "b,example.com,60,analytics,surplus\n"
+    )
+    columns, rows = read_rows(src)
+    assert columns == ["name", "domain", "expires_in", "category"]
+    out, bad = classify_rows(Classifier(), rows)
+    assert [b.line for b in bad] == [3] and "more cells than the header" in bad[0].message
+    text = write_rows(columns, out, "csv")
+    written = list(csv.DictReader(text.splitlines()))
+    assert list(written[0])[:4] == ["name", "domain", "expires_in", "input_category"]
+    assert written[0]["input_category"] == "functional"  # the user's label, not overwritten
+    assert written[0]["expires_in"] == "-1"  # a number is no formula: no apostrophe
+    assert "session lifetime" in written[0]["reason"]
+    again = tmp_path / "again.csv"
+    again.write_text(text)
+    assert not classify_rows(Classifier(), read_rows(again)[1])[1]  # reads back
+    nested = write_rows(["name", "domain", "extra"], [{"name": "a", "extra": {"x": [1]}}], "csv")
+    assert '"{""x"":[1]}"' in nested
+    twice = tmp_path / "twice.csv"
+    twice.write_text("name,domain,name\na,example.com,b\n")
+    with pytest.raises(InputError, match="more than once"):
+        read_rows(twice)
+    big = tmp_path / "big.csv"
+    big.write_text("name,domain,value\na,example.com," + "x" * 200_000 + "\n")
+    with pytest.raises(InputError, match="a cell longer than"):
+        read_rows(big)
+
+
+def test_json_input_of_the_wrong_types_is_refused_per_row() -> None:
+    rows = [
+        (1, {"name": ["a"], "domain": "example.com"}),
+        (2, {"name": "a", "domain": "example.com", "expires_in": True}),
+        (3, {"name": "ok", "domain": "example.com", "expires_in": 60}),
+    ]
+    out, bad = classify_rows(Classifier(), rows)
+    assert [b.line for b in bad] == [1, 2] and out[2]["category"]
+    assert "name must be text" in bad[0].message and "expires_in" in bad[1].message

@@ -81,8 +81,10 @@ def classify(
                                  what sites of that manager declare answers first
     CookieBlock's crawl columns (first_party_domain, expiry_seconds, httpOnly,
     sameSite, cmp_origin) are read as the same.
-    Every input column is kept; category, vendor, confidence, needs_review and reason
-    are added.
+    Every input column is kept (one named category, vendor, confidence, needs_review
+    or reason as input_<name>); category, vendor, confidence, needs_review and reason
+    are added. Rows that cannot be read are written with the reason and listed on
+    stderr; the exit code is then 2 (bad input).
     """
     from cookiegov.batch import classify_rows, read_rows
     from cookiegov.cookie_files import file_format
@@ -96,7 +98,7 @@ def classify(
     for row in bad:
         err.print(f"[yellow]line {row.line}:[/] {escape(row.message)}", highlight=False)
     if bad:
-        sys.exit(1)
+        sys.exit(2)
 
 
 @click.group()
