@@ -55,3 +55,24 @@ def carry_over(latest: ScanResult, earlier: list[ScanResult]) -> ScanResult:
         return latest
     settings = {**latest.settings, "carried_over": carried}
     return dataclasses.replace(latest, cookies=cookies, settings=settings)
+
+
+def with_newer(baseline: ScanResult, newer: list[ScanResult]) -> ScanResult:
+    """``baseline`` (an "Accept all" scan) with the cookies that scans made since it without
+    a choice (``newer``, newest first) found and it lacks: a cookie set before any choice is
+    set after "Accept all" too, and a later scan may have reached pages this one did not (a
+    plain ``scan`` after a ``check``). Each is listed in ``settings["seen_since"]``."""
+    cookies = list(baseline.cookies)
+    keys = {c.key for c in cookies}
+    seen: list[dict[str, Any]] = []
+    for scan in newer:
+        for c in scan.cookies:
+            if c.key in keys:
+                continue
+            keys.add(c.key)
+            cookies.append(c)
+            seen.append({"name": c.name, "domain": c.domain, "scan_id": scan.scan_id})
+    if not seen:
+        return baseline
+    settings = {**baseline.settings, "seen_since": seen}
+    return dataclasses.replace(baseline, cookies=cookies, settings=settings)

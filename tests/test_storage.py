@@ -280,3 +280,28 @@ def test_a_stored_scan_keeps_the_review_flags_its_threshold_set(db: Database) ->
             answer.confidence,
             answer.reason,
         )
+
+
+def test_the_baseline_adds_what_scans_without_a_choice_found_since(db: Database) -> None:
+    """A `check` whose "Accept all" crawl missed a page, then a plain `scan` that reached it:
+    the declaration (from the baseline) lists the cookie the later scan found; a scan without
+    a choice made before the "Accept all" one adds nothing (older evidence)."""
+    from cookiegov.declaration import site_declaration
+    from cookiegov.storage.scans import baseline_scan
+    from tests import builders
+
+    save_scan(db, builders.scan("none", [builders.cookie("old_only")]))
+    accepted = save_scan(db, builders.scan("accept", [builders.cookie("sessionid")]))
+    save_scan(db, builders.scan("reject", [builders.cookie("refused_state_only")]))
+    later = save_scan(
+        db, builders.scan("none", [builders.cookie("sessionid"), builders.cookie("cart")])
+    )
+    base = baseline_scan(db, builders.SITE)
+    assert base is not None and base.scan_id == accepted.scan_id
+    assert sorted(c.name for c in base.cookies) == ["cart", "sessionid"]
+    assert base.settings["seen_since"] == [
+        {"name": "cart", "domain": "www.shop.test", "scan_id": later.scan_id}
+    ]
+    declared = site_declaration(db, builders.SITE)
+    names = {c["name"] for cookies in declared["categories"].values() for c in cookies}
+    assert names == {"cart", "sessionid"}

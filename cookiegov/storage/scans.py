@@ -240,23 +240,29 @@ def baseline_scan(db: Database, site: str, history: int = 5) -> ScanResult | Non
     """The latest scan showing all of a site's tracking: after "Accept all", else without a
     choice. Declarations and opt-out status are measured against it. Cookies that earlier
     scans of the same state saw on pages this one did not visit are kept
-    (:func:`cookiegov.coverage.carry_over`)."""
-    from cookiegov.coverage import carry_over
+    (:func:`cookiegov.coverage.carry_over`), and so are those that scans without a choice
+    made since an "Accept all" one found (:func:`cookiegov.coverage.with_newer`)."""
+    from cookiegov.coverage import carry_over, with_newer
 
-    for consent in (ConsentState.ACCEPT, ConsentState.NONE):
+    def latest(consent: ConsentState, after: int = 0) -> list[ScanResult]:
         query = (
             select(scans.c.id)
             .join(sites)
-            .where(sites.c.domain == site, scans.c.consent == consent)
+            .where(sites.c.domain == site, scans.c.consent == consent, scans.c.id > after)
             .order_by(desc(scans.c.id))
             .limit(1 + history)
         )
         with db.connect() as conn:
             ids = [int(i) for i in conn.execute(query).scalars()]
-        loaded = [s for s in (load_scan(db, i) for i in ids) if s is not None]
-        if loaded:
-            return carry_over(loaded[0], loaded[1:])
-    return None
+        return [s for s in (load_scan(db, i) for i in ids) if s is not None]
+
+    accepted = latest(ConsentState.ACCEPT)
+    if accepted:
+        baseline = carry_over(accepted[0], accepted[1:])
+        # what scans without a choice found since (a plain `scan` after a `check`)
+        return with_newer(baseline, latest(ConsentState.NONE, after=accepted[0].scan_id or 0))
+    unchosen = latest(ConsentState.NONE)
+    return carry_over(unchosen[0], unchosen[1:]) if unchosen else None
 
 
 def list_scans(db: Database, site: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
