@@ -122,7 +122,7 @@ def edited_overrides(db: Database, site: str) -> list[KnownCookie]:
 
 def classifier_for(settings: Settings, db: Database | None, site: str | None) -> Classifier:
     """The full layered classifier for ``site``: overrides, imports, shipped knowledge, model."""
-    declared = load_entries(db, "declared") if db else []
+    declared = load_entries(db, "declared", site) if db else []
     imported = load_entries(db, "database") if db else []
     edited = edited_overrides(db, site) if db and site else []
     return Classifier(  # the shipped knowledge, hosts grown from the vendor facts included

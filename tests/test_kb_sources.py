@@ -178,3 +178,44 @@ def test_a_generic_name_is_a_vendors_cookie_only_on_the_vendors_domain() -> None
     assert (shopify.layer, shopify.vendor) == ("ocd", "Shopify")  # a distinctive name: anywhere
     domains = {e.pattern: e.domain for e in fact_entries(ocd_facts())}
     assert domains["uid"] == "adform.net" and domains["_s"] is None
+
+
+def test_a_sites_declared_cookies_answer_for_that_site_only(db: Database) -> None:
+    """`kb import csv FILE --site SITE`: one site's list classified every site's cookies of
+    the same name at 0.95; now only its own (a list imported without --site still answers
+    for every site, as before)."""
+    from cookiegov.storage.kb import replace_source, sources
+
+    own = [entry_from({"name": "ui_theme", "category": "functional"}, source="x")]
+    replace_source(db, "bank:decl.csv", "declared", own, site="bank.example")
+    everyone = [entry_from({"name": "shared_pref", "category": "functional"}, source="x")]
+    replace_source(db, "all.csv", "declared", everyone)
+    settings = Settings()
+    for site, layer in (("bank.example", "declared"), ("shop.example", "model")):
+        clf = classifier_for(settings, db, site)
+        answer = clf.classify(CookieInput("ui_theme", f"www.{site}", site=site))
+        assert answer.layer == layer, (site, answer)
+        shared = clf.classify(CookieInput("shared_pref", f"www.{site}", site=site))
+        assert shared.layer == "declared"
+    assert {(s["source"], s["site"]) for s in sources(db)} == {
+        ("bank:decl.csv", "bank.example"),
+        ("all.csv", None),
+    }
+
+
+def test_kb_import_site_option(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cookiegov.cli import cli
+
+    decl = tmp_path / "decl.csv"
+    decl.write_text("name,domain,category\nui_theme,,functional\n")
+    config = tmp_path / "cookiegov.toml"
+    config.write_text('[sites."bank.example"]\n')
+    base = ["--config", str(config), "--db", f"sqlite:///{tmp_path / 'k.db'}", "kb", "import"]
+    ok = CliRunner().invoke(cli, [*base, "csv", str(decl), "--site", "bank.example"])
+    assert ok.exit_code == 0 and "for bank.example" in ok.output
+    unknown = CliRunner().invoke(cli, [*base, "csv", str(decl), "--site", "nope.example"])
+    assert unknown.exit_code == 3 and "nope.example" in unknown.output
+    ocd = CliRunner().invoke(cli, [*base, "open-cookie-database", str(decl), "--site", "x"])
+    assert ocd.exit_code == 2 and "--site is for" in ocd.output

@@ -89,7 +89,7 @@ def test_migration_upgrades_an_older_database_in_place(db_url: str) -> None:
     assert "blocked_reason" not in columns
     old.close()
     upgraded = open_database(url)
-    assert upgraded.revision() == upgraded.head() == "0040"
+    assert upgraded.revision() == upgraded.head() == "0050"
     scan = latest_scan(upgraded, "a.test")
     assert scan is not None and scan.cookies[0].name == "_ga"
     assert scan.cookies[0].blocked_reason is None and scan.cookies[0].value_kind == "empty"

@@ -110,23 +110,36 @@ def kb() -> None:
 @click.argument("kind", type=click.Choice(["open-cookie-database", "csv", "json"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--name", help="Source name (default: the file name).")
+@click.option(
+    "--site",
+    help="The site whose declared cookies these are (csv|json): they answer for it only. "
+    "Without it they answer for every site.",
+)
 @pass_db
-def kb_import(ctx: click.Context, db: Database, kind: str, file: str, name: str | None) -> None:
+def kb_import(
+    ctx: click.Context, db: Database, kind: str, file: str, name: str | None, site: str | None
+) -> None:
     """Import a cookie database or a site's declared cookies into the local knowledge base."""
     from cookiegov.kb_sources import read_declared, read_open_cookie_database
+    from cookiegov.services.governance import require_site
     from cookiegov.storage.kb import replace_source
 
     path = Path(file)
     if kind == "open-cookie-database":
+        if site:
+            raise InputError("--site is for a site's declared cookies (csv or json)")
         entries, problems = read_open_cookie_database(path)
         source, store_kind = name or "open-cookie-database", "database"
     else:
+        if site:
+            require_site(db, ctx.find_root().obj, site)
         entries, problems = read_declared(path, kind)
-        source, store_kind = name or path.name, "declared"
-    count = replace_source(db, source, store_kind, entries)
+        source, store_kind = name or (f"{site}:{path.name}" if site else path.name), "declared"
+    count = replace_source(db, source, store_kind, entries, site)
     for problem in problems:
         err.print(f"[yellow]skipped[/] {escape(problem)}", highlight=False)
-    err.print(f"imported {count} entries as {escape(repr(source))} ({store_kind})")
+    scope = f" for {site}" if site else ""
+    err.print(f"imported {count} entries as {escape(repr(source))} ({store_kind}{scope})")
 
 
 @kb.command("sources")
@@ -140,6 +153,7 @@ def kb_sources(ctx: click.Context, db: Database) -> None:
     for row in sources(db):
         click.echo(
             f"{row['source']:<28} {row['kind']:<9} {row['entries']:>6}  {row['imported_at']}"
+            f"  {row['site'] or 'every site'}"
         )
 
 

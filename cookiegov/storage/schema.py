@@ -160,6 +160,7 @@ kb_entries = Table(
     Column("purpose", Text),
     Column("domain", String(255)),
     Column("imported_at", String(32), nullable=False),
+    Column("site", String(255)),  # 0050: a site's own declared cookies; None: every site
     Index("ix_kb_entries_source", "source"),
 )
 
