@@ -3,6 +3,7 @@ sites, and the callables the Flask app receives."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -128,9 +129,12 @@ def test_the_policy_check_is_a_service(sqlite_db: Database) -> None:
     with pytest.raises(NotFoundError, match=r"no stored scan of shop\.test"):
         policy_check(sqlite_db, Settings(), "shop.test", "https://www.shop.test/p", fetch=fetch)
     assert fetched == []  # nothing is fetched for a site without scans
-    save_scan(sqlite_db, classify_result(_scan([_cookie("_ga", ".shop.test")]), Classifier()))
+    refused = dataclasses.replace(_cookie("adnet_uid", ".adnet.test"), blocked_reason="ThirdParty")
+    scanned = _scan([_cookie("_ga", ".shop.test"), refused])
+    save_scan(sqlite_db, classify_result(scanned, Classifier()))
     result, found = policy_check(
         sqlite_db, Settings(), "shop.test", "https://www.shop.test/p", fetch=fetch
     )
+    # a cookie the browser refused was never set: not counted, as it is not compared
     assert fetched == ["https://www.shop.test/p"] and found == 1
     assert result["declared"]["_ga"] == "analytics" and result["undeclared"] == []

@@ -56,7 +56,7 @@ def policy_check(
     scans = [s for s in (latest_scan(db, site, state) for state in states) if s]
     if not scans and latest_scan(db, site) is None:
         raise NotFoundError(f"no stored scan of {site}; run `cookiegov scan` first")
-    names = {c.name for s in scans for c in s.cookies}
+    names = {c.name for s in scans for c in s.cookies if not c.blocked_reason}  # as compared
     if fetch is None:
         from scanner.fetch import fetch_html
 
