@@ -62,8 +62,15 @@ def diff_scans(old: ScanResult, new: ScanResult, ctx: CheckContext | None = None
     result: dict[str, Any] = {
         "site": new.site,
         "site_mismatch": (
-            f"the scans are of different sites ({old.site} and {new.site}): everything differs"
+            f"the scans are of different sites ({old.site} and {new.site}): what differs "
+            "between them is no change of one site"
             if old.site != new.site
+            else None
+        ),
+        "state_mismatch": (
+            f"the scans are of different consent states ({old.consent} and {new.consent}): "
+            "what one choice sets and the other does not shows as a change"
+            if old.consent != new.consent
             else None
         ),
         "from_scan": old.scan_id,

@@ -350,8 +350,9 @@ def diff_table(d: dict[str, Any]) -> Group:
     """What changed between two scans, section by section, for a terminal."""
     title = f"Scan {d['from_scan']} → scan {d['to_scan']} of {d['site']}"
     parts: list[Any] = [Text(title, style="bold")]
-    if d.get("site_mismatch"):
-        parts.append(Text(f"warning: {d['site_mismatch']}", style="yellow"))
+    for mismatch in ("site_mismatch", "state_mismatch"):
+        if d.get(mismatch):
+            parts.append(Text(f"warning: {d[mismatch]}", style="yellow"))
     cookie_cols = ("Name", "Domain", "Category", "Party", "Set by")
 
     def cookies(rows: list[dict[str, Any]], heading: str) -> Table:

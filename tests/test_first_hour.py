@@ -133,6 +133,24 @@ def test_diff_warns_about_scans_of_different_sites(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--db", url, "diff", str(a), str(b)])
     assert result.exit_code == 0
     assert "different sites (shop.test and other.test)" in result.stderr
+    assert "different consent states" not in result.stderr
+
+
+def test_diff_warns_about_scans_of_different_consent_states(tmp_path: Path) -> None:
+    """A scan without a choice against one after "Accept all": what the choice sets shows as
+    new cookies and findings, with no word that the two are not comparable (before)."""
+    url = f"sqlite:///{tmp_path / 'states.db'}"
+    db = open_database(url)
+    a = save_scan(db, scan("none", [cookie("sid")]))
+    b = save_scan(db, scan("accept", [cookie("sid"), cookie("_ga", "analytics")]))
+    db.close()
+    result = CliRunner().invoke(cli, ["--db", url, "diff", str(a.scan_id), str(b.scan_id)])
+    assert result.exit_code == 0
+    assert "different consent states (none and accept)" in result.stderr
+    as_json = CliRunner().invoke(
+        cli, ["--db", url, "diff", str(a.scan_id), str(b.scan_id), "--format", "json"]
+    )
+    assert "consent states" in json.loads(as_json.stdout)["state_mismatch"]
 
 
 def test_the_api_root_links_to_its_documents(tmp_path: Path) -> None:

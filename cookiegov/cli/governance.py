@@ -114,6 +114,7 @@ def diff(
         raise NotFoundError(f"no scan {old_scan if old is None else new_scan}")
     ctx_check = CheckContext.from_settings(settings_of(ctx))
     data = diff_scans(old, new, ctx_check)
-    if data["site_mismatch"]:
-        err.print(f"[yellow]warning:[/] {escape(data['site_mismatch'])}", highlight=False)
+    for mismatch in ("site_mismatch", "state_mismatch"):
+        if data[mismatch]:
+            err.print(f"[yellow]warning:[/] {escape(data[mismatch])}", highlight=False)
     write_output(data, DIFF_FORMATS, fmt, output, default="table")
