@@ -147,7 +147,11 @@ class Settings:
         "Addresses or networks (CIDR) of test traffic: their consents are marked at request"
         " time (the address is never stored) and left out of the statistics.",
     )
-    overrides_dir: str = _setting("", "Folder of per-site classification overrides.")
+    overrides_dir: str = _setting(
+        "",
+        "Folder of per-site classification overrides (`<site>.json` or `.toml`; format in "
+        "classification.md).",
+    )
     review_threshold: float = _setting(
         0.5, "Confidence below which a cookie's category is flagged needs_review."
     )
