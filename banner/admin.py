@@ -73,7 +73,8 @@ def list_consents(site: str) -> Response:
         value = request.args.get(name)
         if value is not None and not _DATE.match(value):
             raise InputError(f"'{name}' must be an ISO date or time, e.g. 2026-01-31")
-        filters[name] = value
+        # compared with the stored UTC times as that moment in UTC (+02:00, Z, a space)
+        filters[name] = consentlog.utc_bound(value) if value is not None else None
     method = request.args.get("method")
     if method is not None and method not in ("banner", "gpc", "api"):
         raise InputError("'method' must be banner, gpc or api")

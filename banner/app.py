@@ -52,7 +52,7 @@ def same_host_redirect(response: Response) -> Response:
     location = response.headers.get("Location")
     if 300 <= response.status_code < 400 and location:
         parts = urlsplit(location)
-        if parts.netloc and parts.netloc == request.host:
+        if parts.netloc and parts.netloc.lower() == request.host.lower():  # Werkzeug lowers
             response.headers["Location"] = urlunsplit(("", "", parts.path, parts.query, ""))
     return response
 

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,10 +144,22 @@ def read_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
     return data.columns, data.rows
 
 
-def kept_as(column: str) -> str:
-    """The output name of an input column: one the classifier adds (``category``: the
-    input's own label, say) is kept as ``input_category``, not overwritten."""
-    return f"input_{column}" if column in OUTPUT_COLUMNS else column
+def kept_as(columns: Iterable[str]) -> dict[str, str]:
+    """The output name of each input column: one the classifier adds (``category``: the
+    input's own label, say) is kept as ``input_category`` (``input_input_category`` if the
+    input has that too), never overwritten."""
+    given = list(dict.fromkeys(columns))
+    taken = {*given, *OUTPUT_COLUMNS}
+    names = {}
+    for column in given:
+        name = column
+        if column in OUTPUT_COLUMNS:
+            name = f"input_{column}"
+            while name in taken:
+                name = f"input_{name}"
+            taken.add(name)
+        names[column] = name
+    return names
 
 
 def classify_rows(
@@ -164,11 +177,12 @@ def classify_rows(
             errors[i] = exc.message
             parsed.append(None)
     answers = iter(classifier.classify_many([p for p in parsed if p is not None]))
+    names = kept_as(k for _, row in rows for k in row if k is not None)
     for i, ((_line, row), cookie) in enumerate(zip(rows, parsed, strict=True)):
         result: Classification | None = None if cookie is None else next(answers)
         out.append(
             {
-                **{kept_as(k): v for k, v in row.items() if k is not None},
+                **{names[k]: v for k, v in row.items() if k is not None},
                 "category": result.category.value if result else "",
                 "vendor": (result.vendor or "") if result else "",
                 "confidence": round(result.confidence, 2) if result else "",
@@ -183,7 +197,7 @@ def write_rows(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False)
     buffer = io.StringIO()
-    fields = [kept_as(c) for c in columns] + list(OUTPUT_COLUMNS)
+    fields = list(kept_as(columns).values()) + list(OUTPUT_COLUMNS)
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(safe_row({k: _cell(v) for k, v in row.items()}) for row in rows)

@@ -134,9 +134,9 @@ class Classifier:
                     )
                 append(hit)
                 continue
-            ctx = (
+            ctx = (  # _context(c), inline: this loop is the batch's hot path
                 c.domain, c.path, c.expires_in, c.http_only, c.secure, c.same_site, c.site,
-                c.set_by, c.third_party, c.consent_manager,
+                c.set_by, c.third_party, c.consent_manager, c.lifetime_known,
             )  # fmt: skip
             place = places.get(ctx)
             if place is None:

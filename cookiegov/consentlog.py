@@ -14,10 +14,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Collection, Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from cookiegov.csvcells import safe_row
+from cookiegov.errors import InputError
 from cookiegov.models import CONSENT_CATEGORIES
 from cookiegov.storage import Database
 from cookiegov.storage.consents import all_records
@@ -90,15 +93,40 @@ FORMATS = {
 }
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def utc_bound(text: str) -> str:
+    """An ISO date or time as the stored ``created_at`` texts compare with it: a date stays
+    a date (its midnight, UTC); a time with a zone (``+02:00``, ``Z``) is that moment in UTC,
+    one without a zone is UTC. :class:`InputError` for anything else."""
+    value = text.strip()
+    if _DATE.fullmatch(value):
+        return value
+    try:
+        if not value.isascii():
+            raise ValueError(value)
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(
+            f"{text!r} is not an ISO date or time (2026-01-31, 2026-01-31T12:00, …+02:00)"
+        ) from exc
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
 def site_log(
     db: Database, site: str, *, since: str | None = None, until: str | None = None
 ) -> dict[str, Any]:
     """``{"site", "records": rows}``: the site's records, oldest first, created at or after
-    ``since`` and before ``until`` (ISO dates or times, compared as stored: UTC)."""
+    ``since`` and before ``until`` (ISO dates or times, :func:`utc_bound`)."""
+    low = utc_bound(since) if since else None
+    high = utc_bound(until) if until else None
     records = [
         r
         for r in all_records(db, site)
-        if (since is None or str(r["created_at"]) >= since)
-        and (until is None or str(r["created_at"]) < until)
+        if (low is None or str(r["created_at"]) >= low)
+        and (high is None or str(r["created_at"]) < high)
     ]
     return {"site": site, "records": log_rows(records, test_consent_ids(db, site))}

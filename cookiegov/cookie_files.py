@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,7 @@ def read_cookie_file(
         raise InputError(f"{path}: empty file or no header row")
     spelled = {n.casefold(): n for n in (*known, *needed)}
     header = [spelled.get(h.strip().casefold(), h.strip()) for h in reader.fieldnames]
-    twice = sorted({h for h in header if header.count(h) > 1})
+    twice = sorted({h for h in header if h and header.count(h) > 1})  # "" : unnamed, trailing
     if twice:
         raise InputError(f"{path}: the header names the column {twice[0]!r} more than once")
     reader.fieldnames = header
@@ -111,7 +112,7 @@ def csv_delimiter(text: str) -> str:
 
 def _json_rows(path: Path, text: str) -> CookieFile:
     try:
-        data = json.loads(text, parse_constant=_no_constant)
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
     except RecursionError as exc:
         raise InputError(f"{path}: not valid JSON (nested too deeply)") from exc
     except ValueError as exc:
@@ -129,6 +130,13 @@ def _json_rows(path: Path, text: str) -> CookieFile:
                 columns.append(str(key))
         rows.append((number, item))
     return CookieFile("json", columns, rows)
+
+
+def _finite(text: str) -> float | str:
+    """A JSON number too large for a float (``1e999``) stays the text it was: read as a
+    float it would be infinite, which no JSON writer can give back."""
+    value = float(text)
+    return value if math.isfinite(value) else text
 
 
 def _no_constant(name: str) -> Any:

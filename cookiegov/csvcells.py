@@ -17,11 +17,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # A plain number ("-1", "+3.5e2") is read as that number, not run: it stays as it is (an
 # apostrophe would turn a documented "-1" into text no reader takes back).
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 def safe_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _NUMBER.match(value):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not _NUMBER.fullmatch(value)  # the whole cell, ASCII digits only ("-1\n": no)
+    ):
         return "'" + value
     return value
 

@@ -58,16 +58,19 @@ def normalize_url(url: str, base: str | None = None) -> str | None:
 
 
 def visit_url(url: str, base: str | None = None) -> str | None:
-    """The URL to load, as given or linked (made absolute, fragment dropped): a server may
-    answer ``/shop/`` and not ``/shop``, and a landing page's ``gclid`` is what sets the ad
-    click cookies. ``None`` where :func:`normalize_url` says a crawler should not go; that
-    canonical form is only the key that tells two links to one page apart."""
+    """The URL to load, as given or linked (made absolute; the fragment and any user name or
+    password dropped): a server may answer ``/shop/`` and not ``/shop``, and a landing
+    page's ``gclid`` is what sets the ad click cookies. ``None`` where :func:`normalize_url`
+    says a crawler should not go; that canonical form is only the key that tells two links
+    to one page apart."""
     url = url.strip()
     if base:
         url = urljoin(base, url)
     if normalize_url(url) is None:
         return None
-    return urlsplit(url)._replace(fragment="").geturl()
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]  # never a user name or password: they'd be stored
+    return parts._replace(netloc=netloc, fragment="").geturl()
 
 
 def path_template(url: str) -> str:
@@ -136,10 +139,10 @@ class Frontier:
         self._seen.add(key)
         if not self.in_scope(key):
             return False
-        if self.include and not _matches(url, self.include):
+        if self.include and not _matches((url, key), self.include):
             self.skipped["include"] += 1
             return False
-        if _matches(url, self.exclude):
+        if _matches((url, key), self.exclude):
             self.skipped["exclude"] += 1
             return False
         if not self.allowed(url):
@@ -166,9 +169,11 @@ class Frontier:
         return self._queue.popleft()
 
 
-def _matches(url: str, patterns: list[str]) -> bool:
-    """Whether the URL's path matches a glob, as written in the URL (``/caf%C3%A9``) or as
-    read (``/café``): a pattern is typed the way a person reads the path."""
-    path = urlsplit(url).path or "/"
-    forms = {path, unquote(path)}
+def _matches(urls: tuple[str, ...], patterns: list[str]) -> bool:
+    """Whether a path of ``urls`` (the URL as linked and its canonical form) matches a glob,
+    as written (``/caf%C3%A9``) or as read (``/café``): ``/cart`` keeps ``/cart/``,
+    ``/cart/index.html`` and ``//cart`` out too, and a pattern is typed the way a person
+    reads the path."""
+    paths = {urlsplit(url).path or "/" for url in urls}
+    forms = paths | {unquote(path) for path in paths}
     return any(fnmatch.fnmatch(form, p) for p in patterns for form in forms)

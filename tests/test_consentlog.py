@@ -8,6 +8,8 @@ import csv
 import io
 import json
 import tempfile
+import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,7 @@ from cookiegov.storage.site_admin import mark_test
 SITE = "shop.test"
 TOKEN = "consent-log-admin-token-0c9e4a7b21d3f865"
 HOSTILE_AGENT = ';=HYPERLINK("http://evil.test","x")'
+HOSTILE_PAGE = '=HYPERLINK("http://evil.test","page")'
 
 
 def _entry(n: int, **more: object) -> ConsentInput:
@@ -41,7 +44,8 @@ def _entry(n: int, **more: object) -> ConsentInput:
 
 @pytest.fixture
 def stored(db: Database) -> Database:
-    append_consent(db, SITE, _entry(1, language="fr", page_url="https://www.shop.test/"))
+    append_consent(db, SITE, _entry(1, language="fr", page_url=HOSTILE_PAGE))
+    time.sleep(0.005)  # times a few milliseconds apart: the filters have a boundary to find
     append_consent(
         db,
         SITE,
@@ -55,6 +59,7 @@ def stored(db: Database) -> Database:
             ip="203.0.113.0",
         ),
     )
+    time.sleep(0.005)
     append_consent(db, SITE, _entry(3, action="withdraw"))
     mark_test(db, SITE, f"{3:032x}", "test session")
     return db
@@ -135,19 +140,52 @@ def test_every_cell_is_quoted_and_no_cell_starts_a_formula(stored: Database) -> 
     csv.writer(again, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(parsed)
     assert again.getvalue() == text  # every cell was written quoted
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in parsed for cell in row)
-    assert HOSTILE_AGENT in [r["user_agent"] for r in _rows(text)]  # kept whole, as recorded
+    rows = _rows(text)
+    assert rows[0]["page_url"] == "'" + HOSTILE_PAGE  # neutralised, else as recorded
+    assert HOSTILE_AGENT in [r["user_agent"] for r in rows]  # kept whole, as recorded
 
 
-def test_export_filters_by_time_and_writes_json(stored: Database, tmp_path: Path) -> None:
-    created = [r["created_at"] for r in all_records(stored, SITE)]
-    assert _rows(_cli(stored, "--until", "2000-01-01")) == []
-    assert len(_rows(_cli(stored, "--since", "2000-01-01"))) == 3
-    assert created[0] >= "2000-01-01"
+def test_export_filters_by_time_in_any_zone_and_writes_json(
+    stored: Database, tmp_path: Path
+) -> None:
+    created = [str(r["created_at"]) for r in all_records(stored, SITE)]
+    second = datetime.fromisoformat(created[1])
+    assert created[0] < created[1] < created[2], created  # a millisecond apart at least
+
+    def seqs(*args: str) -> list[str]:
+        return [r["seq"] for r in _rows(_cli(stored, *args))]
+
+    assert seqs("--since", created[1]) == ["2", "3"]
+    assert seqs("--until", created[1]) == ["1"]
+    assert seqs("--since", created[1], "--until", created[2]) == ["2"]
+    # the same moment written in another zone, or without one (UTC), or with Z
+    east = second.astimezone(timezone(timedelta(hours=2))).isoformat(timespec="milliseconds")
+    assert east.endswith("+02:00") and seqs("--since", east) == ["2", "3"]
+    naive = second.replace(tzinfo=None).isoformat(timespec="milliseconds")
+    assert seqs("--until", naive) == ["1"]
+    assert seqs("--until", naive + "Z") == ["1"]
+    day = created[0][:10]
+    assert seqs("--since", day) == ["1", "2", "3"] and seqs("--until", day) == []
     out = tmp_path / "log.json"
     _cli(stored, "--output", str(out))
     log = json.loads(out.read_text("utf-8"))
     assert log["site"] == SITE and [r["seq"] for r in log["records"]] == [1, 2, 3]
     assert log["records"][1]["services"] == {"adnet": False, "matomo": True}  # not a string
+
+
+def test_the_admin_api_compares_times_in_any_zone(stored: Database) -> None:
+    created = [str(r["created_at"]) for r in all_records(stored, SITE)]
+    west = (
+        datetime.fromisoformat(created[1])
+        .astimezone(timezone(timedelta(hours=-5)))
+        .isoformat(timespec="milliseconds")
+    )
+    c = _client(stored)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    r = c.get(f"/v1/sites/{SITE}/admin/consents", query_string={"since": west}, headers=auth)
+    assert [x["seq"] for x in r.get_json()["records"]] == [2, 3]
+    r = c.get(f"/v1/sites/{SITE}/admin/consents", query_string={"until": west}, headers=auth)
+    assert [x["seq"] for x in r.get_json()["records"]] == [1]
 
 
 def test_export_of_an_unknown_site_or_a_bad_date_is_a_clear_error(db: Database) -> None:

@@ -259,9 +259,18 @@ def test_a_names_only_row_has_no_lifetime_not_a_session() -> None:
     for odd in ("inf", "nan", "-inf", True):
         with pytest.raises(InputError):
             parse_row({"name": "a", "domain": "example.com", "expires_in": odd})
-    rows = [(2, {"name": "ui_theme", "domain": "example.com"})]
-    (row,), bad = classify_rows(Classifier(), rows)  # the batch path reads it alike
-    assert not bad and "session" not in row["reason"]
+    # the batch path reads it alike, whatever rows came before it (a session cookie's
+    # context, same domain, was borrowed by the names-only row after it)
+    alone = Classifier().classify(parse_row({"name": "b", "domain": "shop.test"}))
+    rows = [
+        (2, {"name": "x", "domain": "shop.test", "session": "true"}),
+        (3, {"name": "b", "domain": "shop.test"}),
+        (4, {"name": "ui_theme", "domain": "example.com"}),
+    ]
+    out, bad = classify_rows(Classifier(), rows)
+    assert not bad and "session" in out[0]["reason"]
+    assert (out[1]["category"], out[1]["confidence"]) == (alone.category.value, alone.confidence)
+    assert "session" not in out[1]["reason"] and "session" not in out[2]["reason"]
 
 
 def test_spreadsheet_exports_read_as_written_and_nothing_is_lost(tmp_path: Path) -> None:
@@ -310,3 +319,29 @@ def test_json_input_of_the_wrong_types_is_refused_per_row() -> None:
     out, bad = classify_rows(Classifier(), rows)
     assert [b.line for b in bad] == [1, 2] and out[2]["category"]
     assert "name must be text" in bad[0].message and "expires_in" in bad[1].message
+
+
+def test_odd_but_honest_spreadsheets_and_json_read_without_loss(tmp_path: Path) -> None:
+    from cookiegov.batch import write_rows
+    from cookiegov.csvcells import safe_cell
+
+    trailing = tmp_path / "trailing.csv"
+    trailing.write_text("name,domain,,\n_ga,.shop.test,,\n")  # empty trailing columns
+    columns, rows = read_rows(trailing)
+    assert not classify_rows(Classifier(), rows)[1]
+    both = tmp_path / "both.csv"
+    both.write_text("Name,Domain,category,input_category\n_ga,.shop.test,analytics,x\n")
+    columns, rows = read_rows(both)
+    out, _ = classify_rows(Classifier(), rows)
+    written = next(csv.DictReader(write_rows(columns, out, "csv").splitlines()))
+    assert written["input_category"] == "x" and written["input_input_category"] == "analytics"
+    assert written["category"] == "analytics"  # the classifier's answer, in its own column
+    huge = tmp_path / "huge.json"
+    huge.write_text('[{"name": "a", "domain": "shop.test", "expires_in": 1e999}]')
+    columns, rows = read_rows(huge)
+    out, bad = classify_rows(Classifier(), rows)
+    assert [b.line for b in bad] == [1] and "expires_in" in bad[0].message
+    assert json.loads(write_rows(columns, out, "json"))[0]["expires_in"] == "1e999"  # valid
+    for odd in ("-1\n", "-١", "+1 ", "-1e5x"):
+        assert safe_cell(odd) == "'" + odd, odd  # not plain ASCII numbers: neutralised
+    assert safe_cell("-1.5e3") == "-1.5e3"

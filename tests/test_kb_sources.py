@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,3 +220,17 @@ def test_kb_import_site_option(tmp_path: Path) -> None:
     assert unknown.exit_code == 3 and "nope.example" in unknown.output
     ocd = CliRunner().invoke(cli, [*base, "open-cookie-database", str(decl), "--site", "x"])
     assert ocd.exit_code == 2 and "--site is for" in ocd.output
+
+
+def test_a_reused_source_name_replaces_only_the_same_sites_list(db: Database) -> None:
+    from cookiegov.storage.kb import load_entries, replace_source, sources
+
+    def entries(name: str) -> list[Any]:
+        return [entry_from({"name": name, "category": "functional"}, source="x")]
+
+    replace_source(db, "decl", "declared", entries("a_pref"), site="a.test")
+    replace_source(db, "decl", "declared", entries("b_pref"), site="b.test")
+    replace_source(db, "decl", "declared", entries("b_pref2"), site="b.test")  # b's new list
+    assert {(s["site"], s["entries"]) for s in sources(db)} == {("a.test", 1), ("b.test", 1)}
+    assert [e.pattern for e in load_entries(db, "declared", "a.test")] == ["a_pref"]
+    assert [e.pattern for e in load_entries(db, "declared", "b.test")] == ["b_pref2"]

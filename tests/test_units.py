@@ -99,6 +99,8 @@ def test_the_frontier_loads_urls_as_linked_and_dedupes_by_their_canonical_form()
     ]
     assert visit_url("#x", "https://www.shop.test/a/") == "https://www.shop.test/a/"
     assert visit_url("mailto:a@b.test") is None
+    # a password in a start URL would be stored with the scan: never kept
+    assert visit_url("https://user:s3cret@www.shop.test/a?b=1") == "https://www.shop.test/a?b=1"
 
 
 def test_include_and_exclude_globs_match_the_path_as_read() -> None:
@@ -107,6 +109,14 @@ def test_include_and_exclude_globs_match_the_path_as_read() -> None:
     seen = [item[0] for item in iter(f.next, None)]
     assert seen == ["https://www.shop.test/", "https://www.shop.test/caf%C3%A9/menu"]
     assert dict(f.skipped) == {"exclude": 1, "include": 1}
+    # a glob keeps the usual spellings of its path out: trailing slash, index file, "//"
+    g = Frontier("https://www.shop.test/", max_pages=10, exclude=["/cart", "/blog/post"])
+    links = ["/cart/", "/cart/index.html", "/cart", "/blog//post", "/blog/post/", "/ok/"]
+    g.add_links(links, "https://www.shop.test/", 1)
+    assert [item[0] for item in iter(g.next, None)] == [
+        "https://www.shop.test/",
+        "https://www.shop.test/ok/",
+    ]
 
 
 def test_ip_is_never_kept_raw() -> None:

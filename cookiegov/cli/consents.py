@@ -100,17 +100,25 @@ def checkpoint_consents(
     return [f"{c['site']}: record {c['seq']} {c['hash'][:16]}… signed" for c in made]
 
 
+def _utc_bound(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from cookiegov.consentlog import utc_bound
+
+    try:
+        return utc_bound(value) if value else None
+    except InputError as exc:
+        raise click.BadParameter(exc.message) from exc
+
+
 @consents.command("export")
 @click.argument("site")
 @click.option(
     "--since",
-    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-    help="Only records made at or after this UTC date or time (2026-01-31[T12:00:00]).",
+    callback=_utc_bound,
+    help="Only records made at or after this ISO date or time (2026-01-31, "
+    "2026-01-31T12:00, 2026-01-31T12:00+02:00; without a zone: UTC).",
 )
 @click.option(
-    "--until",
-    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
-    help="Only records made before this UTC date or time.",
+    "--until", callback=_utc_bound, help="Only records made before this ISO date or time."
 )
 @output_options(LOG_FORMATS, "csv")
 @pass_db
@@ -118,8 +126,8 @@ def consents_export(
     ctx: click.Context,
     db: Database,
     site: str,
-    since: datetime | None,
-    until: datetime | None,
+    since: str | None,
+    until: str | None,
     fmt: str | None,
     output: str | None,
 ) -> None:
@@ -130,12 +138,7 @@ def consents_export(
     from cookiegov.services.governance import require_site
 
     require_site(db, ctx.find_root().obj, site)
-    log = site_log(
-        db,
-        site,
-        since=since.isoformat() if since else None,
-        until=until.isoformat() if until else None,
-    )
+    log = site_log(db, site, since=since, until=until)
     write_output(log, LOG_FORMATS, fmt, output, default="csv")
     err.print(f"{site}: {len(log['records'])} records", highlight=False)
 

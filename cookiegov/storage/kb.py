@@ -41,8 +41,9 @@ def replace_source(
         }
         for e in entries
     ]
-    with db.begin() as conn:
-        conn.execute(delete(kb_entries).where(kb_entries.c.source == source))
+    same = kb_entries.c.site.is_(None) if site is None else kb_entries.c.site == site
+    with db.begin() as conn:  # another site's list of the same name stays
+        conn.execute(delete(kb_entries).where(kb_entries.c.source == source, same))
         if rows:
             conn.execute(insert(kb_entries), rows)
     return len(rows)
