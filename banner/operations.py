@@ -12,6 +12,7 @@ from banner import context, dashboard
 from banner.csrf import protect
 from banner.dashboard import login_required
 from banner.testtraffic import TEST_COOKIE
+from cookiegov.alerts import require_public_webhook
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import CookiegovError, InputError, NotFoundError
 from cookiegov.schedules import (
@@ -77,13 +78,17 @@ def add() -> Any:
         max_pages = int(form["max_pages"]) if form.get("max_pages") else None
         if not _may(registrable_domain(url)):
             raise InputError(f"{url} is not on a site you manage here")
+        webhook = form.get("webhook") or None
+        admin = dashboard.current_admin()
+        if webhook and (admin is None or admin.site is not None):  # a site's admin
+            require_public_webhook(webhook)
         s = add_schedule(
             context.db(),
             url,
             form.get("cron", "").strip(),
             consent=form.get("consent", "none"),
             max_pages=max_pages,
-            webhook=form.get("webhook") or None,
+            webhook=webhook,
             email=form.get("email") or None,
         )
     except ValueError:

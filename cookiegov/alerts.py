@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import smtplib
+import socket
 import time
 from email.message import EmailMessage
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
+from cookiegov.errors import InputError
 from cookiegov.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -26,6 +30,35 @@ def _retry(what: str, action: Any, backoff: float) -> bool:
             if attempt < ATTEMPTS:
                 time.sleep(backoff * attempt)
     return False
+
+
+def require_public_webhook(url: str) -> None:
+    """:class:`InputError` unless ``url`` is an http(s) URL whose host is, and resolves to,
+    public addresses only: a site's admin must not make the server post to its own network
+    (loopback, private, link-local: cloud metadata, internal services). An operator's own
+    schedules (CLI, global admin) may point anywhere."""
+    parts = urlsplit(url)
+    try:
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if parts.scheme not in ("http", "https") or not host:
+        raise InputError("the webhook must be an http(s) URL")
+    try:
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        addresses = set()  # not resolvable now: nothing internal to reach either
+    for address in addresses | ({host} if _is_ip(host) else set()):
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise InputError(f"the webhook's host {host} is not a public address")
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def send_webhook(url: str, payload: dict[str, Any], *, backoff: float = 1.0) -> bool:

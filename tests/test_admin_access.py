@@ -193,3 +193,47 @@ def test_a_site_token_cannot_open_another_sites_scan_by_its_number(db: Database)
         assert r.status_code == 404, path
         assert b"other.test" not in r.data and b"theirs_secret" not in r.data
         assert r.data.replace(str(theirs).encode(), b"999") == missing.data, path
+
+
+@pytest.mark.parametrize(
+    "webhook",
+    [
+        "http://127.0.0.1:9/hook",
+        "http://localhost/hook",
+        "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
+        "http://10.0.0.5/internal",
+        "http://[::1]/hook",
+    ],
+)
+def test_a_site_admin_cannot_point_a_schedules_webhook_at_the_servers_network(
+    db: Database, webhook: str
+) -> None:
+    """The server posts to a schedule's webhook: a site's admin (a lesser role than the
+    operator) could have made it post to loopback, private or link-local addresses."""
+    import re
+
+    from cookiegov.schedules import list_schedules
+
+    _, shop = create_token(db, "shop.test", "shop")
+    c = _client(db, admin_token=ADMIN)
+    for token, allowed in ((shop, False), (ADMIN, True)):  # the operator may
+        session_id = _sign_in(c, token)
+        page = _page(c, "/dashboard/schedules", session_id).get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert csrf
+        r = c.post(
+            "/dashboard/schedules",
+            data={
+                "csrf_token": csrf.group(1),
+                "url": "https://www.shop.test/",
+                "cron": "@weekly",
+                "webhook": webhook,
+            },
+            base_url="https://consent.test",
+        )
+        if allowed:
+            assert r.status_code == 303
+        else:
+            assert r.status_code == 400 and b"not a public address" in r.data
+            assert list_schedules(db) == []
+    assert [s.webhook for s in list_schedules(db)] == [webhook]
