@@ -92,7 +92,7 @@ def test_hostile_files_are_input_errors_not_tracebacks(tmp_path: Path) -> None:
     """Before: a CSV field over csv's size limit (_csv.Error) and deeply nested JSON
     (RecursionError) escaped as tracebacks; NaN and Infinity were read as numbers."""
     cases = {
-        "huge.csv": ("name,domain\na," + "x" * 200_000 + "\n", "line 2: field larger"),
+        "huge.csv": ("name,domain\na," + "x" * 200_000 + "\n", "line 2: a cell longer than"),
         "deep.json": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
         "nan.json": ('[{"name": "a", "domain": "b", "expires_in": NaN}]', "NaN"),
         "inf.json": ('[{"name": "a", "domain": "b", "expires_in": -Infinity}]', "-Infinity"),
