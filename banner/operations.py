@@ -11,7 +11,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from banner import context, dashboard
 from banner.csrf import protect
 from banner.dashboard import login_required
-from banner.testtraffic import TEST_COOKIE
+from banner.testtraffic import MAX_AGE, TEST_COOKIE, is_session_mark, session_mark
 from cookiegov.alerts import require_public_webhook
 from cookiegov.domains import registrable_domain
 from cookiegov.errors import CookiegovError, InputError, NotFoundError
@@ -135,7 +135,7 @@ def test_traffic() -> str:
         "dashboard/test_traffic.html",
         marked=marked,
         networks=context.settings().test_networks,
-        this_browser=request.cookies.get(TEST_COOKIE) == "1",
+        this_browser=is_session_mark(context.settings(), request.cookies.get(TEST_COOKIE)),
     )
 
 
@@ -148,7 +148,12 @@ def test_session() -> Response:
     response = redirect(url_for("operations.test_traffic"), 303)
     if on:
         response.set_cookie(
-            TEST_COOKIE, "1", max_age=30 * 86400, secure=True, httponly=True, samesite="None"
+            TEST_COOKIE,
+            session_mark(context.settings()),
+            max_age=MAX_AGE,
+            secure=True,
+            httponly=True,
+            samesite="None",
         )
     else:
         response.delete_cookie(TEST_COOKIE, secure=True, httponly=True, samesite="None")

@@ -10,6 +10,7 @@ import logging
 from http.cookies import SimpleCookie
 from typing import Any
 
+from cookiegov import scanmark
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.site_admin import mark_test
@@ -23,6 +24,21 @@ def _networks(specs: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(ipaddress.ip_network(s, strict=False) for s in specs)
 
 
+PURPOSE = "test-session"
+MAX_AGE = 30 * 86400  # the test-session cookie's life
+
+
+def session_mark(settings: Settings) -> str:
+    """The test-session cookie's value: signed with the installation's mark key, so that a
+    visitor cannot send one and take their consent (or, knowing its ID, another visitor's)
+    out of the statistics (a plain "1" did)."""
+    return scanmark.sign(scanmark.key_for(settings), purpose=PURPOSE)
+
+
+def is_session_mark(settings: Settings, value: str | None) -> bool:
+    return scanmark.verify(value, scanmark.key_for(settings), purpose=PURPOSE, max_age=MAX_AGE)
+
+
 def test_reason(settings: Settings, ip: str, cookie_header: str | None) -> str | None:
     """``"session"`` for a marked browser, ``"network"`` for a listed address, else None."""
     if cookie_header and TEST_COOKIE in cookie_header:
@@ -31,7 +47,7 @@ def test_reason(settings: Settings, ip: str, cookie_header: str | None) -> str |
             jar.load(cookie_header)
         except Exception:  # a malformed header is not a test mark
             jar = SimpleCookie()
-        if TEST_COOKIE in jar and jar[TEST_COOKIE].value == "1":
+        if TEST_COOKIE in jar and is_session_mark(settings, jar[TEST_COOKIE].value):
             return "session"
     if settings.test_networks and ip:
         try:

@@ -37,20 +37,28 @@ def key_for(settings: Settings) -> bytes:
     return hashlib.sha256(material.encode()).digest()
 
 
-def sign(key: bytes, now: float | None = None) -> str:
+def sign(key: bytes, now: float | None = None, purpose: str = "scan") -> str:
+    """``<unix time>.<HMAC>`` of ``purpose`` ("scan": the scanner's consents; "test-session":
+    the dashboard's test-session cookie), so one mark never passes for another."""
     stamp = str(int(time.time() if now is None else now))
-    mac = hmac.new(key, f"scan.{stamp}".encode(), hashlib.sha256).hexdigest()
+    mac = hmac.new(key, f"{purpose}.{stamp}".encode(), hashlib.sha256).hexdigest()
     return f"{stamp}.{mac}"
 
 
-def verify(value: str | None, key: bytes, now: float | None = None) -> bool:
-    """True for a mark signed with ``key`` in the last :data:`MAX_AGE` seconds."""
+def verify(
+    value: str | None,
+    key: bytes,
+    now: float | None = None,
+    purpose: str = "scan",
+    max_age: float = MAX_AGE,
+) -> bool:
+    """True for a mark of ``purpose`` signed with ``key`` in the last ``max_age`` seconds."""
     if not value or "." not in value or len(value) > 128:
         return False
     stamp, _, mac = value.partition(".")
     if not (stamp.isascii() and stamp.isdigit()):  # "²" is a digit that int() refuses
         return False
-    expected = hmac.new(key, f"scan.{stamp}".encode(), hashlib.sha256).hexdigest()
+    expected = hmac.new(key, f"{purpose}.{stamp}".encode(), hashlib.sha256).hexdigest()
     age = (time.time() if now is None else now) - int(stamp)
     # as bytes: compare_digest refuses a str with non-ASCII characters
-    return hmac.compare_digest(mac.encode(), expected.encode()) and -300 <= age <= MAX_AGE
+    return hmac.compare_digest(mac.encode(), expected.encode()) and -300 <= age <= max_age

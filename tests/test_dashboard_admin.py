@@ -124,7 +124,8 @@ def test_a_marked_test_session_is_left_out_of_the_statistics(
     token = csrf(client, "/dashboard/test-traffic")
     r = post(client, "/dashboard/test-traffic/session", {"csrf_token": token, "on": "1"})
     cookie = r.headers["Set-Cookie"]  # type: ignore[attr-defined]
-    assert "cookiegov_test=1" in cookie and "SameSite=None" in cookie and "Secure" in cookie
+    assert "cookiegov_test=" in cookie and "SameSite=None" in cookie and "Secure" in cookie
+    assert "cookiegov_test=1;" not in cookie  # a signed mark, not a value anyone can send
     for _ in range(3):
         client.post(
             "/v1/sites/shop.test/consents",

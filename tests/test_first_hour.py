@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from banner import create_app
+from banner.testtraffic import session_mark
+from cookiegov import scanmark
 from cookiegov.cli import cli
 from cookiegov.cli.scanning import StateProgress
 from cookiegov.cookie_files import read_cookie_file
@@ -180,17 +182,20 @@ def test_test_traffic_is_marked_and_left_out(tmp_path: Path) -> None:
     real = post("203.0.113.9")
     from_network = post("10.1.44.3")
     client.set_cookie("other", "x")
-    client.set_cookie("cookiegov_test", "1")  # what the dashboard's "test session" sets
+    for forged in ("1", "1700000000.deadbeef", scanmark.sign(b"another installation")):
+        client.set_cookie("cookiegov_test", forged)  # anyone could send "1"
+        real_too = post("203.0.113.11")
+    client.set_cookie("cookiegov_test", session_mark(settings))  # what the dashboard sets
     from_session = post("203.0.113.10")
     from cookiegov.storage.site_admin import test_consent_ids
 
     marked = test_consent_ids(db, "shop.test")
     assert from_network in marked, "listed network"
     assert from_session in marked, "marked session"
-    assert marked == {from_network, from_session} and real not in marked
+    assert marked == {from_network, from_session} and not {real, real_too} & marked
     stats = consent_stats(db, "shop.test", exclude=marked)
-    assert stats["visitors"] == 1 and stats["excluded"] == 2
-    assert consent_stats(db, "shop.test")["visitors"] == 3
+    assert stats["visitors"] == 4 and stats["excluded"] == 2
+    assert consent_stats(db, "shop.test")["visitors"] == 6
     from sqlalchemy import text
 
     with db.engine.connect() as conn:  # the address itself is nowhere
