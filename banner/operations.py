@@ -117,6 +117,12 @@ def change(schedule_id: int, action: str) -> Response:
     return redirect(url_for("operations.schedules_page"), 303)  # type: ignore[return-value]
 
 
+def _scope() -> str | None:
+    """The signed-in admin's site (None: every site, the operator)."""
+    admin = dashboard.current_admin()
+    return None if admin is None else admin.site
+
+
 def _may(site: str) -> bool:
     try:
         known_site(site)
@@ -149,7 +155,7 @@ def test_session() -> Response:
     if on:
         response.set_cookie(
             TEST_COOKIE,
-            session_mark(context.settings()),
+            session_mark(context.settings(), _scope()),
             max_age=MAX_AGE,
             secure=True,
             httponly=True,

@@ -28,26 +28,44 @@ PURPOSE = "test-session"
 MAX_AGE = 30 * 86400  # the test-session cookie's life
 
 
-def session_mark(settings: Settings) -> str:
-    """The test-session cookie's value: signed with the installation's mark key, so that a
-    visitor cannot send one and take their consent (or, knowing its ID, another visitor's)
-    out of the statistics (a plain "1" did)."""
-    return scanmark.sign(scanmark.key_for(settings), purpose=PURPOSE)
+EVERY_SITE = "*"
 
 
-def is_session_mark(settings: Settings, value: str | None) -> bool:
-    return scanmark.verify(value, scanmark.key_for(settings), purpose=PURPOSE, max_age=MAX_AGE)
+def session_mark(settings: Settings, scope: str | None) -> str:
+    """The test-session cookie's value for an admin of ``scope`` (a site; None: every site):
+    ``<scope>.<time>.<HMAC>``, signed with the installation's mark key, so that a visitor
+    cannot make one and take their consent (or, knowing its ID, another visitor's) out of
+    the statistics (a plain "1" did), and a site's admin marks tests of that site only."""
+    where = scope or EVERY_SITE
+    return f"{where}.{scanmark.sign(scanmark.key_for(settings), purpose=_purpose(where))}"
 
 
-def test_reason(settings: Settings, ip: str, cookie_header: str | None) -> str | None:
-    """``"session"`` for a marked browser, ``"network"`` for a listed address, else None."""
+def is_session_mark(settings: Settings, value: str | None, site: str | None = None) -> bool:
+    """Whether ``value`` is a live test-session mark (for ``site``, when given)."""
+    head, _, mac = (value or "").rpartition(".")
+    scope, _, stamp = head.rpartition(".")  # a site has dots: read from the right
+    if not scope or (site is not None and scope not in (site, EVERY_SITE)):
+        return False
+    key = scanmark.key_for(settings)
+    return scanmark.verify(f"{stamp}.{mac}", key, purpose=_purpose(scope), max_age=MAX_AGE)
+
+
+def _purpose(scope: str) -> str:
+    return f"{PURPOSE}:{scope}"
+
+
+def test_reason(
+    settings: Settings, ip: str, cookie_header: str | None, site: str | None = None
+) -> str | None:
+    """``"session"`` for a browser marked by an admin of ``site``, ``"network"`` for a
+    listed address, else None."""
     if cookie_header and TEST_COOKIE in cookie_header:
         jar: SimpleCookie = SimpleCookie()
         try:
             jar.load(cookie_header)
         except Exception:  # a malformed header is not a test mark
             jar = SimpleCookie()
-        if TEST_COOKIE in jar and is_session_mark(settings, jar[TEST_COOKIE].value):
+        if TEST_COOKIE in jar and is_session_mark(settings, jar[TEST_COOKIE].value, site):
             return "session"
     if settings.test_networks and ip:
         try:
@@ -63,7 +81,7 @@ def note(
     settings: Settings, db: Database, site: str, consent_id: str, ip: str, cookies: str | None
 ) -> None:
     """Mark ``consent_id`` as test traffic if the request is; never fails the consent."""
-    reason = test_reason(settings, ip, cookies)
+    reason = test_reason(settings, ip, cookies, site)
     if reason is None:
         return
     try:

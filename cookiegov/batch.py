@@ -87,8 +87,8 @@ def parse_row(row: dict[str, Any]) -> CookieInput:
             if isinstance(raw_expiry, bool):  # JSON true is not a number of seconds
                 raise TypeError
             expires_in = float(raw_expiry)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"expires_in must be seconds, not {raw_expiry!r}") from exc
+        except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: a 400-digit int
+            raise InputError(f"expires_in must be seconds, not {raw_expiry!r:.40}") from exc
         if not math.isfinite(expires_in):
             raise InputError(f"expires_in must be seconds, not {raw_expiry!r}")
         if expires_in < 0:

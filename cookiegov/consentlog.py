@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections.abc import Collection, Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from cookiegov.csvcells import safe_row
@@ -101,19 +101,19 @@ def utc_bound(text: str) -> str:
     a date (its midnight, UTC); a time with a zone (``+02:00``, ``Z``) is that moment in UTC,
     one without a zone is UTC. :class:`InputError` for anything else."""
     value = text.strip()
-    if _DATE.fullmatch(value):
-        return value
     try:
         if not value.isascii():
             raise ValueError(value)
+        if _DATE.fullmatch(value):
+            return date.fromisoformat(value).isoformat()  # 2026-02-30 is no date
         moment = datetime.fromisoformat(value)
-    except ValueError as exc:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    except (ValueError, OverflowError) as exc:  # OverflowError: 0001-01-01T00:00+01:00
         raise InputError(
             f"{text!r} is not an ISO date or time (2026-01-31, 2026-01-31T12:00, …+02:00)"
         ) from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def site_log(

@@ -75,7 +75,10 @@ def read_cookie_file(
         raise InputError(f"{path}: empty file or no header row")
     spelled = {n.casefold(): n for n in (*known, *needed)}
     header = [spelled.get(h.strip().casefold(), h.strip()) for h in reader.fieldnames]
-    twice = sorted({h for h in header if h and header.count(h) > 1})  # "" : unnamed, trailing
+    # an unnamed column (a spreadsheet's trailing empty cells) is named by its place, so
+    # that two of them keep their cells apart
+    header = [h or f"column_{i}" for i, h in enumerate(header, start=1)]
+    twice = sorted({h for h in header if header.count(h) > 1})
     if twice:
         raise InputError(f"{path}: the header names the column {twice[0]!r} more than once")
     reader.fieldnames = header

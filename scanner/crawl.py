@@ -139,7 +139,7 @@ class Frontier:
         self._seen.add(key)
         if not self.in_scope(key):
             return False
-        if self.include and not _matches((url, key), self.include):
+        if self.include and not _matches((url, key), self.include, as_browsed=True):
             self.skipped["include"] += 1
             return False
         if _matches((url, key), self.exclude):
@@ -169,11 +169,36 @@ class Frontier:
         return self._queue.popleft()
 
 
-def _matches(urls: tuple[str, ...], patterns: list[str]) -> bool:
+def _matches(urls: tuple[str, ...], patterns: list[str], as_browsed: bool = False) -> bool:
     """Whether a path of ``urls`` (the URL as linked and its canonical form) matches a glob,
-    as written (``/caf%C3%A9``) or as read (``/café``): ``/cart`` keeps ``/cart/``,
-    ``/cart/index.html`` and ``//cart`` out too, and a pattern is typed the way a person
-    reads the path."""
+    as written (``/caf%C3%A9``), as read (``/café``) or as a browser resolves it
+    (``/a/%2e%2e/cart``: ``/cart``): ``/cart`` keeps ``/cart/``, ``/cart/index.html``,
+    ``//cart`` and ``/%2e/cart`` out too, and a pattern is typed the way a person reads the
+    path. ``as_browsed``: only the path the browser loads counts (an inclusion)."""
     paths = {urlsplit(url).path or "/" for url in urls}
+    browsed = {_as_browsed(path) for path in paths}
+    # an exclusion holds if any spelling matches; an inclusion only for the page loaded
+    paths = browsed if as_browsed else paths | browsed
     forms = paths | {unquote(path) for path in paths}
     return any(fnmatch.fnmatch(form, p) for p in patterns for form in forms)
+
+
+_DOT = re.compile(r"%2e", re.I)
+
+
+def _as_browsed(path: str) -> str:
+    """The path a browser loads for ``path`` (URL standard): ``\\`` is ``/``, ``%2e`` is a
+    dot, and dot segments are resolved (``/a/%2e%2e/cart`` is ``/cart``)."""
+    text = _DOT.sub(".", path.replace("\\", "/"))
+    out: list[str] = []
+    parts = text.split("/")[1:] if text.startswith("/") else text.split("/")
+    for i, segment in enumerate(parts):
+        last = i == len(parts) - 1
+        if segment in (".", ".."):
+            if segment == ".." and out:
+                out.pop()
+            if last:
+                out.append("")  # "/cart/." and "/cart/.." end in a slash
+            continue
+        out.append(segment)
+    return re.sub(r"/{2,}", "/", "/" + "/".join(out))

@@ -203,6 +203,12 @@ def test_a_site_token_cannot_open_another_sites_scan_by_its_number(db: Database)
         "http://169.254.169.254/latest/meta-data/",  # a cloud's metadata service
         "http://10.0.0.5/internal",
         "http://[::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",  # IPv4 carried in IPv6: mapped, NAT64, 6to4
+        "http://[64:ff9b::7f00:1]/hook",
+        "http://[2002:7f00:1::]/hook",
+        "http://0x7f000001/hook",  # 127.0.0.1 in another notation
+        "http://public@127.0.0.1/hook",
+        "http://rebind.attacker.invalid/hook",  # a name that does not resolve now
     ],
 )
 def test_a_site_admin_cannot_point_a_schedules_webhook_at_the_servers_network(
@@ -234,6 +240,60 @@ def test_a_site_admin_cannot_point_a_schedules_webhook_at_the_servers_network(
         if allowed:
             assert r.status_code == 303
         else:
-            assert r.status_code == 400 and b"not a public address" in r.data
+            assert r.status_code == 400
+            assert b"not a public address" in r.data or b"does not resolve" in r.data
             assert list_schedules(db) == []
     assert [s.webhook for s in list_schedules(db)] == [webhook]
+
+
+def test_a_webhook_post_never_follows_a_redirect() -> None:
+    """A public webhook answering 307 to an internal address must not carry the post there
+    (requests follows redirects unless told not to)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from cookiegov.alerts import send_webhook
+
+    hits: list[str] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            hits.append(self.path)
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path == "/hook":
+                self.send_response(307)
+                self.send_header("Location", "/latest/meta-data/")
+            else:
+                self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        assert send_webhook(url, {"text": "x"}, backoff=0) is False  # a failure, retried
+    finally:
+        server.shutdown()
+    assert hits == ["/hook"] * 3 and "/latest/meta-data/" not in hits
+
+
+def test_a_bracketed_ipv4_webhook_gets_the_webhooks_own_error(db: Database) -> None:
+    import re
+
+    _, shop = create_token(db, "shop.test", "shop")
+    c = _client(db)
+    session_id = _sign_in(c, shop)
+    page = _page(c, "/dashboard/schedules", session_id).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf
+    form = {"csrf_token": csrf.group(1), "url": "https://www.shop.test/", "cron": "@weekly"}
+    r = c.post(
+        "/dashboard/schedules",
+        data={**form, "webhook": "http://[127.0.0.1]/"},
+        base_url="https://consent.test",
+    )
+    assert r.status_code == 400 and b"the webhook must be an http(s) URL" in r.data

@@ -194,3 +194,19 @@ def test_export_of_an_unknown_site_or_a_bad_date_is_a_clear_error(db: Database) 
     assert "nope.test" in unknown.output and "Traceback" not in unknown.output
     bad = _invoke(db, SITE, "--since", "yesterday")
     assert bad.exit_code == 2 and "--since" in bad.output
+
+
+@pytest.mark.parametrize(
+    "bad", ["0001-01-01T00:00+01:00", "9999-12-31T23:00-02:00", "2026-02-30", "2026-13-45", "٢٠٢٦"]
+)
+def test_a_bound_no_calendar_holds_is_a_clear_error(stored: Database, bad: str) -> None:
+    """A time zone that pushes a date out of the calendar was a 500 (OverflowError), and a
+    date that does not exist passed as text."""
+    result = _invoke(stored, SITE, "--since", bad)
+    assert result.exit_code == 2 and "is not an ISO date or time" in result.output
+    r = _client(stored).get(
+        f"/v1/sites/{SITE}/admin/consents",
+        query_string={"since": bad},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert r.status_code == 400, r.get_data(as_text=True)

@@ -168,6 +168,8 @@ def test_the_api_root_links_to_its_documents(tmp_path: Path) -> None:
 
 
 def test_test_traffic_is_marked_and_left_out(tmp_path: Path) -> None:
+    from cookiegov.storage.site_admin import test_consent_ids
+
     db = open_database(f"sqlite:///{tmp_path / 't.db'}")
     settings = Settings(sites={"shop.test": {}}, test_networks=["10.1.0.0/16"])
     client = create_app(settings, db).test_client()
@@ -182,20 +184,30 @@ def test_test_traffic_is_marked_and_left_out(tmp_path: Path) -> None:
     real = post("203.0.113.9")
     from_network = post("10.1.44.3")
     client.set_cookie("other", "x")
-    for forged in ("1", "1700000000.deadbeef", scanmark.sign(b"another installation")):
-        client.set_cookie("cookiegov_test", forged)  # anyone could send "1"
+    key = scanmark.key_for(settings)
+    for forged in (
+        "1",  # anyone could send "1"
+        "1700000000.deadbeef",
+        f"*.{scanmark.sign(b'another installation', purpose='test-session:*')}",
+        f"*.{scanmark.sign(key)}",  # the scanner's mark, of another purpose
+        f"shop.test.{scanmark.sign(key, purpose='test-session:*')}",  # scope not signed
+        session_mark(settings, "other.test"),  # another site's admin's test session
+    ):
+        client.set_cookie("cookiegov_test", forged)
         real_too = post("203.0.113.11")
-    client.set_cookie("cookiegov_test", session_mark(settings))  # what the dashboard sets
+        assert real_too not in test_consent_ids(db, "shop.test"), forged
+    client.set_cookie("cookiegov_test", session_mark(settings, "shop.test"))  # as the dashboard
+    from_site_admin = post("203.0.113.12")
+    client.set_cookie("cookiegov_test", session_mark(settings, None))  # the operator's
     from_session = post("203.0.113.10")
-    from cookiegov.storage.site_admin import test_consent_ids
 
     marked = test_consent_ids(db, "shop.test")
     assert from_network in marked, "listed network"
     assert from_session in marked, "marked session"
-    assert marked == {from_network, from_session} and not {real, real_too} & marked
+    assert marked == {from_network, from_session, from_site_admin} and real not in marked
     stats = consent_stats(db, "shop.test", exclude=marked)
-    assert stats["visitors"] == 4 and stats["excluded"] == 2
-    assert consent_stats(db, "shop.test")["visitors"] == 6
+    assert stats["visitors"] == 7 and stats["excluded"] == 3
+    assert consent_stats(db, "shop.test")["visitors"] == 10
     from sqlalchemy import text
 
     with db.engine.connect() as conn:  # the address itself is nowhere

@@ -326,9 +326,13 @@ def test_odd_but_honest_spreadsheets_and_json_read_without_loss(tmp_path: Path) 
     from cookiegov.csvcells import safe_cell
 
     trailing = tmp_path / "trailing.csv"
-    trailing.write_text("name,domain,,\n_ga,.shop.test,,\n")  # empty trailing columns
+    trailing.write_text("name,domain,,\n_ga,.shop.test,first,second\n")  # unnamed columns
     columns, rows = read_rows(trailing)
-    assert not classify_rows(Classifier(), rows)[1]
+    assert columns == ["name", "domain", "column_3", "column_4"]  # each keeps its cells
+    out, bad = classify_rows(Classifier(), rows)
+    assert not bad and (out[0]["column_3"], out[0]["column_4"]) == ("first", "second")
+    big = [(1, {"name": "a", "domain": "shop.test", "expires_in": 10**400})]  # a JSON integer
+    assert "expires_in must be seconds" in classify_rows(Classifier(), big)[1][0].message
     both = tmp_path / "both.csv"
     both.write_text("Name,Domain,category,input_category\n_ga,.shop.test,analytics,x\n")
     columns, rows = read_rows(both)

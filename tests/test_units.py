@@ -117,6 +117,16 @@ def test_include_and_exclude_globs_match_the_path_as_read() -> None:
         "https://www.shop.test/",
         "https://www.shop.test/ok/",
     ]
+    # spellings a browser resolves to the excluded path, and out of an included one
+    h = Frontier(
+        "https://www.shop.test/", max_pages=20, exclude=["/cart", "/cart/"], include=["/blog/*"]
+    )
+    dodges = ["/%2e/cart", "/cart/%2e", "/a/%2e%2e/cart", "\\cart", "/blog/%2e%2e/admin"]
+    h.add_links([*dodges, "/blog/x"], "https://www.shop.test/", 1)
+    assert [item[0] for item in iter(h.next, None)] == [
+        "https://www.shop.test/",
+        "https://www.shop.test/blog/x",
+    ]
 
 
 def test_ip_is_never_kept_raw() -> None:
