@@ -117,12 +117,6 @@ def change(schedule_id: int, action: str) -> Response:
     return redirect(url_for("operations.schedules_page"), 303)  # type: ignore[return-value]
 
 
-def _scope() -> str | None:
-    """The signed-in admin's site (None: every site, the operator)."""
-    admin = dashboard.current_admin()
-    return None if admin is None else admin.site
-
-
 def _may(site: str) -> bool:
     try:
         known_site(site)
@@ -141,7 +135,9 @@ def test_traffic() -> str:
         "dashboard/test_traffic.html",
         marked=marked,
         networks=context.settings().test_networks,
-        this_browser=is_session_mark(context.settings(), request.cookies.get(TEST_COOKIE)),
+        this_browser=is_session_mark(
+            context.settings(), request.cookies.get(TEST_COOKIE), db=context.db()
+        ),
     )
 
 
@@ -155,7 +151,7 @@ def test_session() -> Response:
     if on:
         response.set_cookie(
             TEST_COOKIE,
-            session_mark(context.settings(), _scope()),
+            session_mark(context.settings(), dashboard.current_admin()),
             max_age=MAX_AGE,
             secure=True,
             httponly=True,

@@ -11,6 +11,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from cookiegov import scanmark
+from cookiegov.admin_access import Principal, token_active
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.site_admin import mark_test
@@ -31,31 +32,50 @@ MAX_AGE = 30 * 86400  # the test-session cookie's life
 EVERY_SITE = "*"
 
 
-def session_mark(settings: Settings, scope: str | None) -> str:
-    """The test-session cookie's value for an admin of ``scope`` (a site; None: every site):
-    ``<scope>.<time>.<HMAC>``, signed with the installation's mark key, so that a visitor
-    cannot make one and take their consent (or, knowing its ID, another visitor's) out of
-    the statistics (a plain "1" did), and a site's admin marks tests of that site only."""
-    where = scope or EVERY_SITE
-    return f"{where}.{scanmark.sign(scanmark.key_for(settings), purpose=_purpose(where))}"
+def session_mark(settings: Settings, principal: Principal | None) -> str:
+    """The test-session cookie's value for a signed-in admin: ``<site>.<token>.<time>.<HMAC>``
+    (``*`` every site; token 0: the ``admin_token`` setting), signed with the installation's
+    mark key. A visitor cannot make one and take their consent (or, knowing its ID, another
+    visitor's) out of the statistics (a plain "1" did); a site's admin marks tests of that
+    site only, and only while the token is not revoked."""
+    scope = (principal.site if principal else None) or EVERY_SITE
+    token = str((principal.token_id if principal else None) or 0)
+    key = scanmark.key_for(settings)
+    return f"{scope}.{token}.{scanmark.sign(key, purpose=_purpose(scope, token))}"
 
 
-def is_session_mark(settings: Settings, value: str | None, site: str | None = None) -> bool:
-    """Whether ``value`` is a live test-session mark (for ``site``, when given)."""
-    head, _, mac = (value or "").rpartition(".")
-    scope, _, stamp = head.rpartition(".")  # a site has dots: read from the right
-    if not scope or (site is not None and scope not in (site, EVERY_SITE)):
+def is_session_mark(
+    settings: Settings, value: str | None, site: str | None = None, db: Database | None = None
+) -> bool:
+    """Whether ``value`` is a live test-session mark (for ``site``, when given; with ``db``,
+    of a token still valid)."""
+    rest, _, mac = (value or "").rpartition(".")
+    rest, _, stamp = rest.rpartition(".")
+    scope, _, token = rest.rpartition(".")  # a site has dots: read from the right
+    if not scope or not (token.isascii() and token.isdigit()):
+        return False
+    if site is not None and scope not in (site, EVERY_SITE):
         return False
     key = scanmark.key_for(settings)
-    return scanmark.verify(f"{stamp}.{mac}", key, purpose=_purpose(scope), max_age=MAX_AGE)
+    if not scanmark.verify(f"{stamp}.{mac}", key, purpose=_purpose(scope, token), max_age=MAX_AGE):
+        return False
+    if db is None:
+        return True
+    if token == "0":  # the admin_token setting: still configured?
+        return bool(settings.admin_token)
+    return token_active(db, int(token))
 
 
-def _purpose(scope: str) -> str:
-    return f"{PURPOSE}:{scope}"
+def _purpose(scope: str, token: str) -> str:
+    return f"{PURPOSE}:{scope}:{token}"
 
 
 def test_reason(
-    settings: Settings, ip: str, cookie_header: str | None, site: str | None = None
+    settings: Settings,
+    ip: str,
+    cookie_header: str | None,
+    site: str | None = None,
+    db: Database | None = None,
 ) -> str | None:
     """``"session"`` for a browser marked by an admin of ``site``, ``"network"`` for a
     listed address, else None."""
@@ -65,7 +85,7 @@ def test_reason(
             jar.load(cookie_header)
         except Exception:  # a malformed header is not a test mark
             jar = SimpleCookie()
-        if TEST_COOKIE in jar and is_session_mark(settings, jar[TEST_COOKIE].value, site):
+        if TEST_COOKIE in jar and is_session_mark(settings, jar[TEST_COOKIE].value, site, db):
             return "session"
     if settings.test_networks and ip:
         try:
@@ -81,7 +101,7 @@ def note(
     settings: Settings, db: Database, site: str, consent_id: str, ip: str, cookies: str | None
 ) -> None:
     """Mark ``consent_id`` as test traffic if the request is; never fails the consent."""
-    reason = test_reason(settings, ip, cookies, site)
+    reason = test_reason(settings, ip, cookies, site, db)
     if reason is None:
         return
     try:

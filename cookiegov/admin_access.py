@@ -164,6 +164,17 @@ def session_principal(db: Database, admin_token: str, session_id: str) -> Princi
     return Principal(row.token_id, row.site, token.name) if token else None
 
 
+def token_active(db: Database, token_id: int) -> bool:
+    """Whether the stored token ``token_id`` exists and is not revoked."""
+    with db.connect() as conn:
+        row = conn.execute(
+            select(admin_tokens.c.id).where(
+                admin_tokens.c.id == token_id, admin_tokens.c.revoked_at.is_(None)
+            )
+        ).first()
+    return row is not None
+
+
 def end_session(db: Database, session_id: str) -> None:
     with db.begin() as conn:
         conn.execute(delete(admin_sessions).where(admin_sessions.c.id_hash == _digest(session_id)))

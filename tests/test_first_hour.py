@@ -168,10 +168,15 @@ def test_the_api_root_links_to_its_documents(tmp_path: Path) -> None:
 
 
 def test_test_traffic_is_marked_and_left_out(tmp_path: Path) -> None:
+    from cookiegov.admin_access import Principal, create_token, revoke_token
     from cookiegov.storage.site_admin import test_consent_ids
 
     db = open_database(f"sqlite:///{tmp_path / 't.db'}")
-    settings = Settings(sites={"shop.test": {}}, test_networks=["10.1.0.0/16"])
+    settings = Settings(
+        sites={"shop.test": {}},
+        test_networks=["10.1.0.0/16"],
+        admin_token="first-hour-admin-token-2b7e9c4d1a6f3058",
+    )
     client = create_app(settings, db).test_client()
 
     def post(ip: str) -> str:
@@ -181,6 +186,9 @@ def test_test_traffic_is_marked_and_left_out(tmp_path: Path) -> None:
         assert r.status_code == 201, r.get_data(as_text=True)
         return str(r.get_json()["consent_id"])
 
+    row, _ = create_token(db, "shop.test", "shop")
+    shop_admin = Principal(row["id"], "shop.test", "shop")
+    operator = Principal(None, None, "admin_token")
     real = post("203.0.113.9")
     from_network = post("10.1.44.3")
     client.set_cookie("other", "x")
@@ -188,17 +196,20 @@ def test_test_traffic_is_marked_and_left_out(tmp_path: Path) -> None:
     for forged in (
         "1",  # anyone could send "1"
         "1700000000.deadbeef",
-        f"*.{scanmark.sign(b'another installation', purpose='test-session:*')}",
-        f"*.{scanmark.sign(key)}",  # the scanner's mark, of another purpose
-        f"shop.test.{scanmark.sign(key, purpose='test-session:*')}",  # scope not signed
-        session_mark(settings, "other.test"),  # another site's admin's test session
+        f"*.0.{scanmark.sign(b'another installation', purpose='test-session:*:0')}",
+        f"*.0.{scanmark.sign(key)}",  # the scanner's mark, of another purpose
+        f"shop.test.0.{scanmark.sign(key, purpose='test-session:*:0')}",  # scope not signed
+        session_mark(settings, Principal(9, "other.test", "x")),  # another site's admin's
     ):
         client.set_cookie("cookiegov_test", forged)
         real_too = post("203.0.113.11")
         assert real_too not in test_consent_ids(db, "shop.test"), forged
-    client.set_cookie("cookiegov_test", session_mark(settings, "shop.test"))  # as the dashboard
+    client.set_cookie("cookiegov_test", session_mark(settings, shop_admin))  # as the dashboard
     from_site_admin = post("203.0.113.12")
-    client.set_cookie("cookiegov_test", session_mark(settings, None))  # the operator's
+    revoke_token(db, row["id"])  # a revoked admin's test session marks nothing more
+    after_revocation = post("203.0.113.13")
+    assert after_revocation not in test_consent_ids(db, "shop.test")
+    client.set_cookie("cookiegov_test", session_mark(settings, operator))  # the operator's
     from_session = post("203.0.113.10")
 
     marked = test_consent_ids(db, "shop.test")
@@ -206,8 +217,8 @@ def test_test_traffic_is_marked_and_left_out(tmp_path: Path) -> None:
     assert from_session in marked, "marked session"
     assert marked == {from_network, from_session, from_site_admin} and real not in marked
     stats = consent_stats(db, "shop.test", exclude=marked)
-    assert stats["visitors"] == 7 and stats["excluded"] == 3
-    assert consent_stats(db, "shop.test")["visitors"] == 10
+    assert stats["visitors"] == 8 and stats["excluded"] == 3
+    assert consent_stats(db, "shop.test")["visitors"] == 11
     from sqlalchemy import text
 
     with db.engine.connect() as conn:  # the address itself is nowhere
