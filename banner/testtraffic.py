@@ -12,6 +12,7 @@ from typing import Any
 
 from cookiegov import scanmark
 from cookiegov.admin_access import Principal, token_active
+from cookiegov.keys import load_keys
 from cookiegov.settings import Settings
 from cookiegov.storage import Database
 from cookiegov.storage.site_admin import mark_test
@@ -40,8 +41,18 @@ def session_mark(settings: Settings, principal: Principal | None) -> str:
     site only, and only while the token is not revoked."""
     scope = (principal.site if principal else None) or EVERY_SITE
     token = str((principal.token_id if principal else None) or 0)
-    key = scanmark.key_for(settings)
+    key = _key(settings) or b""  # no secret: a mark that is never honoured (see _key)
     return f"{scope}.{token}.{scanmark.sign(key, purpose=_purpose(scope, token))}"
+
+
+def _key(settings: Settings) -> bytes | None:
+    """The mark key, when something secret goes into it (the deployment's secret, the
+    ``admin_token`` or ``scan_key`` setting); None for an installation with none of them,
+    whose mark key anyone can work out from the database URL: no test session there."""
+    secret = settings.scan_key or settings.admin_token
+    if not secret and load_keys(settings.secret_key, settings.key_file) is None:
+        return None
+    return scanmark.key_for(settings)
 
 
 def is_session_mark(
@@ -56,8 +67,10 @@ def is_session_mark(
         return False
     if site is not None and scope not in (site, EVERY_SITE):
         return False
-    key = scanmark.key_for(settings)
-    if not scanmark.verify(f"{stamp}.{mac}", key, purpose=_purpose(scope, token), max_age=MAX_AGE):
+    key = _key(settings)
+    if key is None or not scanmark.verify(
+        f"{stamp}.{mac}", key, purpose=_purpose(scope, token), max_age=MAX_AGE
+    ):
         return False
     if db is None:
         return True

@@ -285,3 +285,25 @@ def test_check_progress_on_a_terminal_shows_states_and_pages() -> None:
             )
     text = out.getvalue()
     assert "gpc" in text and "done in" in text and "1/2" in text
+
+
+def test_no_test_session_where_the_mark_key_has_no_secret(tmp_path: Path) -> None:
+    """With no secret, no admin_token and no scan_key, the installation's mark key is worked
+    out from its database URL, which anyone may guess: a test-session mark made with it
+    would be a forgery anyone could make, so none is honoured."""
+    from banner.testtraffic import is_session_mark
+    from cookiegov.admin_access import Principal, create_token
+    from cookiegov.storage.site_admin import test_consent_ids
+
+    db = open_database(f"sqlite:///{tmp_path / 'n.db'}")
+    bare = Settings(sites={"shop.test": {}})
+    row, _ = create_token(db, "shop.test", "shop")
+    guessed = session_mark(bare, Principal(row["id"], "shop.test", "shop"))
+    assert not is_session_mark(bare, guessed, "shop.test", db)
+    client = create_app(bare, db).test_client()
+    client.set_cookie("cookiegov_test", guessed)
+    r = client.post("/v1/sites/shop.test/consents", json=CONSENT)
+    assert r.status_code == 201 and test_consent_ids(db, "shop.test") == set()
+    keyed = Settings(sites={"shop.test": {}}, secret_key="s" * 40)
+    mark = session_mark(keyed, Principal(row["id"], "shop.test", "shop"))
+    assert is_session_mark(keyed, mark, "shop.test", db)  # with a secret it works
