@@ -87,10 +87,10 @@ def parse_row(row: dict[str, Any]) -> CookieInput:
             if isinstance(raw_expiry, bool):  # JSON true is not a number of seconds
                 raise TypeError
             expires_in = float(raw_expiry)
+            if not math.isfinite(expires_in):  # inf, nan
+                raise ValueError(raw_expiry)
         except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: a 400-digit int
             raise InputError(f"expires_in must be seconds, not {raw_expiry!r:.40}") from exc
-        if not math.isfinite(expires_in):
-            raise InputError(f"expires_in must be seconds, not {raw_expiry!r}")
         if expires_in < 0:
             expires_in = None
     session = _bool(row.get("session"), "session")

@@ -23,7 +23,7 @@ from cookiegov.csvcells import safe_row
 from cookiegov.errors import InputError
 from cookiegov.models import CONSENT_CATEGORIES
 from cookiegov.storage import Database
-from cookiegov.storage.consents import all_records
+from cookiegov.storage.consents import query_records
 from cookiegov.storage.site_admin import test_consent_ids
 
 COLUMNS = (
@@ -121,12 +121,11 @@ def site_log(
 ) -> dict[str, Any]:
     """``{"site", "records": rows}``: the site's records, oldest first, created at or after
     ``since`` and before ``until`` (ISO dates or times, :func:`utc_bound`)."""
-    low = utc_bound(since) if since else None
-    high = utc_bound(until) if until else None
-    records = [
-        r
-        for r in all_records(db, site)
-        if (low is None or str(r["created_at"]) >= low)
-        and (high is None or str(r["created_at"]) < high)
-    ]
+    records = query_records(
+        db,
+        site,
+        since=utc_bound(since) if since else None,
+        until=utc_bound(until) if until else None,
+        limit=None,
+    )
     return {"site": site, "records": log_rows(records, test_consent_ids(db, site))}

@@ -234,17 +234,17 @@ def site_grouped_cv(
     from cookiegov.classification.train import model_answers, train
 
     ev = Evaluation()
+    reachable = 0
     facts_rows = ocd_training(facts)
     hosts = _hosts(facts)
+    ocd = fact_entries(list(facts))
+    answered = model_answers([*builtin_cookies(), *ocd])  # the same in every fold
     for i, test in enumerate(grouped_folds([s.group for s in sites], folds), start=1):
         held = set(test)
         training = [s for j, s in enumerate(sites) if j not in held]
-        known = [*builtin_cookies(), *fact_entries(list(facts))]
-        model = train([*training, *facts_rows], hosts, calibrate_on=model_answers(known))
+        model = train([*training, *facts_rows], hosts, calibrate_on=answered)
         consensus = SiteConsensus.from_labelled(training)
-        make = functools.partial(
-            Classifier, ocd=fact_entries(list(facts)), hosts=hosts, model=model
-        )
+        make = functools.partial(Classifier, ocd=ocd, hosts=hosts, model=model)
 
         # The knowledge layers' confidences, measured on the training sites only.
         def uncalibrated(votes: SiteConsensus, make: Any = make) -> Classifier:
@@ -260,10 +260,11 @@ def site_grouped_cv(
                 name=s.features.name,
                 domain=s.features.host,
             )
-            ev.reachable = (ev.reachable or 0) + any_layer_right(clf, s)
+            reachable += any_layer_right(clf, s)
         if progress:
             n_sites = len({sites[j].group for j in test})
             progress(f"fold {i}/{folds}: {len(test)} cookies of {n_sites} sites")
+    ev.reachable = reachable
     return ev
 
 
@@ -298,30 +299,32 @@ def vendor_grouped_cv(
     from cookiegov.classification.train import model_answers, train
 
     result = VendorCV(Evaluation(), Evaluation(), Evaluation())
+    reachable = 0
     named = ocd_labelled(facts, names_only=True)
     consensus = SiteConsensus.from_labelled(sites)
     for i, test in enumerate(grouped_folds([r.group for r in named], folds), start=1):
         held = set(test)
         training = [f for j, f in enumerate(facts) if j not in held]
         hosts = _hosts(training)
-        known = [*builtin_cookies(), *fact_entries(training)]
+        ocd = fact_entries(training)
         with_sites = train(
-            [*sites, *ocd_training(training)], hosts, calibrate_on=model_answers(known)
+            [*sites, *ocd_training(training)],
+            hosts,
+            calibrate_on=model_answers([*builtin_cookies(), *ocd]),
         )
         alone = train(ocd_training(training), hosts)
-        full = Classifier(
-            ocd=fact_entries(training), hosts=hosts, consensus=consensus, model=with_sites
-        )
+        full = Classifier(ocd=ocd, hosts=hosts, consensus=consensus, model=with_sites)
         only = Classifier(hosts=hosts, model=with_sites, skip=_ALL_BUT_MODEL)
         strict = Classifier(hosts=hosts, model=alone, skip=_ALL_BUT_MODEL)
         for j in test:
             r = named[j]
             for ev, clf in ((result.full, full), (result.model, only), (result.strict, strict)):
                 ev.add(r.label, clf.classify_features(r.features), name=r.features.name)
-            result.full.reachable = (result.full.reachable or 0) + any_layer_right(full, r)
+            reachable += any_layer_right(full, r)
         if progress:
             n_vendors = len({named[j].group for j in test})
             progress(f"fold {i}/{folds}: {len(test)} names of {n_vendors} vendors")
+    result.full.reachable = reachable
     return result
 
 

@@ -184,9 +184,12 @@ def query_records(
     until: str | None = None,
     method: str | None = None,
     action: str | None = None,
-    limit: int = 1000,
+    limit: int | None = 1000,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
+    """The site's records, oldest first, created at or after ``since`` and before ``until``
+    (texts compared with the stored UTC times; see :func:`cookiegov.consentlog.utc_bound`),
+    of a method and action; ``limit`` None: all."""
     query = select(consents).join(sites).where(sites.c.domain == site)
     if since:
         query = query.where(consents.c.created_at >= since)
